@@ -1,0 +1,331 @@
+/**
+ * Every error responses-rx raises. Each class has a literal `code` that never changes, a `retryable` flag, a message
+ * that says what happened and what to do, and the data needed to act on it.
+ *
+ * Match on `code` (or `instanceof`), never on message text:
+ *
+ * ```ts
+ * import { ResponsesRxError } from 'responses-rx';
+ *
+ * events$.subscribe({
+ *   error: (err) => {
+ *     if (err instanceof ResponsesRxError && err.retryable) scheduleRetry(err.retryAfterMs ?? 1000);
+ *   },
+ * });
+ * ```
+ *
+ * @module
+ */
+
+/** The stable machine-readable codes of every {@link ResponsesRxError}. */
+export type ResponsesRxErrorCode =
+  | 'malformed_event'
+  | 'protocol_mismatch'
+  | 'event_too_large'
+  | 'response_failed'
+  | 'response_incomplete'
+  | 'stream_closed'
+  | 'idle_timeout'
+  | 'http_error'
+  | 'unexpected_content_type';
+
+/** Base class of every error raised by responses-rx. */
+export abstract class ResponsesRxError extends Error {
+  /** Stable machine-readable code; match on this, not on the message. */
+  abstract readonly code: ResponsesRxErrorCode;
+  /** True when sending the same request again may succeed. */
+  abstract readonly retryable: boolean;
+  /** How long to wait before retrying, in milliseconds, when the server said so. */
+  readonly retryAfterMs: number | undefined;
+
+  protected constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number | undefined }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+}
+
+/** One problem found when validating an event, as reported by zod (path and message). */
+export interface EventIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+const RAW_PREVIEW = 200;
+
+function preview(raw: string): string {
+  return raw.length > RAW_PREVIEW ? `${raw.slice(0, RAW_PREVIEW)}…` : raw;
+}
+
+/**
+ * An SSE message whose data is not valid JSON, or a known Responses event that lacks a field responses-rx needs
+ * (a delta without `delta`, an `output_item.done` without `item`). Not retryable: the same server will send the same
+ * bytes. Pass `onMalformed: 'skip'` to drop such events instead.
+ */
+export class MalformedEventError extends ResponsesRxError {
+  readonly code = 'malformed_event' as const;
+  readonly retryable = false;
+  /** The SSE `data` exactly as received. */
+  readonly raw: string;
+  /** The JSON `type` of the event, when the data was JSON with a string `type`. */
+  readonly eventType: string | undefined;
+  /** What failed validation (empty when the data was not JSON at all). */
+  readonly issues: readonly EventIssue[];
+
+  constructor(details: { raw: string; eventType?: string | undefined; issues?: readonly EventIssue[]; reason: string; cause?: unknown }) {
+    super(
+      `Malformed Responses event${details.eventType ? ` "${details.eventType}"` : ''}: ${details.reason}. ` +
+        `Received: ${preview(details.raw)}. The server sent data responses-rx cannot read; ` +
+        `report it to the provider, or pass onMalformed: 'skip' to ignore such events.`,
+      { cause: details.cause },
+    );
+    this.raw = details.raw;
+    this.eventType = details.eventType;
+    this.issues = details.issues ?? [];
+  }
+}
+
+/**
+ * The stream is valid SSE and JSON but speaks another protocol, e.g. a Chat Completions stream
+ * (`chat.completion.chunk` with `choices`) sent to a Responses client. Not retryable: fix the endpoint or base URL.
+ */
+export class ProtocolMismatchError extends ResponsesRxError {
+  readonly code = 'protocol_mismatch' as const;
+  readonly retryable = false;
+  /** What the stream looks like instead, e.g. `'chat.completions'`. */
+  readonly detected: string;
+  /** The SSE `data` that revealed it. */
+  readonly raw: string;
+
+  constructor(details: { detected: string; raw: string }) {
+    super(
+      `The server sent a ${details.detected} stream, not a Responses API stream (received: ${preview(details.raw)}). ` +
+        `Point the client at an endpoint that implements POST /v1/responses, or use a Chat Completions client.`,
+    );
+    this.detected = details.detected;
+    this.raw = details.raw;
+  }
+}
+
+/**
+ * One SSE line or event grew past the configured maximum without ending (an endless line, a server that never
+ * sends a newline). Raised instead of buffering without bound. Not retryable.
+ */
+export class EventTooLargeError extends ResponsesRxError {
+  readonly code = 'event_too_large' as const;
+  readonly retryable = false;
+  /** The limit that was exceeded, in characters. */
+  readonly maxEventSize: number;
+
+  constructor(maxEventSize: number) {
+    super(
+      `An SSE event or line exceeded ${maxEventSize} characters without ending; the stream was stopped to bound ` +
+        `memory. If the server legitimately sends larger events, raise the maxEventSize option.`,
+    );
+    this.maxEventSize = maxEventSize;
+  }
+}
+
+/** Server error codes that mean the request itself is at fault: sending it again will fail again. */
+export const NON_RETRYABLE_SERVER_CODES: ReadonlySet<string> = new Set([
+  'context_length_exceeded',
+  'insufficient_quota',
+  'invalid_prompt',
+  'usage_not_included',
+  'invalid_request_error',
+  'invalid_api_key',
+  'model_not_found',
+  'content_filter',
+  'cyber_policy',
+  'unsupported_parameter',
+  'invalid_image',
+  'invalid_value',
+]);
+
+/**
+ * The server reported that the response failed: a `response.failed` event, or a top-level `error` event.
+ * `retryable` is false for request faults (see {@link NON_RETRYABLE_SERVER_CODES}) and true otherwise (rate limits,
+ * server errors, unknown codes); `retryAfterMs` is read from messages such as "Please try again in 1.898s".
+ */
+export class ResponseFailedError extends ResponsesRxError {
+  readonly code = 'response_failed' as const;
+  readonly retryable: boolean;
+  /** The server's own error code (`rate_limit_exceeded`, `server_error`, …), when it sent one. */
+  readonly serverCode: string | undefined;
+  /** The server's message, or a sentence saying that it sent none. */
+  readonly serverMessage: string;
+  /** The id of the failed response, when known. */
+  readonly responseId: string | undefined;
+  /** Which event reported the failure. */
+  readonly source: 'response.failed' | 'error';
+
+  constructor(details: {
+    serverCode?: string | undefined;
+    serverMessage?: string | undefined;
+    responseId?: string | undefined;
+    source: 'response.failed' | 'error';
+  }) {
+    const serverMessage = details.serverMessage ?? 'the server sent no error details';
+    const retryable = details.serverCode === undefined || !NON_RETRYABLE_SERVER_CODES.has(details.serverCode);
+    super(
+      `The response failed (${details.source}${details.serverCode ? `, ${details.serverCode}` : ''}): ${serverMessage}` +
+        (retryable ? ' — this can be retried.' : ' — the request must change before it can succeed.'),
+      { retryAfterMs: parseRetryAfterMessage(serverMessage) },
+    );
+    this.retryable = retryable;
+    this.serverCode = details.serverCode;
+    this.serverMessage = serverMessage;
+    this.responseId = details.responseId;
+    this.source = details.source;
+  }
+}
+
+/**
+ * The server ended the response as incomplete (`response.incomplete`), e.g. because `max_output_tokens` was reached
+ * or content was filtered. Not retryable as is: raise the limit or change the request.
+ */
+export class ResponseIncompleteError extends ResponsesRxError {
+  readonly code = 'response_incomplete' as const;
+  readonly retryable = false;
+  /** `incomplete_details.reason` as sent (`max_output_tokens`, `content_filter`, …), when present. */
+  readonly reason: string | undefined;
+  /** The response object as received. */
+  readonly response: unknown;
+
+  constructor(details: { reason?: string | undefined; response?: unknown }) {
+    super(
+      `The response ended incomplete${details.reason ? ` (${details.reason})` : ''}. ` +
+        (details.reason === 'max_output_tokens'
+          ? 'Raise max_output_tokens or ask for a shorter answer.'
+          : 'Change the request before trying again.'),
+    );
+    this.reason = details.reason;
+    this.response = details.response;
+  }
+}
+
+/**
+ * The byte stream ended, or failed (connection reset), before `response.completed` arrived. Everything that did arrive
+ * was delivered first. Retryable; the source's own error, if any, is the `cause`.
+ */
+export class StreamClosedError extends ResponsesRxError {
+  readonly code = 'stream_closed' as const;
+  readonly retryable = true;
+
+  constructor(details: { cause?: unknown } = {}) {
+    const why =
+      details.cause === undefined
+        ? 'the stream ended before response.completed arrived'
+        : `the stream failed before response.completed arrived (${describeCause(details.cause)})`;
+    super(`Stream closed early: ${why}. The answer may be cut short; send the request again.`, {
+      cause: details.cause,
+    });
+  }
+}
+
+/** No bytes arrived for `idleMs` milliseconds. Retryable. */
+export class IdleTimeoutError extends ResponsesRxError {
+  readonly code = 'idle_timeout' as const;
+  readonly retryable = true;
+  /** The silence allowed, in milliseconds. */
+  readonly idleMs: number;
+
+  constructor(idleMs: number) {
+    super(
+      `No data arrived for ${idleMs} ms; the stream was stopped. The server or a proxy may have stalled: send the ` +
+        `request again, or raise idleTimeoutMs for slow models.`,
+    );
+    this.idleMs = idleMs;
+  }
+}
+
+/** The body of an OpenAI-style error response: `{ error: { message, type, param, code } }`. */
+export interface ApiErrorBody {
+  readonly message?: string | undefined;
+  readonly type?: string | undefined;
+  readonly param?: string | null | undefined;
+  readonly code?: string | null | undefined;
+}
+
+/**
+ * The HTTP request got a non-2xx answer. `retryable` is true for 408, 409, 429 and 5xx; `retryAfterMs` comes from
+ * `retry-after-ms` or `retry-after` (seconds or an HTTP date).
+ */
+export class HttpError extends ResponsesRxError {
+  readonly code = 'http_error' as const;
+  readonly retryable: boolean;
+  /** The HTTP status code. */
+  readonly status: number;
+  /** The parsed OpenAI error (`body.error`), when the body was one. */
+  readonly error: ApiErrorBody | undefined;
+  /** The raw response body text. */
+  readonly body: string;
+
+  constructor(details: { status: number; statusText?: string; body: string; error?: ApiErrorBody | undefined; retryAfterMs?: number | undefined }) {
+    const retryable = isRetryableStatus(details.status);
+    const what = details.error?.message ?? (details.body ? preview(details.body) : details.statusText || 'no body');
+    super(
+      `HTTP ${details.status}${details.statusText ? ` ${details.statusText}` : ''}: ${what}` +
+        (retryable
+          ? details.retryAfterMs !== undefined
+            ? ` — retry after ${details.retryAfterMs} ms.`
+            : ' — this can be retried.'
+          : ' — the request must change before it can succeed.'),
+      { retryAfterMs: details.retryAfterMs },
+    );
+    this.retryable = retryable;
+    this.status = details.status;
+    this.error = details.error;
+    this.body = details.body;
+  }
+}
+
+/** A 2xx answer that is not `text/event-stream` (a JSON body, an HTML page from a proxy). Not retryable. */
+export class UnexpectedContentTypeError extends ResponsesRxError {
+  readonly code = 'unexpected_content_type' as const;
+  readonly retryable = false;
+  /** The `content-type` header as received (empty when absent). */
+  readonly contentType: string;
+  /** The start of the body. */
+  readonly bodyStart: string;
+
+  constructor(details: { contentType: string; bodyStart: string; status?: number }) {
+    super(
+      `Expected a text/event-stream answer but got ${details.contentType || 'no content-type'}` +
+        `${details.status ? ` (HTTP ${details.status})` : ''}, starting with: ${preview(details.bodyStart)}. ` +
+        `Check the base URL and that the request sets stream: true.`,
+    );
+    this.contentType = details.contentType;
+    this.bodyStart = details.bodyStart;
+  }
+}
+
+/** True for the HTTP statuses worth retrying: 408, 409, 429 and 5xx. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+const TRY_AGAIN = /try again in\s+(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?)\b/i;
+
+/**
+ * Reads a retry delay from a server message such as "Please try again in 1.898s", "in 28ms" or "in 35 seconds".
+ *
+ * @returns the delay in whole milliseconds (rounded up), or `undefined` when the message names none.
+ */
+export function parseRetryAfterMessage(message: string | undefined): number | undefined {
+  if (!message) return undefined;
+  const match = TRY_AGAIN.exec(message);
+  if (!match) return undefined;
+  const value = Number(match[1]);
+  const unit = (match[2] ?? 's').toLowerCase();
+  const factor = unit.startsWith('ms') || unit.startsWith('milli') ? 1 : unit.startsWith('m') && !unit.startsWith('ms') ? 60_000 : 1000;
+  return Math.ceil(value * factor);
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code}: ${cause.message}` : cause.message;
+  }
+  return String(cause);
+}

@@ -1,0 +1,87 @@
+// bytes -> SSE messages
+export { chunksOf, type SseSource, type SseChunk, type ResponseLike } from './sse/source';
+export {
+  fromSSE,
+  DEFAULT_MAX_EVENT_SIZE,
+  type SseMessage,
+  type SseEventMessage,
+  type SseCommentMessage,
+  type FromSSEOptions,
+} from './sse/fromSSE';
+
+// SSE messages -> wire events
+export {
+  wireEventSchemas,
+  wireItemSchema,
+  wireResponseSchema,
+  isKnownWireEventType,
+  type WireEvent,
+  type WireEventOf,
+  type WireItem,
+  type WireResponse,
+  type WireUsage,
+  type WireErrorObject,
+  type KnownWireEventType,
+} from './wire/schemas';
+export { parseWireEvent, parseRawWireEvent, validateWireEvent, type RawWireEvent } from './wire/parseWireEvent';
+export { toWireEvents, type ToWireEventsOptions, type SequenceGap } from './operators/toWireEvents';
+
+// wire events -> normalized events
+export type {
+  ResponseEvent,
+  ResponseEventType,
+  CreatedEvent,
+  OutputItemAddedEvent,
+  OutputItemDoneEvent,
+  OutputTextDeltaEvent,
+  ReasoningSummaryDeltaEvent,
+  ReasoningContentDeltaEvent,
+  ReasoningSummaryPartAddedEvent,
+  ToolCallInputDeltaEvent,
+  CompletedEvent,
+  Usage,
+  PartDoneEvent,
+  PartKind,
+  NormalizedEvent,
+} from './events';
+export { normalizeEvents, normalizeWireEvent, toUsage } from './operators/normalizeEvents';
+
+// normalized events -> exactly-once consumer events
+export { trackStreamedKinds, type TrackedEvent } from './operators/trackStreamedKinds';
+export { fallbackFromCompleted } from './operators/fallbackFromCompleted';
+export { emitCompletedOnce } from './operators/emitCompletedOnce';
+export { idleTimeout, type IdleTimeoutConfig } from './operators/idleTimeout';
+export {
+  StreamTracker,
+  type StreamState,
+  type StreamedKinds,
+  type DeliveredItem,
+  type ItemEvidence,
+  type EvidenceKind,
+  type PartText,
+} from './streamState';
+export type { FallbackPolicy, RecoveryCandidate } from './policies/fallbackPolicy';
+export { recoverMissing, undeliveredOutputItems, rebuildFromEvidence } from './policies/recoverMissing';
+export { recoverByStreamedKinds } from './policies/recoverByStreamedKinds';
+export { recoverNothing } from './policies/recoverNothing';
+export { responseEvents, DEFAULT_IDLE_TIMEOUT_MS, type ResponseEventsOptions } from './responseEvents';
+
+// errors
+export {
+  ResponsesRxError,
+  MalformedEventError,
+  ProtocolMismatchError,
+  EventTooLargeError,
+  ResponseFailedError,
+  ResponseIncompleteError,
+  StreamClosedError,
+  IdleTimeoutError,
+  HttpError,
+  UnexpectedContentTypeError,
+  NON_RETRYABLE_SERVER_CODES,
+  isRetryableStatus,
+  parseRetryAfterMessage,
+  type ResponsesRxErrorCode,
+  type EventIssue,
+  type ApiErrorBody,
+} from './errors';

@@ -1,0 +1,74 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import type { NormalizedEvent, ResponseEvent } from '../events';
+import type { FallbackPolicy, RecoveryCandidate } from '../policies/fallbackPolicy';
+import { recoverMissing } from '../policies/recoverMissing';
+import { StreamTracker } from '../streamState';
+import type { TrackedEvent } from './trackStreamedKinds';
+
+/**
+ * At `completed`, recovers what did not stream: asks `policy` which items to emit, emits them as `outputItemDone`
+ * with `recovered: true` in output order, then the `completed` event. Whatever the policy returns, an item the stream
+ * already delivered is never emitted again, nor the same item twice; an `outputItemDone` the stream re-sends is
+ * delivered once. `partDone` evidence is consumed here and not passed on.
+ *
+ * ```
+ * source:   --c--a-------C--|        (final-only: no deltas, C.response.output = [m])
+ * fallbackFromCompleted(recoverMissing)
+ * result:   --c--a-------(mC)|       (m = outputItemDone {item: m, recovered: true})
+ * ```
+ *
+ * ## Example
+ * ```ts
+ * import { fallbackFromCompleted, recoverByStreamedKinds, trackStreamedKinds } from 'responses-rx';
+ *
+ * normalized$.pipe(trackStreamedKinds(), fallbackFromCompleted(recoverByStreamedKinds));
+ * ```
+ *
+ * @param policy which items to recover; defaults to {@link recoverMissing}.
+ * @returns an operator from tracked events to consumer events.
+ * @see trackStreamedKinds, which supplies the state.
+ */
+export function fallbackFromCompleted(
+  policy: FallbackPolicy = recoverMissing,
+): OperatorFunction<TrackedEvent<NormalizedEvent>, ResponseEvent> {
+  if (typeof policy !== 'function') {
+    throw new TypeError(`fallbackFromCompleted: policy must be a function (state, response) => candidates, got ${typeof policy}`);
+  }
+  return (source) =>
+    new Observable<ResponseEvent>((subscriber) =>
+      source.subscribe({
+        next: ({ event, state, first }) => {
+          if (event.type === 'partDone') return;
+          if (event.type === 'outputItemDone' && !first) return;
+          if (event.type !== 'completed') {
+            subscriber.next(event);
+            return;
+          }
+          let candidates: readonly RecoveryCandidate[];
+          try {
+            candidates = policy(state, event.response);
+            if (!Array.isArray(candidates)) {
+              throw new TypeError(`fallbackFromCompleted: the policy must return an array of candidates, got ${typeof candidates}`);
+            }
+          } catch (error) {
+            subscriber.error(error);
+            return;
+          }
+          const output = event.response.output ?? [];
+          const emitted = new StreamTracker();
+          for (const { item, outputIndex } of [...candidates].sort(byOutputIndex)) {
+            if (state.isDelivered(item, outputIndex, output) || !emitted.markDelivered(item, outputIndex)) continue;
+            subscriber.next({ type: 'outputItemDone', item, outputIndex, recovered: true });
+            if (subscriber.closed) return;
+          }
+          subscriber.next(event);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
+    );
+}
+
+function byOutputIndex(a: RecoveryCandidate, b: RecoveryCandidate): number {
+  return (a.outputIndex ?? Number.MAX_SAFE_INTEGER) - (b.outputIndex ?? Number.MAX_SAFE_INTEGER);
+}

@@ -1,0 +1,160 @@
+/**
+ * Where SSE bytes come from, and how each kind of source becomes a lazy, cancellable Observable of chunks.
+ *
+ * @module
+ */
+import { Observable, isObservable } from 'rxjs';
+
+/** One piece of a byte stream: bytes, or text that was already decoded. */
+export type SseChunk = Uint8Array | string;
+
+/** A fetch `Response` (or anything shaped like one: a `body` stream and a `status`). */
+export interface ResponseLike {
+  readonly body: ReadableStream<SseChunk> | null;
+  readonly status: number;
+}
+
+/**
+ * Anything responses-rx can read SSE from: a fetch `Response`, a web `ReadableStream`, an `AsyncIterable` of chunks
+ * (a Node `Readable` is one), an `Observable` of chunks, or the whole stream as one `string`.
+ */
+export type SseSource =
+  | ResponseLike
+  | ReadableStream<SseChunk>
+  | AsyncIterable<SseChunk>
+  | Observable<SseChunk>
+  | string;
+
+/**
+ * Turns any {@link SseSource} into a cold Observable of chunks. Nothing is read before subscribe; unsubscribing
+ * before the end cancels the reader (web streams) or calls `return()` on the iterator (async iterables, which
+ * destroys a Node stream).
+ *
+ * ```
+ * source:   (bytes arriving)
+ * chunksOf(source)
+ * result:   --c--c---c--|
+ * ```
+ *
+ * ## Example
+ * ```ts
+ * import { chunksOf } from 'responses-rx';
+ *
+ * chunksOf('data: {"type":"response.created"}\n\n').subscribe(console.log);
+ * ```
+ *
+ * @param source the stream to read.
+ * @returns an Observable of the source's chunks, in order.
+ * @throws TypeError when `source` is none of the supported kinds.
+ */
+export function chunksOf(source: SseSource): Observable<SseChunk> {
+  if (typeof source === 'string') {
+    return new Observable<SseChunk>((subscriber) => {
+      subscriber.next(source);
+      subscriber.complete();
+    });
+  }
+  if (isObservable(source)) return source as Observable<SseChunk>;
+  if (isReadableStream(source)) return fromReadableStream(source);
+  if (isResponseLike(source)) {
+    const response = source;
+    return new Observable<SseChunk>((subscriber) =>
+      response.body === null ? subscriber.complete() : fromReadableStream(response.body).subscribe(subscriber),
+    );
+  }
+  if (isAsyncIterable(source)) return fromAsyncIterable(source);
+  throw new TypeError(
+    `Unsupported SSE source (${describe(source)}): pass a fetch Response, a ReadableStream, an AsyncIterable ` +
+      `(e.g. a Node Readable), an Observable of Uint8Array or string chunks, or a string.`,
+  );
+}
+
+function fromReadableStream(stream: ReadableStream<SseChunk>): Observable<SseChunk> {
+  return new Observable<SseChunk>((subscriber) => {
+    const reader = stream.getReader();
+    let finished = false;
+    const pump = async (): Promise<void> => {
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) {
+            finished = true;
+            subscriber.complete();
+            return;
+          }
+          if (subscriber.closed) return;
+          subscriber.next(value);
+        }
+      } catch (error) {
+        finished = true;
+        subscriber.error(error);
+      }
+    };
+    void pump();
+    return () => {
+      if (!finished) {
+        finished = true;
+        reader.cancel().catch(() => undefined);
+      }
+    };
+  });
+}
+
+function fromAsyncIterable(iterable: AsyncIterable<SseChunk>): Observable<SseChunk> {
+  return new Observable<SseChunk>((subscriber) => {
+    const iterator = iterable[Symbol.asyncIterator]();
+    let finished = false;
+    const pump = async (): Promise<void> => {
+      try {
+        for (;;) {
+          const { value, done } = await iterator.next();
+          if (done) {
+            finished = true;
+            subscriber.complete();
+            return;
+          }
+          if (subscriber.closed) return;
+          subscriber.next(value);
+        }
+      } catch (error) {
+        finished = true;
+        subscriber.error(error);
+      }
+    };
+    void pump();
+    return () => {
+      if (!finished) {
+        finished = true;
+        Promise.resolve(iterator.return?.()).catch(() => undefined);
+      }
+    };
+  });
+}
+
+function isReadableStream(value: unknown): value is ReadableStream<SseChunk> {
+  return typeof value === 'object' && value !== null && typeof (value as ReadableStream).getReader === 'function';
+}
+
+function isResponseLike(value: unknown): value is ResponseLike {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'body' in value &&
+    typeof (value as ResponseLike).status === 'number' &&
+    ((value as ResponseLike).body === null || isReadableStream((value as ResponseLike).body))
+  );
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<SseChunk> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AsyncIterable<SseChunk>)[Symbol.asyncIterator] === 'function'
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return (value as object).constructor?.name ?? 'object';
+}

@@ -1,0 +1,266 @@
+/**
+ * Provider shapes: how real providers cut down a full Responses stream. Used by the embedded server (to reproduce a
+ * provider on a laptop) and by tests (to feed every shape through the same assertions).
+ *
+ * @module
+ */
+import type { WireItem } from '../wire/schemas';
+import type { WireJson } from './builders';
+
+/**
+ * - `streamed`: everything, as OpenAI sends it.
+ * - `final-only`: `response.created`, then one synthesized `response.output_item.done` with the aggregated assistant
+ *   message, then `response.completed` (a gateway that buffers the answer).
+ * - `completed-only`: `response.created` and `response.completed` only; the answer is in `completed.output`.
+ * - `no-reasoning-deltas`: text streams, reasoning never does (no reasoning deltas, parts or reasoning items).
+ * - `done-only`: no deltas and no finished items; text only through `*.done` events (`output_text.done`, …), and
+ *   `completed.output` is empty.
+ * - `empty-completed-output`: everything streams, but `completed.output` is empty.
+ */
+export type ProviderShape =
+  | 'streamed'
+  | 'final-only'
+  | 'completed-only'
+  | 'no-reasoning-deltas'
+  | 'done-only'
+  | 'empty-completed-output';
+
+/** Every {@link ProviderShape}. */
+export const PROVIDER_SHAPES: readonly ProviderShape[] = [
+  'streamed',
+  'final-only',
+  'completed-only',
+  'no-reasoning-deltas',
+  'done-only',
+  'empty-completed-output',
+];
+
+/** True when `value` names a {@link ProviderShape}. */
+export function isProviderShape(value: unknown): value is ProviderShape {
+  return typeof value === 'string' && (PROVIDER_SHAPES as readonly string[]).includes(value);
+}
+
+const REASONING_EVENTS = new Set([
+  'response.reasoning_summary_part.added',
+  'response.reasoning_summary_part.done',
+  'response.reasoning_summary_text.delta',
+  'response.reasoning_summary_text.done',
+  'response.reasoning_text.delta',
+  'response.reasoning_text.done',
+]);
+
+const DONE_ONLY_KEEP = new Set([
+  'response.created',
+  'response.in_progress',
+  'response.output_item.added',
+  'response.output_text.done',
+  'response.reasoning_summary_text.done',
+  'response.reasoning_text.done',
+  'response.function_call_arguments.done',
+  'response.custom_tool_call_input.done',
+]);
+
+const TERMINAL = new Set(['response.completed', 'response.failed', 'response.incomplete', 'error']);
+
+/**
+ * A stateful, streaming transformer that reshapes a wire event stream event by event (so it works on a live upstream
+ * as well as on a recording). Feed each event in order; it returns the events to send in its place (often none).
+ *
+ * ## Example
+ * ```ts
+ * import { createShaper } from 'responses-rx/testing';
+ *
+ * const shape = createShaper('final-only');
+ * const sent = recorded.flatMap(shape);
+ * ```
+ *
+ * @param shape the provider shape to reproduce.
+ * @returns a function from one event to the events to send.
+ */
+export function createShaper(shape: ProviderShape): (event: WireJson) => WireJson[] {
+  if (!isProviderShape(shape)) {
+    throw new TypeError(`Unknown provider shape ${String(shape)}; expected one of ${PROVIDER_SHAPES.join(', ')}`);
+  }
+  const reasoningIndexes = new Set<unknown>();
+  const reasoningIds = new Set<unknown>();
+  let message: { id: unknown; outputIndex: unknown; text: string; done: Map<unknown, string> } | undefined;
+  return (event) => {
+    const type = event.type;
+    switch (shape) {
+      case 'streamed':
+        return [event];
+      case 'completed-only':
+        return type === 'response.created' || type === 'response.in_progress' || TERMINAL.has(type) ? [event] : [];
+      case 'empty-completed-output':
+        return [type === 'response.completed' ? withOutput(event, []) : event];
+      case 'done-only':
+        if (type === 'response.completed') return [withOutput(event, [])];
+        return DONE_ONLY_KEEP.has(type) || TERMINAL.has(type) ? [event] : [];
+      case 'no-reasoning-deltas': {
+        if (REASONING_EVENTS.has(type)) return [];
+        if (type === 'response.output_item.added' || type === 'response.output_item.done') {
+          const item = event['item'] as WireItem | undefined;
+          if (item?.type === 'reasoning') {
+            reasoningIndexes.add(event['output_index']);
+            reasoningIds.add(item.id);
+            return [];
+          }
+        }
+        return [event];
+      }
+      case 'final-only': {
+        if (type === 'response.created' || type === 'response.in_progress') return [event];
+        if (type === 'response.output_item.added') {
+          const item = event['item'] as WireItem | undefined;
+          if (item?.type === 'message' && message === undefined) {
+            message = { id: item.id, outputIndex: event['output_index'], text: '', done: new Map() };
+          }
+          return [];
+        }
+        if (message !== undefined && isFor(event, message.id, message.outputIndex)) {
+          if (type === 'response.output_text.delta') message.text += String(event['delta']);
+          if (type === 'response.output_text.done') message.done.set(event['content_index'] ?? 0, String(event['text']));
+          return [];
+        }
+        if (type !== 'response.completed') return TERMINAL.has(type) ? [event] : [];
+        const synthesized = synthesize(event, message);
+        return synthesized ? [synthesized, event] : [event];
+      }
+    }
+  };
+}
+
+/**
+ * Reshapes a whole recorded stream.
+ *
+ * @param events the wire events, in order.
+ * @param shape the provider shape.
+ * @returns the events that provider would send.
+ */
+export function applyShape(events: readonly WireJson[], shape: ProviderShape): WireJson[] {
+  const shaper = createShaper(shape);
+  return events.flatMap((event) => shaper(event));
+}
+
+function isFor(event: WireJson, id: unknown, outputIndex: unknown): boolean {
+  if (event['item_id'] !== undefined && id !== undefined) return event['item_id'] === id;
+  return event['output_index'] !== undefined && event['output_index'] === outputIndex;
+}
+
+function withOutput(event: WireJson, output: readonly WireItem[]): WireJson {
+  const response = (event['response'] ?? {}) as Record<string, unknown>;
+  return { ...event, response: { ...response, output } };
+}
+
+function synthesize(
+  completed: WireJson,
+  message: { id: unknown; outputIndex: unknown; text: string; done: Map<unknown, string> } | undefined,
+): WireJson | undefined {
+  const output = (((completed['response'] ?? {}) as { output?: WireItem[] }).output ?? []) as WireItem[];
+  if (message === undefined) {
+    // Nothing streamed (replaying a stream that was final-only already): the final output is the aggregate.
+    const index = output.findIndex((item) => item.type === 'message');
+    if (index < 0) return undefined;
+    return { type: 'response.output_item.done', output_index: index, item: output[index] };
+  }
+  const text = message.done.size > 0 ? [...message.done.values()].join('') : message.text;
+  const item = {
+    type: 'message',
+    id: message.id,
+    role: 'assistant',
+    status: 'completed',
+    content: [{ type: 'output_text', text, annotations: [] }],
+  };
+  return {
+    type: 'response.output_item.done',
+    ...(message.outputIndex === undefined ? {} : { output_index: message.outputIndex }),
+    item,
+  };
+}
+
+/** Splits text into token-sized pieces (about `size` characters each), as models stream it. */
+export function tokenize(text: string, size = 4): string[] {
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+  return pieces.length > 0 ? pieces : [''];
+}
+
+/**
+ * The full stream OpenAI would send for a response with these output items: `response.created`, every item announced,
+ * its text streamed as token-sized deltas, each part finished, each item finished, then `response.completed` with
+ * the items as `output`. Every event carries a `sequence_number`.
+ *
+ * ## Example
+ * ```ts
+ * import { items, streamedEvents, applyShape, toSseText } from 'responses-rx/testing';
+ *
+ * const sse = toSseText(applyShape(streamedEvents([items.message('msg_1', 'Hello')]), 'final-only'));
+ * ```
+ *
+ * @param output the items of the response, in output order.
+ * @param options the response id, and the size of a delta in characters.
+ * @returns the wire events.
+ */
+export function streamedEvents(
+  output: readonly WireItem[],
+  options: { responseId?: string; deltaSize?: number; usage?: Record<string, unknown> } = {},
+): WireJson[] {
+  const id = options.responseId ?? 'resp_1';
+  const size = options.deltaSize ?? 4;
+  const events: Record<string, unknown>[] = [];
+  const response = { id, object: 'response', status: 'in_progress', output: [] };
+  events.push({ type: 'response.created', response });
+  events.push({ type: 'response.in_progress', response });
+  output.forEach((item, outputIndex) => {
+    const at = { item_id: item.id, output_index: outputIndex };
+    const record = item as Record<string, unknown>;
+    switch (item.type) {
+      case 'message': {
+        const parts = (record['content'] ?? []) as { type: string; text?: string }[];
+        events.push({ type: 'response.output_item.added', output_index: outputIndex, item: { ...item, status: 'in_progress', content: [] } });
+        parts.forEach((part, contentIndex) => {
+          const text = part.text ?? '';
+          events.push({ type: 'response.content_part.added', ...at, content_index: contentIndex, part: { type: 'output_text', text: '', annotations: [] } });
+          for (const delta of tokenize(text, size)) {
+            if (delta) events.push({ type: 'response.output_text.delta', ...at, content_index: contentIndex, delta, logprobs: [] });
+          }
+          events.push({ type: 'response.output_text.done', ...at, content_index: contentIndex, text, logprobs: [] });
+          events.push({ type: 'response.content_part.done', ...at, content_index: contentIndex, part });
+        });
+        break;
+      }
+      case 'reasoning': {
+        const parts = (record['summary'] ?? []) as { type: string; text?: string }[];
+        events.push({ type: 'response.output_item.added', output_index: outputIndex, item: { ...item, summary: [] } });
+        parts.forEach((part, summaryIndex) => {
+          const text = part.text ?? '';
+          events.push({ type: 'response.reasoning_summary_part.added', ...at, summary_index: summaryIndex, part: { type: 'summary_text', text: '' } });
+          for (const delta of tokenize(text, size)) {
+            if (delta) events.push({ type: 'response.reasoning_summary_text.delta', ...at, summary_index: summaryIndex, delta });
+          }
+          events.push({ type: 'response.reasoning_summary_text.done', ...at, summary_index: summaryIndex, text });
+          events.push({ type: 'response.reasoning_summary_part.done', ...at, summary_index: summaryIndex, part });
+        });
+        break;
+      }
+      case 'function_call':
+      case 'custom_tool_call': {
+        const custom = item.type === 'custom_tool_call';
+        const input = String(record[custom ? 'input' : 'arguments'] ?? '');
+        const prefix = custom ? 'response.custom_tool_call_input' : 'response.function_call_arguments';
+        events.push({ type: 'response.output_item.added', output_index: outputIndex, item: { ...item, status: 'in_progress', [custom ? 'input' : 'arguments']: '' } });
+        for (const delta of tokenize(input, size)) if (delta) events.push({ type: `${prefix}.delta`, ...at, delta });
+        events.push({ type: `${prefix}.done`, ...at, [custom ? 'input' : 'arguments']: input });
+        break;
+      }
+      default:
+        events.push({ type: 'response.output_item.added', output_index: outputIndex, item });
+    }
+    events.push({ type: 'response.output_item.done', output_index: outputIndex, item });
+  });
+  events.push({
+    type: 'response.completed',
+    response: { id, object: 'response', status: 'completed', output: [...output], ...(options.usage ? { usage: options.usage } : {}) },
+  });
+  return events.map((event, sequence) => ({ ...event, sequence_number: sequence }) as unknown as WireJson);
+}

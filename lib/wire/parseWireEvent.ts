@@ -1,0 +1,82 @@
+/**
+ * One SSE `data` string to one validated wire event.
+ *
+ * @module
+ */
+import { MalformedEventError, ProtocolMismatchError } from '../errors';
+import { type WireEvent, isKnownWireEventType, wireEventSchemas } from './schemas';
+
+/** Any JSON event object with a string `type`, before validation. */
+export interface RawWireEvent {
+  readonly type: string;
+  readonly sequence_number?: unknown;
+  readonly [key: string]: unknown;
+}
+
+/**
+ * Parses and validates the `data` of one SSE event. The JSON `type` decides the event, never the SSE `event:` name.
+ *
+ * @returns the event as received (the same object `JSON.parse` produced), or `undefined` for data to ignore:
+ *   `[DONE]`, and events of a type responses-rx does not read.
+ * @throws MalformedEventError when the data is not a JSON object with a string `type`, or a known event lacks a field
+ *   responses-rx needs.
+ * @throws ProtocolMismatchError when the data is a Chat Completions chunk.
+ */
+export function parseWireEvent(data: string): WireEvent | undefined {
+  const raw = parseRawWireEvent(data);
+  return raw === undefined ? undefined : validateWireEvent(raw, data);
+}
+
+/**
+ * First half of {@link parseWireEvent}: JSON with a string `type`, not yet validated.
+ *
+ * @returns the parsed object, or `undefined` for `[DONE]`.
+ */
+export function parseRawWireEvent(data: string): RawWireEvent | undefined {
+  if (data === '[DONE]') return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch (cause) {
+    throw new MalformedEventError({ raw: data, reason: 'the data is not valid JSON', cause });
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new MalformedEventError({ raw: data, reason: 'the data is not a JSON object' });
+  }
+  const type = (json as { type?: unknown }).type;
+  if (typeof type !== 'string') {
+    if (looksLikeChatCompletions(json)) throw new ProtocolMismatchError({ detected: 'Chat Completions', raw: data });
+    throw new MalformedEventError({ raw: data, reason: 'the event has no string "type"' });
+  }
+  return json as RawWireEvent;
+}
+
+/**
+ * Second half of {@link parseWireEvent}: checks a known event against its schema.
+ *
+ * @param raw the parsed event.
+ * @param data the SSE data it came from, quoted in errors.
+ * @returns the same object, typed, or `undefined` when its type is not one responses-rx reads.
+ */
+export function validateWireEvent(raw: RawWireEvent, data: string): WireEvent | undefined {
+  const type = raw.type;
+  if (!isKnownWireEventType(type)) return undefined;
+  const json = raw;
+  const result = wireEventSchemas[type].safeParse(json);
+  if (!result.success) {
+    throw new MalformedEventError({
+      raw: data,
+      eventType: type,
+      issues: result.error.issues.map((issue) => ({ path: issue.path, message: issue.message })),
+      reason: result.error.issues
+        .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+        .join('; '),
+    });
+  }
+  return json as unknown as WireEvent;
+}
+
+function looksLikeChatCompletions(json: object): boolean {
+  const object = (json as { object?: unknown }).object;
+  return object === 'chat.completion.chunk' || object === 'chat.completion' || Array.isArray((json as { choices?: unknown }).choices);
+}
