@@ -30,7 +30,9 @@ export interface ToWireEventsOptions {
 /**
  * Parses SSE messages into validated Responses API wire events. Comments, `[DONE]` and unknown event types produce
  * nothing. An event whose `sequence_number` is at or below the last one seen is a replay and is dropped; a jump ahead
- * is reported to `onSequenceGap`. Streams without sequence numbers pass as they are.
+ * is reported to `onSequenceGap`. Streams without sequence numbers pass as they are. A last event cut short by the
+ * end of the source (truncated JSON) is a `MalformedEventError`, as issue 2 specifies (decided by the team; the
+ * `unterminated` flag on the message lets a custom stage treat it differently).
  *
  * ```
  * messages:  --c--a--x--b--|       (c = comment, x = invalid JSON)

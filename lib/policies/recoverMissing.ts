@@ -47,7 +47,8 @@ export function undeliveredOutputItems(state: StreamState, response: WireRespons
  * a message `{type:'message', id, role:'assistant', status:'completed', content:[{type:'output_text', text, annotations:[]}]}`,
  * a reasoning item `{type:'reasoning', id, summary:[{type:'summary_text', text}]}` (plus `content` when raw reasoning
  * arrived), a function or custom tool call from its `output_item.added` plus its `arguments` / `input`.
- * A `*.done` text wins over the deltas of the same part.
+ * A `*.done` text wins over the deltas of the same part. An item that was only announced (`output_item.added`, no
+ * text: a web search call, an empty reasoning item) is recovered as announced, so that nothing is left behind.
  *
  * @param state the tracked stream state.
  * @param response the completed response.
@@ -56,17 +57,29 @@ export function rebuildFromEvidence(state: StreamState, response: WireResponse):
   const output = response.output ?? [];
   const candidates: RecoveryCandidate[] = [];
   for (const evidence of state.evidence) {
-    if (!evidence.hasText || inOutput(evidence, output)) continue;
+    if (!(evidence.hasText || evidence.added !== undefined) || inOutput(evidence, output)) continue;
     const item = rebuild(evidence);
     if (item) candidates.push({ item, outputIndex: evidence.outputIndex });
   }
   return candidates;
 }
 
+/**
+ * Whether `completed.output` already holds the item some evidence belongs to: the same id; else, with an output index,
+ * an item at that index; else (deltas that named neither id nor index) an item of the same type.
+ */
 function inOutput(evidence: ItemEvidence, output: readonly WireItem[]): boolean {
   const id = evidence.itemId ?? evidence.added?.id ?? undefined;
   if (id !== undefined && output.some((item) => item.id === id)) return true;
-  return evidence.outputIndex !== undefined && evidence.outputIndex < output.length;
+  if (evidence.outputIndex !== undefined) return evidence.outputIndex < output.length;
+  const type = evidenceType(evidence);
+  return output.some((item) => item.type === type);
+}
+
+function evidenceType(evidence: ItemEvidence): string {
+  if (evidence.added) return evidence.added.type;
+  if (evidence.kind !== 'other') return evidence.kind;
+  return evidence.content.size > 0 ? 'message' : evidence.toolInput !== undefined ? 'function_call' : 'other';
 }
 
 function texts(parts: ReadonlyMap<number, PartText>): string[] {
@@ -109,7 +122,8 @@ function rebuild(evidence: ItemEvidence): WireItem | undefined {
     // Another tool (mcp_call, …) announced by output_item.added: keep it, with the input that streamed.
     return { ...base, type: kind, status: 'completed', arguments: evidence.toolInput.text };
   }
-  return undefined;
+  // Announced only, with no text: the item as announced.
+  return evidence.added === undefined ? undefined : (base as WireItem);
 }
 
 function byOutputIndex(a: RecoveryCandidate, b: RecoveryCandidate): number {

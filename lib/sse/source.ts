@@ -27,8 +27,8 @@ export type SseSource =
 
 /**
  * Turns any {@link SseSource} into a cold Observable of chunks. Nothing is read before subscribe; unsubscribing
- * before the end cancels the reader (web streams) or calls `return()` on the iterator (async iterables, which
- * destroys a Node stream).
+ * before the end cancels the reader (web streams), or destroys a Node stream and calls `return()` on the iterator
+ * (async iterables).
  *
  * ```
  * source:   (bytes arriving)
@@ -123,10 +123,13 @@ function fromAsyncIterable(iterable: AsyncIterable<SseChunk>): Observable<SseChu
     };
     void pump();
     return () => {
-      if (!finished) {
-        finished = true;
-        Promise.resolve(iterator.return?.()).catch(() => undefined);
-      }
+      if (finished) return;
+      finished = true;
+      // An async generator queues return() behind a pending next(), which a stalled stream never settles: destroy a
+      // Node stream directly, so its socket closes now.
+      const destroy = (iterable as { destroy?: unknown }).destroy;
+      if (typeof destroy === 'function') destroy.call(iterable);
+      Promise.resolve(iterator.return?.()).catch(() => undefined);
     };
   });
 }

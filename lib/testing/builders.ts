@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ResponseEvent } from '../events';
+import type { NormalizedEvent, PartKind, ResponseEvent } from '../events';
 import type { WireItem, WireResponse } from '../wire/schemas';
 
 /** A wire event as a plain JSON object (what one SSE `data:` line holds). */
@@ -138,6 +138,18 @@ export const events = {
   },
   toolInputDelta(delta: string, at: PartRef & { callId?: string } = {}): ResponseEvent {
     return { type: 'toolCallInputDelta', delta, itemId: at.itemId, callId: at.callId, ...(at.outputIndex === undefined ? {} : { outputIndex: at.outputIndex }) };
+  },
+  /** A `partDone` evidence event (between normalization and the fallback only). */
+  partDone(part: PartKind, text: string, at: PartRef = {}, index = 0, partType?: string): NormalizedEvent {
+    return {
+      type: 'partDone',
+      part,
+      text,
+      itemId: at.itemId,
+      outputIndex: at.outputIndex,
+      index,
+      ...(partType === undefined ? {} : { partType }),
+    };
   },
   completed(output: readonly WireItem[] = [], responseId = 'resp_1'): ResponseEvent {
     const response: WireResponse = { id: responseId, object: 'response', status: 'completed', output: [...output] };

@@ -1,0 +1,120 @@
+import { map } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { MalformedEventError, ProtocolMismatchError, toWireEvents } from 'responses-rx';
+import type { SequenceGap, SseMessage } from 'responses-rx';
+import { createTestScheduler, wire } from 'responses-rx/testing';
+
+const msg = (json: object | string, event?: string): SseMessage => ({
+  type: 'event',
+  data: typeof json === 'string' ? json : JSON.stringify(json),
+  event,
+});
+const seq = (json: object, n: number) => ({ ...json, sequence_number: n });
+
+const created = wire.created();
+const delta = wire.textDelta('Hi');
+const v = {
+  k: { type: 'comment', comment: 'keep-alive' } as SseMessage,
+  c: msg(created),
+  t: msg(delta),
+  x: msg('{"type":"response.output_text.delta",'),
+  m: msg({ type: 'response.output_text.delta' }),
+  D: msg('[DONE]'),
+  u: msg({ type: 'response.something_new', foo: 1 }),
+  n: msg(delta, 'response.completed'),
+  h: msg({ id: 'chatcmpl-1', object: 'chat.completion.chunk', choices: [{ delta: { content: 'Hi' } }] }),
+};
+
+describe('toWireEvents', () => {
+  let scheduler: TestScheduler;
+  beforeEach(() => {
+    scheduler = createTestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  it('parses events and ignores comments, [DONE] and unknown event types', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-k-c-u-t-D-|', v);
+      expectObservable(source.pipe(toWireEvents())).toBe('---c---t---|', { c: created, t: delta });
+      expectSubscriptions(source.subscriptions).toBe('^----------!');
+    });
+  });
+
+  it('lets the JSON type decide, not the SSE event name', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      expectObservable(cold('-n|', v).pipe(toWireEvents())).toBe('-t|', { t: delta });
+    });
+  });
+
+  it('fails with MalformedEventError on invalid JSON and on a known event missing a field', () => {
+    const errors: MalformedEventError[] = [];
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-x-t|', v);
+      expectObservable(source.pipe(toWireEvents())).toBe('-c-#', { c: created }, expect.any(MalformedEventError));
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+      cold('-m', v).pipe(toWireEvents()).subscribe({ error: (e: MalformedEventError) => errors.push(e) });
+    });
+    expect(errors[0]).toBeInstanceOf(MalformedEventError);
+    expect(errors[0]).toMatchObject({ code: 'malformed_event', retryable: false, eventType: 'response.output_text.delta' });
+    expect(errors[0]?.issues.map((i) => i.path)).toEqual([['delta']]);
+    expect(errors[0]?.raw).toBe('{"type":"response.output_text.delta"}');
+  });
+
+  it("skips malformed events with onMalformed: 'skip'", () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      expectObservable(cold('-c-x-m-t|', v).pipe(toWireEvents({ onMalformed: 'skip' }))).toBe('-c-----t|', { c: created, t: delta });
+    });
+  });
+
+  it('fails with ProtocolMismatchError on a Chat Completions stream, even when skipping malformed events', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      expectObservable(cold('-h-t', v).pipe(toWireEvents({ onMalformed: 'skip' }))).toBe('-#', {}, expect.any(ProtocolMismatchError));
+    });
+  });
+
+  it('drops a replayed event at or below the last sequence number and reports gaps', () => {
+    const gaps: SequenceGap[] = [];
+    const s = {
+      a: msg(seq(created, 0)),
+      b: msg(seq(delta, 1)),
+      B: msg(seq(wire.textDelta('again'), 1)),
+      z: msg(seq(wire.textDelta('old'), 0)),
+      e: msg(seq(wire.textDelta('later'), 4)),
+    };
+    scheduler.run(({ cold, expectObservable }) => {
+      const result = cold('-a-b-B-z-e|', s).pipe(toWireEvents({ onSequenceGap: (gap) => gaps.push(gap) }), map((e) => e.sequence_number));
+      expectObservable(result).toBe('-a-b-----e|', { a: 0, b: 1, e: 4 });
+    });
+    expect(gaps).toEqual([{ expected: 2, received: 4 }]);
+  });
+
+  it('counts unknown events in the sequence, so skipping them is no gap', () => {
+    const gaps: SequenceGap[] = [];
+    const s = { a: msg(seq(created, 0)), u: msg(seq({ type: 'response.web_search_call.searching' }, 1)), b: msg(seq(delta, 2)) };
+    scheduler.run(({ cold, expectObservable }) => {
+      expectObservable(cold('-a-u-b|', s).pipe(toWireEvents({ onSequenceGap: (g) => gaps.push(g) }), map((e) => e.type))).toBe('-a---b|', { a: 'response.created', b: 'response.output_text.delta' });
+    });
+    expect(gaps).toEqual([]);
+  });
+
+  it('rejects bad options when created', () => {
+    expect(() => toWireEvents({ onMalformed: 'ignore' as 'skip' })).toThrow(TypeError);
+    expect(() => toWireEvents({ onSequenceGap: 3 as unknown as () => void })).toThrow(TypeError);
+  });
+
+  it('unsubscribes early', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-t-t-|', v);
+      expectObservable(source.pipe(toWireEvents()), '^--!').toBe('-c-', { c: created });
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+  });
+
+  it('does not break the unsubscription chain', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-t-t-|', v);
+      const result = source.pipe(map((x) => x), toWireEvents(), map((x) => x.type));
+      expectObservable(result, '^--!').toBe('-c-', { c: 'response.created' });
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+  });
+});

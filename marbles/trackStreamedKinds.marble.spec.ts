@@ -1,0 +1,144 @@
+import { map } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { trackStreamedKinds } from 'responses-rx';
+import type { NormalizedEvent, TrackedEvent } from 'responses-rx';
+import { createTestScheduler, events, items } from 'responses-rx/testing';
+
+/** A copy of what the tracker knows right after an event, so marble frames compare values, not a live object. */
+const snapshot = ({ event, state, first }: TrackedEvent) => ({
+  type: event.type,
+  first,
+  text: state.streamed.text,
+  reasoning: state.streamed.reasoning,
+  toolInput: state.streamed.toolInput,
+  delivered: state.delivered.map((d) => d.item.id),
+  reasoningDelivered: state.reasoningDelivered,
+  evidence: state.evidence.map((e) => e.itemId ?? e.outputIndex),
+});
+
+const message = items.message('msg_1', 'Hello');
+const reasoning = items.reasoning('rs_1', 'Thinking');
+const call = items.functionCall('fc_1', 'call_1', 'lookup', '{"q":1}');
+
+const v: Record<string, NormalizedEvent> = {
+  c: events.created(),
+  r: events.summaryDelta('Think', { itemId: 'rs_1', outputIndex: 0 }),
+  R: events.itemDone(reasoning, 0),
+  t: events.textDelta('Hel', { itemId: 'msg_1', outputIndex: 1 }),
+  M: events.itemDone(message, 1),
+  f: events.toolInputDelta('{"q"', { itemId: 'fc_1', outputIndex: 2, callId: 'call_1' }),
+  F: events.itemDone(call, 2),
+  d: events.partDone('outputText', 'Hello', { itemId: 'msg_1', outputIndex: 1 }),
+  C: events.completed([reasoning, message]),
+};
+
+describe('trackStreamedKinds', () => {
+  let scheduler: TestScheduler;
+  beforeEach(() => {
+    scheduler = createTestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  const base = { first: true, text: false, reasoning: false, toolInput: false, delivered: [], reasoningDelivered: false, evidence: [] };
+
+  it('passes every event on, in order, paired with what streamed so far', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-r-R-t-M-C-|', v);
+      expectObservable(source.pipe(trackStreamedKinds(), map(snapshot))).toBe('-c-r-R-t-M-C-|', {
+        c: { ...base, type: 'created' },
+        r: { ...base, type: 'reasoningSummaryDelta', reasoning: true, evidence: ['rs_1'] },
+        R: { ...base, type: 'outputItemDone', reasoning: true, delivered: ['rs_1'], reasoningDelivered: true },
+        t: { ...base, type: 'outputTextDelta', reasoning: true, text: true, delivered: ['rs_1'], reasoningDelivered: true, evidence: ['msg_1'] },
+        M: { ...base, type: 'outputItemDone', reasoning: true, text: true, delivered: ['rs_1', 'msg_1'], reasoningDelivered: true },
+        C: { ...base, type: 'completed', reasoning: true, text: true, delivered: ['rs_1', 'msg_1'], reasoningDelivered: true },
+      });
+      expectSubscriptions(source.subscriptions).toBe('^------------!');
+    });
+  });
+
+  it('sees text streamed but no reasoning (a provider that never streams reasoning)', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const source = cold('-c-t-d-M-C|', v);
+      const result = source.pipe(trackStreamedKinds(), map(snapshot));
+      expectObservable(result).toBe('-c-t-d-M-C|', {
+        c: { ...base, type: 'created' },
+        t: { ...base, type: 'outputTextDelta', text: true, evidence: ['msg_1'] },
+        d: { ...base, type: 'partDone', text: true, evidence: ['msg_1'] },
+        M: { ...base, type: 'outputItemDone', text: true, delivered: ['msg_1'] },
+        C: { ...base, type: 'completed', text: true, delivered: ['msg_1'] },
+      });
+    });
+  });
+
+  it('sees nothing streamed on a final-only provider', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      expectObservable(cold('-c---C|', v).pipe(trackStreamedKinds(), map(snapshot))).toBe('-c---C|', {
+        c: { ...base, type: 'created' },
+        C: { ...base, type: 'completed' },
+      });
+    });
+  });
+
+  it('tracks tool-input deltas', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      expectObservable(cold('-f-F|', v).pipe(trackStreamedKinds(), map(snapshot))).toBe('-f-F|', {
+        f: { ...base, type: 'toolCallInputDelta', toolInput: true, evidence: ['fc_1'] },
+        F: { ...base, type: 'outputItemDone', toolInput: true, delivered: ['fc_1'] },
+      });
+    });
+  });
+
+  it('marks an output_item.done re-sent with the same id as not first', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const result = cold('-M-M|', v).pipe(trackStreamedKinds(), map(({ first }) => first));
+      expectObservable(result).toBe('-a-b|', { a: true, b: false });
+    });
+  });
+
+  it('matches delivered items by output index when an item has no id', () => {
+    const anonymous = { type: 'message', role: 'assistant', content: [] };
+    scheduler.run(({ cold, expectObservable }) => {
+      const source = cold('-x-x|', { x: events.itemDone(anonymous, 3) });
+      expectObservable(source.pipe(trackStreamedKinds(), map(({ first }) => first))).toBe('-a-b|', { a: true, b: false });
+    });
+  });
+
+  it('gives every subscription its own state', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const tracked = cold('-t-|', v).pipe(trackStreamedKinds());
+      const states: unknown[] = [];
+      const result = tracked.pipe(map(({ state }) => (states.push(state), states.length)));
+      expectObservable(result).toBe('-a-|', { a: 1 });
+      expectObservable(result).toBe('-a-|', { a: 2 });
+      scheduler.flush();
+      expect(states[0]).not.toBe(states[1]);
+    });
+  });
+
+  it('passes errors through', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const error = new Error('x');
+      expectObservable(cold('-c-#', v, error).pipe(trackStreamedKinds(), map(snapshot))).toBe('-c-#', { c: { ...base, type: 'created' } }, error);
+    });
+  });
+
+  it('unsubscribes early', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-r-R-t-M-C-|', v);
+      expectObservable(source.pipe(trackStreamedKinds(), map((x) => x.event.type)), '^--!').toBe('-c-', { c: 'created' });
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+  });
+
+  it('does not break the unsubscription chain', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-r-R-t-M-C-|', v);
+      const result = source.pipe(
+        map((x) => x),
+        trackStreamedKinds(),
+        map((x) => x.event.type),
+      );
+      expectObservable(result, '^----!').toBe('-c-r-', { c: 'created', r: 'reasoningSummaryDelta' });
+      expectSubscriptions(source.subscriptions).toBe('^----!');
+    });
+  });
+});
