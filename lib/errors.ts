@@ -27,7 +27,8 @@ export type ResponsesRxErrorCode =
   | 'stream_closed'
   | 'idle_timeout'
   | 'http_error'
-  | 'unexpected_content_type';
+  | 'unexpected_content_type'
+  | 'connection_failed';
 
 /** Base class of every error raised by responses-rx. */
 export abstract class ResponsesRxError extends Error {
@@ -300,6 +301,27 @@ export class UnexpectedContentTypeError extends ResponsesRxError {
   }
 }
 
+/**
+ * The HTTP request failed before any response headers arrived: connection refused, DNS failure, TLS error, reset.
+ * Retryable; the network error is the `cause` (its `code`, e.g. `ECONNREFUSED`, is quoted in the message).
+ * A failure after the headers arrived is a {@link StreamClosedError} instead.
+ */
+export class ConnectionError extends ResponsesRxError {
+  readonly code = 'connection_failed' as const;
+  readonly retryable = true;
+  /** The URL that could not be reached. */
+  readonly url: string;
+
+  constructor(details: { url: string; cause?: unknown }) {
+    super(
+      `Could not reach ${details.url}${details.cause === undefined ? '' : ` (${describeCause(rootCause(details.cause))})`}. ` +
+        `Check the base URL and that the server is running; this can be retried.`,
+      { cause: details.cause },
+    );
+    this.url = details.url;
+  }
+}
+
 /** True for the HTTP statuses worth retrying: 408, 409, 429 and 5xx. */
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
@@ -320,6 +342,13 @@ export function parseRetryAfterMessage(message: string | undefined): number | un
   const unit = (match[2] ?? 's').toLowerCase();
   const factor = unit.startsWith('ms') || unit.startsWith('milli') ? 1 : unit.startsWith('m') && !unit.startsWith('ms') ? 60_000 : 1000;
   return Math.ceil(value * factor);
+}
+
+/** fetch wraps the socket error: `TypeError('fetch failed', { cause: Error('connect ECONNREFUSED …') })`. */
+function rootCause(cause: unknown): unknown {
+  let current = cause;
+  for (let depth = 0; depth < 5 && current instanceof Error && current.cause !== undefined; depth++) current = current.cause;
+  return current;
 }
 
 function describeCause(cause: unknown): string {

@@ -78,6 +78,7 @@ export {
   IdleTimeoutError,
   HttpError,
   UnexpectedContentTypeError,
+  ConnectionError,
   NON_RETRYABLE_SERVER_CODES,
   isRetryableStatus,
   parseRetryAfterMessage,
@@ -85,3 +86,78 @@ export {
   type EventIssue,
   type ApiErrorBody,
 } from './errors';
+
+// HTTP
+export {
+  streamResponse,
+  DEFAULT_BASE_URL,
+  type StreamResponseOptions,
+  type ResponsesRequestBody,
+} from './http/streamResponse';
+export { checkEventStream, toHttpError, parseApiError } from './http/checkResponse';
+export { parseRetryAfter, type HeaderLookup } from './http/retryAfter';
+
+// server
+export {
+  createResponsesServer,
+  type ResponsesServer,
+  type ResponsesServerOptions,
+  type ServerMode,
+  type RequestOutcome,
+  type RequestSummary,
+  type ServerLogEntry,
+} from './server/createResponsesServer';
+export { closeOnSignals, type CloseOnSignalsOptions } from './server/closeOnSignals';
+export {
+  parseFault,
+  validateFault,
+  FAULT_KINDS,
+  DEFAULT_MALFORMED_EVENT,
+  DEFAULT_RETRY_AFTER_SECONDS,
+  type Fault,
+  type FaultKind,
+} from './server/faults';
+export {
+  loadRecording,
+  parseSseRecording,
+  DEMO_REPLAY,
+  type ReplaySource,
+  type ReplayEvents,
+  type ResponsesRequest,
+} from './server/replay';
+export { DEMO_CONVERSATION, demoTurnEvents, demoTurnIndex, type DemoTurn } from './server/conversation';
+export type { StreamDigest } from './server/summary';
+export { PROVIDER_SHAPES, isProviderShape, type ProviderShape } from './testing/shapes';
+
+// consumers
+export {
+  EMPTY_TRANSCRIPT,
+  type Transcript,
+  type TranscriptStatus,
+  type TranscriptCell,
+  type CellKind,
+  type CellStatus,
+  type CellBase,
+  type AnswerCell,
+  type ReasoningCell,
+  type ToolCallCell,
+  type TranscriptUpdate,
+  type TranscriptUpdateType,
+  type TurnStartedUpdate,
+  type CellAddedUpdate,
+  type CellDeltaUpdate,
+  type CellFinalizedUpdate,
+  type TurnCompletedUpdate,
+  type TranscriptErrorUpdate,
+} from './transcript/transcript';
+export { toTranscript, type ToTranscriptOptions } from './transcript/toTranscript';
+export {
+  TerminalRenderer,
+  renderTranscript,
+  renderToString,
+  isColorEnabled,
+  type TerminalSink,
+  type TerminalLabels,
+  type TerminalRendererOptions,
+  type RenderTranscriptOptions,
+} from './render/terminal';
