@@ -1,0 +1,433 @@
+/**
+ * Draws a transcript in a terminal, incrementally: as deltas arrive only the new characters are written (word-wrapped
+ * to the terminal width by tracking the current column), never a redraw. Pure apart from the sink you give it.
+ *
+ * Layout: a `thinking` header (italic magenta) over each reasoning block, a bold `answer` header over each answer,
+ * tool calls as one line, errors as an `error:` line, and a blank line after every block. Plain text, with no escape
+ * codes at all, when color is off (stdout not a TTY, `NO_COLOR` set, or `TERM=dumb`).
+ *
+ * @module
+ */
+import type { Observable, Subscription } from 'rxjs';
+import { EMPTY_TRANSCRIPT, type Transcript, type TranscriptCell, type TranscriptUpdate } from '../transcript/transcript';
+
+/** Where a renderer writes: `process.stdout`, or any object with `write` (tests collect the strings). */
+export interface TerminalSink {
+  write(text: string): unknown;
+  /** The terminal width, read before every write (so a resized terminal wraps to its new width); none = no wrapping. */
+  readonly columns?: number | undefined;
+  /** Force color on or off; when absent, {@link isColorEnabled} decides from `isTTY` and the environment. */
+  readonly color?: boolean | undefined;
+  readonly isTTY?: boolean | undefined;
+}
+
+/** The header words of a {@link TerminalRenderer}. */
+export interface TerminalLabels {
+  /** @defaultValue 'thinking' */
+  readonly reasoning?: string;
+  /** @defaultValue 'answer' */
+  readonly answer?: string;
+  /** @defaultValue 'tool' */
+  readonly toolCall?: string;
+  /** @defaultValue 'error' */
+  readonly error?: string;
+}
+
+/** Options of {@link TerminalRenderer}. */
+export interface TerminalRendererOptions {
+  /**
+   * Use ANSI styles.
+   * @defaultValue false
+   */
+  readonly color?: boolean;
+  /**
+   * The width to wrap to, or a function read before every write (e.g. `() => process.stdout.columns`). Undefined,
+   * 0 or not a number: no wrapping.
+   * @defaultValue undefined (no wrapping)
+   */
+  readonly columns?: number | (() => number | undefined) | undefined;
+  /** The header words. */
+  readonly labels?: TerminalLabels;
+}
+
+/** Options of {@link renderTranscript}. */
+export interface RenderTranscriptOptions extends Omit<TerminalRendererOptions, 'color' | 'columns'> {
+  /** @defaultValue `sink.color`, else `isColorEnabled(sink, process.env)` */
+  readonly color?: boolean;
+  /** @defaultValue `sink.columns`, read before every write */
+  readonly columns?: number | (() => number | undefined);
+  /** Stops rendering (unsubscribes) and rejects with `signal.reason`. */
+  readonly signal?: AbortSignal;
+}
+
+const SGR = {
+  thinking: ['\u001b[3;35m', '\u001b[0m'],
+  answer: ['\u001b[1m', '\u001b[0m'],
+  tool: ['\u001b[36m', '\u001b[0m'],
+  error: ['\u001b[1;31m', '\u001b[0m'],
+} as const;
+
+/** C0/C1 control characters other than tab and newline: never written (model output must not drive the terminal). */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u;
+
+const TAB = '    ';
+
+/**
+ * True when output to `stream` should be colored: it is a TTY, `NO_COLOR` is unset or empty, and `TERM` is not `dumb`.
+ *
+ * ## Example
+ * ```ts
+ * import { isColorEnabled } from 'responses-rx';
+ *
+ * const color = isColorEnabled(process.stdout, process.env);
+ * ```
+ *
+ * @param stream the output stream (only `isTTY` is read).
+ * @param env the environment variables.
+ */
+export function isColorEnabled(
+  stream: { readonly isTTY?: boolean | undefined },
+  env: Readonly<Record<string, string | undefined>>,
+): boolean {
+  const noColor = env['NO_COLOR'];
+  if (noColor !== undefined && noColor !== '') return false;
+  if (env['TERM'] === 'dumb') return false;
+  return stream.isTTY === true;
+}
+
+/**
+ * Turns transcript updates into terminal text, incrementally: `render(update)` returns only the characters to append
+ * for that update. Words are held until they end (a space, a newline, or the end of the block) so they can move to
+ * the next line whole when wrapping is on; a word longer than the line is cut. Blank lines at the start and end of
+ * a block are dropped; tabs are four spaces; control characters are dropped. Widths count code points (wide CJK
+ * characters and emoji count as one column).
+ *
+ * ```
+ * updates:  --a(thinking, "Let me")--d(" think")--f--a(answer, "Hi")--f--
+ * render
+ * output:   "thinking\nLet me"  " think"  "\n\n"  "answer\nHi"  "\n\n"        (without wrapping)
+ * ```
+ *
+ * ## Example
+ * ```ts
+ * import { TerminalRenderer, toTranscript, responseEvents } from 'responses-rx';
+ *
+ * const renderer = new TerminalRenderer({ color: true, columns: () => process.stdout.columns });
+ * responseEvents(response).pipe(toTranscript()).subscribe({
+ *   next: (update) => process.stdout.write(renderer.render(update)),
+ *   complete: () => process.stdout.write(renderer.end()),
+ * });
+ * ```
+ */
+export class TerminalRenderer {
+  private readonly color: boolean;
+  private readonly columns: TerminalRendererOptions['columns'];
+  private readonly labels: Required<TerminalLabels>;
+  private out = '';
+  private width = Infinity;
+  /** The key of the cell whose block is open (header written, blank line not yet), if any. */
+  private current: string | undefined;
+  /** Columns used on the current line. */
+  private col = 0;
+  /** The word being typed, not yet written. */
+  private word = '';
+  private wordWidth = 0;
+  /** Whitespace before `word`, written with it (dropped when the word moves to a new line). */
+  private spaces = '';
+  /** Newlines not yet written: only written when more text follows in the block. */
+  private newlines = 0;
+  private blockHasText = false;
+  private errorShown = false;
+
+  constructor(options: TerminalRendererOptions = {}) {
+    this.color = options.color ?? false;
+    this.columns = options.columns;
+    this.labels = {
+      reasoning: options.labels?.reasoning ?? 'thinking',
+      answer: options.labels?.answer ?? 'answer',
+      toolCall: options.labels?.toolCall ?? 'tool',
+      error: options.labels?.error ?? 'error',
+    };
+  }
+
+  /** True once an error was drawn (by an `error` update or {@link TerminalRenderer.renderError}). */
+  get hasRenderedError(): boolean {
+    return this.errorShown;
+  }
+
+  /**
+   * The text to append for one update.
+   *
+   * @param update an update from `toTranscript`.
+   * @returns the characters to write (possibly empty).
+   */
+  render(update: TranscriptUpdate): string {
+    this.begin();
+    switch (update.type) {
+      case 'cellAdded':
+        if (update.cell.kind === 'toolCall') {
+          if (update.cell.status === 'final') this.toolLine(update.cell);
+          break;
+        }
+        this.open(update.cell);
+        this.text(update.cell.text);
+        if (update.cell.status === 'final') this.close();
+        break;
+      case 'cellDelta':
+        if (update.cell.kind === 'toolCall') break;
+        if (this.current !== update.cell.key) this.open(update.cell);
+        this.text(update.delta);
+        break;
+      case 'cellFinalized':
+        if (update.cell.kind === 'toolCall') this.toolLine(update.cell);
+        else if (this.current === update.cell.key) this.close();
+        break;
+      case 'error':
+        this.errorBlock(update.error);
+        break;
+      case 'turnStarted':
+      case 'turnCompleted':
+        break;
+    }
+    return this.flushOut();
+  }
+
+  /**
+   * Draws an error that arrived without an `error` update (e.g. the updates Observable itself failed).
+   *
+   * @returns the characters to write.
+   */
+  renderError(error: unknown): string {
+    this.begin();
+    this.errorBlock(error);
+    return this.flushOut();
+  }
+
+  /**
+   * Ends the open block, if any (writes its last word and the blank line).
+   *
+   * @returns the characters to write.
+   */
+  end(): string {
+    this.begin();
+    if (this.current !== undefined) this.close();
+    return this.flushOut();
+  }
+
+  private begin(): void {
+    const columns = typeof this.columns === 'function' ? this.columns() : this.columns;
+    this.width = typeof columns === 'number' && Number.isFinite(columns) && columns >= 1 ? Math.floor(columns) : Infinity;
+  }
+
+  private flushOut(): string {
+    const text = this.out;
+    this.out = '';
+    return text;
+  }
+
+  private style(kind: keyof typeof SGR, text: string): string {
+    return this.color ? `${SGR[kind][0]}${text}${SGR[kind][1]}` : text;
+  }
+
+  /** Starts the block of `cell` (ending the open one): its header line. */
+  private open(cell: TranscriptCell): void {
+    if (this.current !== undefined) this.close();
+    const header =
+      cell.kind === 'reasoning' ? this.style('thinking', this.labels.reasoning) : this.style('answer', this.labels.answer);
+    this.out += `${header}\n`;
+    this.col = 0;
+    this.current = cell.key;
+  }
+
+  /** Ends the open block: its last word, then the end of its line and a blank line. */
+  private close(): void {
+    this.flushWord();
+    this.spaces = '';
+    this.newlines = 0;
+    this.out += this.col > 0 ? '\n\n' : '\n';
+    this.col = 0;
+    this.blockHasText = false;
+    this.current = undefined;
+  }
+
+  private toolLine(cell: Extract<TranscriptCell, { kind: 'toolCall' }>): void {
+    if (this.current !== undefined) this.close();
+    const label = this.labels.toolCall;
+    const args = [...`${cell.name}(${cell.arguments.replace(/\s+/g, ' ').trim()})`].filter((ch) => !CONTROL.test(ch));
+    const room = this.width - label.length - 1;
+    const line = room >= 1 && args.length > room ? `${args.slice(0, Math.max(0, room - 1)).join('')}…` : args.join('');
+    this.out += `${this.style('tool', label)} ${line}\n\n`;
+    this.col = 0;
+  }
+
+  private errorBlock(error: unknown): void {
+    if (this.current !== undefined) this.close();
+    const label = `${this.labels.error}:`;
+    this.out += this.style('error', label);
+    this.col = label.length;
+    this.blockHasText = true;
+    this.spaces = ' ';
+    this.text(describeError(error));
+    this.current = 'error';
+    this.close();
+    this.errorShown = true;
+  }
+
+  /** Appends text to the open block, wrapping at word boundaries. */
+  private text(text: string): void {
+    for (const ch of text) {
+      if (ch === '\n') {
+        this.flushWord();
+        this.spaces = '';
+        if (this.blockHasText) this.newlines += 1;
+      } else if (ch === ' ' || ch === '\t') {
+        this.flushWord();
+        // Whitespace before the first word of a block is dropped, like blank lines.
+        if (this.blockHasText) this.spaces += ch === '\t' ? TAB : ' ';
+      } else if (!CONTROL.test(ch)) {
+        this.char(ch);
+      }
+    }
+    // Without wrapping nothing needs holding back: write the word at once.
+    if (this.width === Infinity) this.flushWord();
+  }
+
+  private char(ch: string): void {
+    if (this.newlines > 0) {
+      this.out += '\n'.repeat(this.newlines);
+      this.newlines = 0;
+      this.col = 0;
+    }
+    this.word += ch;
+    this.wordWidth += 1;
+    const width = this.width;
+    if (this.col > 0 && this.col + this.spaces.length + this.wordWidth > width) {
+      // The word no longer fits after what is on this line: it starts the next one.
+      this.out += '\n';
+      this.col = 0;
+      this.spaces = '';
+    }
+    if (this.col === 0 && this.spaces.length + this.wordWidth > width) {
+      // Indentation deeper than the line allows shrinks; a word longer than a whole line is cut.
+      this.spaces = this.spaces.slice(0, Math.max(0, width - this.wordWidth));
+      if (this.wordWidth > width) {
+        const chars = [...this.word];
+        const last = chars.pop() ?? '';
+        this.out += `${chars.join('')}\n`;
+        this.word = last;
+        this.wordWidth = 1;
+      }
+    }
+  }
+
+  private flushWord(): void {
+    if (this.word === '') return;
+    this.out += this.spaces + this.word;
+    this.col += this.spaces.length + this.wordWidth;
+    this.spaces = '';
+    this.word = '';
+    this.wordWidth = 0;
+    this.blockHasText = true;
+  }
+}
+
+/**
+ * Renders a stream of transcript updates to a terminal (or any sink) as they arrive.
+ *
+ * ```
+ * updates:  --a--d--d--f--D--|
+ * renderTranscript(updates$, process.stdout)
+ * stdout:   "answer\nHel" "lo" " world" "\n\n"            → resolves with the last transcript
+ * ```
+ *
+ * ## Example
+ * ```ts
+ * import { responseEvents, toTranscript, renderTranscript } from 'responses-rx';
+ *
+ * const transcript = await renderTranscript(responseEvents(response).pipe(toTranscript()), process.stdout);
+ * console.log(transcript.usage);
+ * ```
+ *
+ * @param updates$ the output of `toTranscript`.
+ * @param sink where to write: `process.stdout` or `{ write(s), columns?, color? }`.
+ * @param options color, width, labels, and an abort signal.
+ * @returns a Promise of the last transcript, resolved when `updates$` completes; rejected with its error after the
+ *   error was drawn (so a CLI sets its exit code without printing it again), or with `signal.reason` when aborted.
+ */
+export function renderTranscript(
+  updates$: Observable<TranscriptUpdate>,
+  sink: TerminalSink,
+  options: RenderTranscriptOptions = {},
+): Promise<Transcript> {
+  const color = options.color ?? sink.color ?? isColorEnabled(sink, globalThis.process?.env ?? {});
+  const renderer = new TerminalRenderer({
+    color,
+    columns: options.columns ?? (() => sink.columns),
+    ...(options.labels === undefined ? {} : { labels: options.labels }),
+  });
+  const write = (text: string): void => {
+    if (text !== '') sink.write(text);
+  };
+  return new Promise<Transcript>((resolve, reject) => {
+    const signal = options.signal;
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    let last: Transcript | undefined;
+    let subscription: Subscription | undefined;
+    const onAbort = (): void => {
+      subscription?.unsubscribe();
+      write(renderer.end());
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    subscription = updates$.subscribe({
+      next: (update) => {
+        last = update.transcript;
+        write(renderer.render(update));
+      },
+      error: (error: unknown) => {
+        signal?.removeEventListener('abort', onAbort);
+        write(renderer.end());
+        if (!renderer.hasRenderedError) write(renderer.renderError(error));
+        reject(error);
+      },
+      complete: () => {
+        signal?.removeEventListener('abort', onAbort);
+        write(renderer.end());
+        resolve(last ?? EMPTY_TRANSCRIPT);
+      },
+    });
+  });
+}
+
+/**
+ * Renders updates to one string, as {@link renderTranscript} would write them (for tests, replays and logs).
+ *
+ * ## Example
+ * ```ts
+ * import { renderToString, toTranscript, responseEvents } from 'responses-rx';
+ * import { toArray, lastValueFrom } from 'rxjs';
+ *
+ * const updates = await lastValueFrom(responseEvents(sseText).pipe(toTranscript(), toArray()));
+ * console.log(renderToString(updates, { columns: 80 }));
+ * ```
+ *
+ * @param updates the updates, in order.
+ * @param options color (default off), width (default no wrapping), labels.
+ */
+export function renderToString(updates: Iterable<TranscriptUpdate>, options: TerminalRendererOptions = {}): string {
+  const renderer = new TerminalRenderer(options);
+  let text = '';
+  for (const update of updates) text += renderer.render(update);
+  return text + renderer.end();
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${error.message} [${code}]` : error.message;
+  }
+  return String(error);
+}
