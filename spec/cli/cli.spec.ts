@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -174,5 +174,24 @@ describe('the responses-rx process', () => {
     const failed = node(['replay', cut]);
     expect(failed.status).toBe(1);
     expect(failed.stdout + failed.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  it('stops serve cleanly on SIGINT and SIGTERM', async () => {
+    const root = path.resolve(__dirname, '../..');
+    const entry = path.join(dir, 'serve-entry.ts');
+    writeFileSync(entry, `require(${JSON.stringify(path.join(root, 'lib/cli/main.ts'))}).run();\n`);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', entry, 'serve', '--port', '0', '--quiet'], { cwd: root });
+      let out = '';
+      child.stdout.on('data', (data: Buffer) => (out += data.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      for (let i = 0; i < 500 && !/on http:/.test(out); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      const url = /on (http:\/\/\S+)\/v1/.exec(out)?.[1];
+      expect(url).toBeDefined();
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+      child.kill(signal);
+      expect(await exited).toBe(0);
+      expect(out).toMatch(/serve: stopped/);
+    }
   }, 60_000);
 });
