@@ -5,9 +5,10 @@ import type { WireEvent, WireErrorObject, WireResponse, WireUsage } from '../wir
 
 /**
  * Wire events to normalized events. Lifecycle failures end the stream at once with a typed error:
- * `response.failed` and top-level `error` events → `ResponseFailedError`; `response.incomplete` →
- * `ResponseIncompleteError`. `*.done` part events become `partDone` evidence for the fallback; events that carry
- * nothing a consumer needs (`response.in_progress`) produce nothing.
+ * `response.failed` and top-level `error` events → `ResponseFailedError`; `response.incomplete`, and a
+ * `response.completed` whose `status` is `incomplete` → `ResponseIncompleteError`. `*.done` part events become
+ * `partDone` evidence for the fallback; events that carry nothing a consumer needs (`response.in_progress`) produce
+ * nothing.
  *
  * ```
  * wire:    --C--d--d--D--P--F--
@@ -50,7 +51,7 @@ export function normalizeEvents(): OperatorFunction<WireEvent, NormalizedEvent> 
  *
  * @returns the normalized event, or `undefined` when the wire event carries nothing to emit.
  * @throws ResponseFailedError for `response.failed` and `error` events.
- * @throws ResponseIncompleteError for `response.incomplete`.
+ * @throws ResponseIncompleteError for `response.incomplete`, and for `response.completed` with `status: "incomplete"`.
  */
 export function normalizeWireEvent(wire: WireEvent): NormalizedEvent | undefined {
   switch (wire.type) {
@@ -112,6 +113,13 @@ export function normalizeWireEvent(wire: WireEvent): NormalizedEvent | undefined
     case 'response.custom_tool_call_input.done':
       return partDone('toolCallInput', wire.input, wire.item_id, wire.output_index, 0, 'custom_tool_call');
     case 'response.completed':
+      // A server that says "completed" but marks the response incomplete cut the answer short: never hide that.
+      if (wire.response.status === 'incomplete') {
+        throw new ResponseIncompleteError({
+          reason: wire.response.incomplete_details?.reason ?? undefined,
+          response: wire.response,
+        });
+      }
       return {
         type: 'completed',
         responseId: wire.response.id ?? undefined,

@@ -5,7 +5,7 @@
  */
 import { createParser } from 'eventsource-parser';
 import { Observable } from 'rxjs';
-import { EventTooLargeError } from '../errors';
+import { EventTooLargeError, ProtocolMismatchError } from '../errors';
 import { type SseSource, chunksOf } from './source';
 
 /** A dispatched SSE event: its `data` (lines joined with LF), and `event` / `id` when the block set them. */
@@ -14,6 +14,11 @@ export interface SseEventMessage {
   readonly data: string;
   readonly event?: string | undefined;
   readonly id?: string | undefined;
+  /**
+   * True on a last event whose blank line never came because the source ended first: it may have been cut short
+   * (absent on every other event).
+   */
+  readonly unterminated?: true | undefined;
 }
 
 /** A comment line (`: keep-alive`), without the colon and one following space. */
@@ -39,12 +44,27 @@ export interface FromSSEOptions {
 export const DEFAULT_MAX_EVENT_SIZE = 64 * 1024 * 1024;
 
 const BOM = 0xfeff;
+const CR = 0x0d;
+const LF = 0x0a;
+const CR_OR_CRLF = /\r\n?/g;
+
+/** What a first line no event stream starts with reveals: an HTML page (a proxy, a login page) or a plain JSON body. */
+function notAnEventStream(line: string | undefined): string | undefined {
+  const start = (line ?? '').trimStart();
+  if (start.startsWith('<')) return 'HTML page';
+  if (start.startsWith('{')) return 'plain JSON';
+  return undefined;
+}
 
 /**
  * Parses a byte stream as Server-Sent Events. LF, CR and CRLF all end lines (a CR at the end of a chunk waits for
  * the next byte); UTF-8 is decoded in stream mode, so a character split across chunks stays whole; exactly one
  * leading BOM is stripped; comments are emitted as `comment` messages. A last event whose blank line never came is
- * still dispatched when the source completes.
+ * still dispatched when the source completes, marked `unterminated`.
+ *
+ * One deviation from the WHATWG rules, which would ignore such lines: a body whose first line starts with `<` (an
+ * HTML page) or `{` (a plain JSON body), before any event or comment, fails with `ProtocolMismatchError` instead of
+ * ending as an empty stream.
  *
  * Lazy: nothing is read before subscribe. Unsubscribing, or an error, cancels the source.
  *
@@ -78,25 +98,54 @@ export function fromSSE(source: SseSource, options: FromSSEOptions = {}): Observ
   return new Observable<SseMessage>((subscriber) => {
     const decoder = new TextDecoder('utf-8'); // strips one leading BOM itself, in stream mode
     let atStart = true;
+    let bomChecked = false; // text sources: their first character was looked at
+    let pendingCR = false; // the text fed last ended with CR: a LF starting the next one completes that CRLF
+    let emitted = false;
+    let flushing = false;
     const parser = createParser({
-      onEvent: (event) => subscriber.next({ type: 'event', data: event.data, event: event.event, id: event.id }),
-      onComment: (comment) => subscriber.next({ type: 'comment', comment }),
+      onEvent: (event) => {
+        emitted = true;
+        const message: SseEventMessage = { type: 'event', data: event.data, event: event.event, id: event.id };
+        subscriber.next(flushing ? { ...message, unterminated: true } : message);
+      },
+      onComment: (comment) => {
+        emitted = true;
+        subscriber.next({ type: 'comment', comment });
+      },
       onError: (error) => {
         if (error.type === 'max-buffer-size-exceeded') subscriber.error(new EventTooLargeError(maxEventSize));
+        if (error.type === 'unknown-field' && !emitted) {
+          const detected = notAnEventStream(error.line);
+          if (detected !== undefined) subscriber.error(new ProtocolMismatchError({ detected, raw: error.line ?? '' }));
+        }
       },
       maxBufferSize: maxEventSize,
     });
-    const feed = (text: string): void => {
-      if (text.length === 0 || subscriber.closed) return;
+    const feed = (input: string): void => {
+      if (input.length === 0 || subscriber.closed) return;
+      let text = input;
+      if (pendingCR) {
+        pendingCR = false;
+        if (text.charCodeAt(0) === LF) text = text.slice(1);
+        if (text.length === 0) return;
+      }
       atStart = false;
-      parser.feed(text);
+      pendingCR = text.charCodeAt(text.length - 1) === CR;
+      // The parser sees LF endings only: its CR path rescans the rest of the chunk for each line (quadratic), and a
+      // CR ending a chunk no longer waits for the next byte.
+      parser.feed(text.indexOf('\r') === -1 ? text : text.replace(CR_OR_CRLF, '\n'));
     };
     return chunks$.subscribe({
       next: (chunk) => {
         if (subscriber.closed) return;
         if (typeof chunk === 'string') {
-          // Text sources were decoded elsewhere: strip their one leading BOM here.
-          feed(atStart && chunk.charCodeAt(0) === BOM ? chunk.slice(1) : chunk);
+          // Text sources were decoded elsewhere: strip their one leading BOM here, and never a second one.
+          if (!bomChecked && chunk.length > 0) {
+            bomChecked = true;
+            feed(chunk.charCodeAt(0) === BOM ? chunk.slice(1) : chunk);
+          } else {
+            feed(chunk);
+          }
         } else {
           feed(decoder.decode(chunk, { stream: true }));
         }
@@ -105,6 +154,7 @@ export function fromSSE(source: SseSource, options: FromSSEOptions = {}): Observ
       complete: () => {
         feed(decoder.decode());
         // Ends a last line and dispatches a last event whose blank line never came.
+        flushing = true;
         if (!atStart) feed('\n\n');
         subscriber.complete();
       },

@@ -75,7 +75,8 @@ function fromReadableStream(stream: ReadableStream<SseChunk>): Observable<SseChu
     let finished = false;
     const pump = async (): Promise<void> => {
       try {
-        for (;;) {
+        // Never read again once unsubscribed (an error thrown by a consumer of the last chunk unsubscribes too).
+        while (!subscriber.closed) {
           const { value, done } = await reader.read();
           if (done) {
             finished = true;
@@ -106,7 +107,8 @@ function fromAsyncIterable(iterable: AsyncIterable<SseChunk>): Observable<SseChu
     let finished = false;
     const pump = async (): Promise<void> => {
       try {
-        for (;;) {
+        // Never pull again once unsubscribed: the iterator's return() was called.
+        while (!subscriber.closed) {
           const { value, done } = await iterator.next();
           if (done) {
             finished = true;

@@ -1,0 +1,156 @@
+/**
+ * The load run shared by `spec/load/load.spec.ts` and `scripts/load.ts`: many concurrent streams through the embedded
+ * server and `streamResponse` on loopback (127.0.0.1 only), mixing provider shapes and faults, each stream's text and
+ * items checked exactly.
+ *
+ * Every request names its stream in `input` (`stream-<n>`); the server's replay builds that stream's response from
+ * the number, and the client rebuilds the same response to check what it received.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import {
+  type ResponseEvent,
+  type ResponsesServer,
+  type WireItem,
+  createResponsesServer,
+  streamResponse,
+} from '../../lib';
+import { PROVIDER_SHAPES, type ProviderShape, items, streamedEvents } from '../../lib/testing';
+
+/** A fault mixed into the load and the typed error it must produce (undefined: the stream must succeed). */
+interface FaultCase {
+  readonly fault: string | undefined;
+  readonly expectedCode: string | undefined;
+  readonly idleTimeoutMs: number;
+}
+
+const FAULTS: readonly FaultCase[] = [
+  { fault: undefined, expectedCode: undefined, idleTimeoutMs: 30_000 },
+  { fault: 'chunk=7', expectedCode: undefined, idleTimeoutMs: 30_000 },
+  { fault: undefined, expectedCode: undefined, idleTimeoutMs: 30_000 },
+  { fault: 'drop-completed', expectedCode: 'stream_closed', idleTimeoutMs: 30_000 },
+  { fault: 'malformed', expectedCode: 'malformed_event', idleTimeoutMs: 30_000 },
+  { fault: 'http-error=503', expectedCode: 'http_error', idleTimeoutMs: 30_000 },
+  { fault: 'stall-after=2', expectedCode: 'idle_timeout', idleTimeoutMs: 400 },
+];
+
+/** The response of stream `n`: deterministic, multi-byte text, 1 to 4 items of mixed kinds (single-part messages). */
+export function responseOf(n: number): WireItem[] {
+  const words = ['alpha', 'βeta', 'gamma', '日本', 'delta 😀', 'epsilon', 'zeta\nline', 'ēta'];
+  const say = (k: number, length: number) => Array.from({ length }, (_, i) => words[(n + k + i) % words.length]).join(' ');
+  const out: WireItem[] = [];
+  if (n % 2 === 0) out.push(items.reasoning(`rs_${n}`, say(1, 3 + (n % 5))));
+  out.push(items.message(`msg_${n}`, `#${n}: ${say(2, 5 + (n % 23))}`));
+  if (n % 3 === 0) out.push(items.functionCall(`fc_${n}`, `call_${n}`, 'lookup', JSON.stringify({ q: say(3, 2) })));
+  if (n % 5 === 0) out.push(items.message(`msg_${n}_b`, say(4, 4)));
+  return out;
+}
+
+/** Which shape and fault stream `n` gets. */
+export function planOf(n: number): { shape: ProviderShape; faultCase: FaultCase } {
+  return { shape: PROVIDER_SHAPES[n % PROVIDER_SHAPES.length]!, faultCase: FAULTS[Math.floor(n / PROVIDER_SHAPES.length) % FAULTS.length]! };
+}
+
+const streamNumber = (input: unknown): number => Number(String(input).replace('stream-', ''));
+
+/** Shapes in which the first message's text streams as deltas. */
+const TEXT_STREAMS: ReadonlySet<ProviderShape> = new Set(['streamed', 'no-reasoning-deltas', 'empty-completed-output']);
+
+/** Why stream `n`'s events are wrong, or undefined when they are exactly right. */
+export function check(n: number, values: readonly ResponseEvent[], error: unknown): string | undefined {
+  const { shape, faultCase } = planOf(n);
+  const code = (error as { code?: string } | undefined)?.code;
+  if (faultCase.expectedCode !== undefined) {
+    return code === faultCase.expectedCode ? undefined : `expected ${faultCase.expectedCode}, got ${code ?? 'completion'} (${String(error)})`;
+  }
+  if (error !== undefined) return `unexpected error ${code ?? ''}: ${String(error)}`;
+  const out = responseOf(n);
+  const done = values.flatMap((e) => (e.type === 'outputItemDone' ? [e] : []));
+  const byIndex = [...done].sort((a, b) => (a.outputIndex ?? -1) - (b.outputIndex ?? -1));
+  if (!isDeepStrictEqual(byIndex.map((e) => e.item), out)) return `items differ: ${JSON.stringify(byIndex.map((e) => e.item))}`;
+  if (values.at(-1)?.type !== 'completed' || values.filter((e) => e.type === 'completed').length !== 1) return 'completed not once and last';
+  const firstMessage = out.find((item) => item.type === 'message')!;
+  const deltas = values.flatMap((e) => (e.type === 'outputTextDelta' && e.itemId === firstMessage.id ? [e.delta] : [])).join('');
+  const text = (firstMessage['content'] as { text: string }[])[0]!.text;
+  const expectedDeltas = TEXT_STREAMS.has(shape) ? text : '';
+  if (deltas !== expectedDeltas) return `text deltas differ: ${JSON.stringify(deltas)} vs ${JSON.stringify(expectedDeltas)}`;
+  return undefined;
+}
+
+export interface LoadProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly expectedErrors: number;
+  readonly failures: number;
+  readonly streamsPerSecond: number;
+  readonly peakRssBytes: number;
+}
+
+export interface LoadReport extends LoadProgress {
+  readonly elapsedMs: number;
+  /** The first failures (stream number and why), at most 20. */
+  readonly failureDetails: readonly { n: number; why: string }[];
+}
+
+/**
+ * Runs `total` streams, all at once, against one embedded server per (shape, fault) pair, on 127.0.0.1.
+ *
+ * @param total how many streams.
+ * @param onProgress called about every 250 ms, and once at the end.
+ */
+export async function runLoad(total: number, onProgress?: (progress: LoadProgress) => void): Promise<LoadReport> {
+  const servers = new Map<string, ResponsesServer>();
+  const replay = (request: { input?: unknown }) => streamedEvents(responseOf(streamNumber(request.input)), { deltaSize: 5 });
+  for (let n = 0; n < Math.min(total, PROVIDER_SHAPES.length * FAULTS.length); n++) {
+    const { shape, faultCase } = planOf(n);
+    const key = `${shape}|${faultCase.fault ?? ''}`;
+    if (!servers.has(key)) {
+      servers.set(key, await createResponsesServer({ port: 0, host: '127.0.0.1', shape, replay, ...(faultCase.fault ? { fault: faultCase.fault } : {}) }));
+    }
+  }
+  const started = Date.now();
+  let peakRssBytes = process.memoryUsage().rss;
+  let done = 0;
+  let expectedErrors = 0;
+  const failureDetails: { n: number; why: string }[] = [];
+  const progress = (): LoadProgress => ({
+    done,
+    total,
+    expectedErrors,
+    failures: failureDetails.length,
+    streamsPerSecond: done / Math.max(0.001, (Date.now() - started) / 1000),
+    peakRssBytes,
+  });
+  const sampler = setInterval(() => {
+    peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
+    onProgress?.(progress());
+  }, 250);
+  try {
+    await Promise.all(
+      Array.from({ length: total }, (_, n) => {
+        const { shape, faultCase } = planOf(n);
+        const server = servers.get(`${shape}|${faultCase.fault ?? ''}`)!;
+        return new Promise<void>((resolve) => {
+          const values: ResponseEvent[] = [];
+          const finish = (error: unknown) => {
+            const why = check(n, values, error);
+            if (why !== undefined) failureDetails.push({ n, why: `${shape} ${faultCase.fault ?? ''}: ${why}` });
+            else if (faultCase.expectedCode !== undefined) expectedErrors++;
+            done++;
+            resolve();
+          };
+          streamResponse(
+            { model: 'load', input: `stream-${n}` },
+            { baseURL: server.url, apiKey: 'load', idleTimeoutMs: faultCase.idleTimeoutMs },
+          ).subscribe({ next: (event) => values.push(event), error: finish, complete: () => finish(undefined) });
+        });
+      }),
+    );
+  } finally {
+    clearInterval(sampler);
+    await Promise.all([...servers.values()].map((server) => server.close()));
+  }
+  peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
+  const report = { ...progress(), elapsedMs: Date.now() - started, failureDetails: failureDetails.slice(0, 20) };
+  onProgress?.(report);
+  return report;
+}
