@@ -93,16 +93,18 @@ export class MalformedEventError extends ResponsesRxError {
 export class ProtocolMismatchError extends ResponsesRxError {
   readonly code = 'protocol_mismatch' as const;
   readonly retryable = false;
-  /** What the stream looks like instead, e.g. `'chat.completions'`. */
+  /** What the stream looks like instead: `'Chat Completions'`, `'HTML page'` or `'plain JSON'`. */
   readonly detected: string;
-  /** The SSE `data` that revealed it. */
+  /** The SSE `data` (or the first line) that revealed it. */
   readonly raw: string;
 
   constructor(details: { detected: string; raw: string }) {
-    super(
-      `The server sent a ${details.detected} stream, not a Responses API stream (received: ${preview(details.raw)}). ` +
-        `Point the client at an endpoint that implements POST /v1/responses, or use a Chat Completions client.`,
-    );
+    const what = details.detected === 'Chat Completions' ? 'a Chat Completions stream' : `a ${details.detected}`;
+    const todo =
+      details.detected === 'Chat Completions'
+        ? 'Point the client at an endpoint that implements POST /v1/responses, or use a Chat Completions client.'
+        : 'Check the base URL (a proxy or login page may be answering) and that the request sets stream: true.';
+    super(`The server sent ${what}, not a Responses API event stream (received: ${preview(details.raw)}). ${todo}`);
     this.detected = details.detected;
     this.raw = details.raw;
   }
