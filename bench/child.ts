@@ -1,0 +1,100 @@
+/**
+ * One measurement, in a fresh process: `node child.js <competitor> <bytes file> <chunk size> <warm-up file>`.
+ * Reads the bytes into memory and loads the competitor's library before timing. Then:
+ * 1. consumes the warm-up stream (a short answer of the same shape, in the same chunks) 1000 times, or for 250 ms if
+ *    that is less; the first pass is timed as `firstMs`, the cold cost of a first stream in a fresh process;
+ * 2. consumes the cell's bytes, as a web `ReadableStream` delivering them in chunks of the given size, and repeats
+ *    until 100 ms or 100 streams have passed (one pass for big streams), reporting the mean per stream as `ms`.
+ * Prints one JSON line ({@link ChildResult}).
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { COMPETITORS, type CompetitorName } from './competitors';
+
+/** What one child reports. */
+export interface ChildResult {
+  /** Mean time per stream over `reps` timed passes, in ms. */
+  readonly ms: number;
+  readonly reps: number;
+  /** The time of the first (warm-up) stream in this process, in ms. */
+  readonly firstMs: number;
+  readonly events: number;
+  readonly bytes: number;
+  /** The process's peak resident set size, in bytes (the kernel's `maxrss`, and samples taken while reading). */
+  readonly peakRss: number;
+  /** The resident set size just before timing started, in bytes. */
+  readonly startRss: number;
+}
+
+const SAMPLE_EVERY = 256 * 1024;
+const WARMUP_MS = 250;
+const WARMUP_MAX = 1000;
+const MIN_TIME_MS = 100;
+const MAX_REPS = 100;
+
+/** The bytes as a web stream of `size`-byte chunks, sampling the RSS every 256 KiB delivered. */
+function byteStream(bytes: Uint8Array, size: number, sample: () => void): ReadableStream<Uint8Array> {
+  let offset = 0;
+  let nextSample = SAMPLE_EVERY;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (offset >= bytes.length) {
+          controller.close();
+          return;
+        }
+        const end = Math.min(offset + size, bytes.length);
+        controller.enqueue(bytes.subarray(offset, end));
+        offset = end;
+        if (offset >= nextSample) {
+          nextSample += SAMPLE_EVERY;
+          sample();
+        }
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+async function main(): Promise<void> {
+  const [name, file, chunkArg, warmupFile] = process.argv.slice(2);
+  const competitor = COMPETITORS[name as CompetitorName];
+  const chunkSize = Number(chunkArg);
+  if (competitor === undefined || file === undefined || warmupFile === undefined || !(chunkSize > 0)) {
+    throw new TypeError(`usage: child <${Object.keys(COMPETITORS).join('|')}> <file> <chunk size> <warm-up file>`);
+  }
+  const bytes = new Uint8Array(readFileSync(file));
+  const warmup = new Uint8Array(readFileSync(warmupFile));
+  const consume = competitor.load();
+  let peak = 0;
+  const sample = (): void => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  };
+  const startRss = process.memoryUsage.rss();
+  let start = performance.now();
+  await consume(byteStream(warmup, chunkSize, sample));
+  const firstMs = performance.now() - start;
+  for (let passes = 1; passes < WARMUP_MAX && performance.now() - start < WARMUP_MS; passes++) {
+    await consume(byteStream(warmup, chunkSize, sample));
+  }
+  let events = 0;
+  let reps = 0;
+  start = performance.now();
+  let elapsed = 0;
+  while (reps < MAX_REPS && elapsed < MIN_TIME_MS) {
+    events = await consume(byteStream(bytes, chunkSize, sample));
+    reps++;
+    elapsed = performance.now() - start;
+  }
+  sample();
+  peak = Math.max(peak, process.resourceUsage().maxRSS * 1024);
+  const result: ChildResult = { ms: elapsed / reps, reps, firstMs, events, bytes: bytes.length, peakRss: peak, startRss };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,161 @@
+/**
+ * Hand-written checks of every event type `./schemas` knows, so the hot path does not run zod on every token (nor
+ * copy every field of each `response` object, as zod's loose objects do). Each check is sound: it passes only what the event's zod schema in `./schemas` passes
+ * (same field rules, no allocation). When a check fails, or the type has no check, `validateWireEvent` runs the zod
+ * schema, which decides and words the error, so together they accept and reject exactly what the schema does.
+ * `spec/wire/fastChecks.spec.ts` compares both on generated valid and invalid events.
+ *
+ * @module
+ */
+
+type Fields = { readonly [key: string]: unknown };
+
+/** `z.string().nullish()` */
+function isOptionalString(value: unknown): boolean {
+  return value === undefined || value === null || typeof value === 'string';
+}
+
+/** `z.number().int().nonnegative().nullish()`: a safe integer ≥ 0 (zod's `int()` is the safe-integer range). */
+function isOptionalIndex(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0);
+}
+
+/** What zod's object schemas accept as an object. */
+function isObject(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `wireItemSchema`: `{ type: string, id?: string | null }`, other fields kept. */
+function isItem(value: unknown): boolean {
+  return isObject(value) && typeof value['type'] === 'string' && isOptionalString(value['id']);
+}
+
+/** `z.number().nullish()`: zod's numbers are finite. */
+function isOptionalNumber(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'number' && Number.isFinite(value));
+}
+
+/** `z.looseObject({ [key]: z.number().nullish() }).nullish()`, the usage details. */
+function isOptionalDetails(value: unknown, key: string): boolean {
+  return value === undefined || value === null || (isObject(value) && isOptionalNumber(value[key]));
+}
+
+/** `usageSchema.nullish()` */
+function isOptionalUsage(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  return (
+    isObject(value) &&
+    isOptionalNumber(value['input_tokens']) &&
+    isOptionalNumber(value['output_tokens']) &&
+    isOptionalNumber(value['total_tokens']) &&
+    isOptionalDetails(value['input_tokens_details'], 'cached_tokens') &&
+    isOptionalDetails(value['output_tokens_details'], 'reasoning_tokens')
+  );
+}
+
+/** `z.union([z.string(), z.number()]).nullish()`, an error code. */
+function isOptionalCode(value: unknown): boolean {
+  return isOptionalString(value) || (typeof value === 'number' && Number.isFinite(value));
+}
+
+/** `errorObjectSchema.nullish()` */
+function isOptionalErrorObject(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  return (
+    isObject(value) &&
+    isOptionalCode(value['code']) &&
+    isOptionalString(value['message']) &&
+    isOptionalString(value['type']) &&
+    isOptionalString(value['param'])
+  );
+}
+
+/** `z.array(wireItemSchema).nullish()`; every index is read, as zod does (a hole is `undefined`, not an item). */
+function isOptionalItems(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (!Array.isArray(value)) return false;
+  for (let index = 0; index < value.length; index++) if (!isItem(value[index])) return false;
+  return true;
+}
+
+/** `wireResponseSchema` */
+function isResponse(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const details = value['incomplete_details'];
+  return (
+    isOptionalString(value['id']) &&
+    isOptionalString(value['status']) &&
+    isOptionalItems(value['output']) &&
+    isOptionalUsage(value['usage']) &&
+    isOptionalErrorObject(value['error']) &&
+    (details === undefined || details === null || (isObject(details) && isOptionalString(details['reason'])))
+  );
+}
+
+/** `wireResponseSchema.nullish()` */
+function isOptionalResponse(value: unknown): boolean {
+  return value === undefined || value === null || isResponse(value);
+}
+
+/** `item_id` and `output_index`, which every part event carries. */
+function hasPartRef(event: Fields): boolean {
+  return isOptionalString(event['item_id']) && isOptionalIndex(event['output_index']);
+}
+
+/**
+ * True when `event` (an object with a string `type`) certainly passes the zod schema of its type; false when it may
+ * not, or its type has no fast check: then ask zod.
+ */
+export function passesFastCheck(event: Fields, type: string): boolean {
+  if (!isObject(event)) return false;
+  switch (type) {
+    case 'response.output_text.delta':
+    case 'response.reasoning_text.delta':
+      return typeof event['delta'] === 'string' && hasPartRef(event) && isOptionalIndex(event['content_index']);
+    case 'response.reasoning_summary_text.delta':
+      return typeof event['delta'] === 'string' && hasPartRef(event) && isOptionalIndex(event['summary_index']);
+    case 'response.function_call_arguments.delta':
+    case 'response.custom_tool_call_input.delta':
+      return typeof event['delta'] === 'string' && hasPartRef(event) && isOptionalString(event['call_id']);
+    case 'response.output_text.done':
+    case 'response.reasoning_text.done':
+      return typeof event['text'] === 'string' && hasPartRef(event) && isOptionalIndex(event['content_index']);
+    case 'response.reasoning_summary_text.done':
+      return typeof event['text'] === 'string' && hasPartRef(event) && isOptionalIndex(event['summary_index']);
+    case 'response.reasoning_summary_part.added':
+      return hasPartRef(event) && isOptionalIndex(event['summary_index']);
+    case 'response.content_part.done': {
+      const part = event['part'];
+      return (
+        isObject(part) &&
+        typeof part['type'] === 'string' &&
+        isOptionalString(part['text']) &&
+        hasPartRef(event) &&
+        isOptionalIndex(event['content_index'])
+      );
+    }
+    case 'response.output_item.added':
+    case 'response.output_item.done':
+      return isItem(event['item']) && isOptionalIndex(event['output_index']);
+    case 'response.function_call_arguments.done':
+      return typeof event['arguments'] === 'string' && hasPartRef(event) && isOptionalString(event['call_id']);
+    case 'response.custom_tool_call_input.done':
+      return typeof event['input'] === 'string' && hasPartRef(event) && isOptionalString(event['call_id']);
+    case 'response.created':
+    case 'response.in_progress':
+    case 'response.failed':
+    case 'response.incomplete':
+      return isOptionalResponse(event['response']);
+    case 'response.completed':
+      return isResponse(event['response']);
+    case 'error':
+      return (
+        isOptionalCode(event['code']) &&
+        isOptionalString(event['message']) &&
+        isOptionalString(event['param']) &&
+        isOptionalErrorObject(event['error'])
+      );
+    default:
+      return false;
+  }
+}
