@@ -1,5 +1,5 @@
-import { type MonoTypeOperatorFunction, Observable, asyncScheduler, catchError, throwError } from 'rxjs';
-import { IdleTimeoutError, ResponsesRxError, StreamClosedError } from './errors';
+import { type Observable, catchError, throwError } from 'rxjs';
+import { ResponsesRxError, StreamClosedError } from './errors';
 import type { ResponseEvent } from './events';
 import { emitCompletedOnce } from './operators/emitCompletedOnce';
 import { fallbackFromCompleted } from './operators/fallbackFromCompleted';
@@ -66,7 +66,7 @@ export function responseEvents(source: SseSource, options: ResponseEventsOptions
     catchError((error: unknown) =>
       throwError(() => (error instanceof ResponsesRxError ? error : new StreamClosedError({ cause: error }))),
     ),
-    idleWatch(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS),
+    idleTimeout(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS),
   );
   return fromSSE(chunks$, options).pipe(
     toWireEvents(options),
@@ -77,33 +77,3 @@ export function responseEvents(source: SseSource, options: ResponseEventsOptions
   );
 }
 
-/**
- * {@link idleTimeout}, with one timer per silence instead of one per chunk: a chunk only records when it came, and the
- * timer, when it fires, either fails the stream (the silence lasted `each` ms) or sleeps for the rest of the new
- * silence. Same errors, at the same (virtual) times, as `idleTimeout`; cheaper when chunks are small and many.
- */
-function idleWatch<T>(each: number): MonoTypeOperatorFunction<T> {
-  const validated = idleTimeout<T>(each); // the same TypeError for a bad value; the identity for Infinity
-  if (each === Infinity) return validated;
-  return (source) =>
-    new Observable<T>((subscriber) => {
-      let last = asyncScheduler.now();
-      const timer = asyncScheduler.schedule(function () {
-        const silence = asyncScheduler.now() - last;
-        if (silence >= each) subscriber.error(new IdleTimeoutError(each));
-        else this.schedule(undefined, each - silence);
-      }, each);
-      const subscription = source.subscribe({
-        next: (value) => {
-          last = asyncScheduler.now();
-          subscriber.next(value);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-      return () => {
-        timer.unsubscribe();
-        subscription.unsubscribe();
-      };
-    });
-}

@@ -17,10 +17,14 @@ export interface StreamedKinds {
   readonly toolInput: boolean;
 }
 
-/** An item the stream delivered whole, by `response.output_item.done`. */
+/**
+ * An item the stream delivered whole, by `response.output_item.done`: its identity only. The item itself went to the
+ * consumer; the tracker does not keep it (a final answer would otherwise be held twice while `completed` is parsed).
+ */
 export interface DeliveredItem {
-  readonly item: WireItem;
-  readonly outputIndex?: number | undefined;
+  readonly id: string | undefined;
+  readonly type: string;
+  readonly outputIndex: number | undefined;
 }
 
 /** One text part of an item (content part, summary part, or tool input): its text and whether a `*.done` fixed it. */
@@ -179,7 +183,7 @@ export class StreamTracker implements StreamState {
     }
     if (id !== undefined) this.deliveredIds.add(id);
     if (outputIndex !== undefined && !this.deliveredAt.has(outputIndex)) this.deliveredAt.set(outputIndex, id ?? null);
-    this.deliveredItems.push({ item, outputIndex });
+    this.deliveredItems.push({ id, type: item.type, outputIndex });
     if (item.type === 'reasoning') this.reasoningDelivered = true;
     // The item is whole now: its evidence is no longer needed.
     const entry = (outputIndex !== undefined ? this.byIndex.get(outputIndex) : undefined) ?? (id !== undefined ? this.byId.get(id) : undefined);
@@ -196,8 +200,7 @@ export class StreamTracker implements StreamState {
     // Both have ids and they differ: the same item only if the provider rotated ids (the delivered id is unknown
     // to the final output) and the types agree.
     if (output === undefined || output.some((other) => other.id === deliveredId)) return false;
-    const deliveredItem = this.deliveredItems.find((entry) => entry.outputIndex === outputIndex)?.item;
-    return deliveredItem?.type === item.type;
+    return this.deliveredItems.find((entry) => entry.outputIndex === outputIndex)?.type === item.type;
   }
 
   private observePartDone(event: Extract<NormalizedEvent, { type: 'partDone' }>): void {
@@ -232,6 +235,11 @@ export class StreamTracker implements StreamState {
   /** The evidence entry of the item at `outputIndex` / `itemId`, created on first sight. */
   private find(outputIndex: number | undefined, itemId: string | undefined, kind: EvidenceKind): Evidence {
     let entry = outputIndex !== undefined ? this.byIndex.get(outputIndex) : undefined;
+    // The hot path (every delta of a known item): found by index, and the id, if any, is the one already recorded.
+    if (entry !== undefined && (itemId === undefined || entry.itemId === itemId)) {
+      if (entry.kind === 'other' && kind !== 'other') entry.kind = kind;
+      return entry;
+    }
     if (entry === undefined && itemId !== undefined) entry = this.byId.get(itemId);
     if (entry === undefined && outputIndex === undefined && itemId === undefined) entry = this.anonymous;
     if (entry === undefined) {

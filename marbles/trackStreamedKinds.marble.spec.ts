@@ -11,7 +11,7 @@ const snapshot = ({ event, state, first }: TrackedEvent) => ({
   text: state.streamed.text,
   reasoning: state.streamed.reasoning,
   toolInput: state.streamed.toolInput,
-  delivered: state.delivered.map((d) => d.item.id),
+  delivered: state.delivered.map((d) => d.id),
   reasoningDelivered: state.reasoningDelivered,
   evidence: state.evidence.map((e) => e.itemId ?? e.outputIndex),
 });

@@ -1,4 +1,4 @@
-import { type MonoTypeOperatorFunction, type Observable, throwError, timeout } from 'rxjs';
+import { type MonoTypeOperatorFunction, Observable, asyncScheduler } from 'rxjs';
 import { IdleTimeoutError } from '../errors';
 
 /** Configuration of {@link idleTimeout}. */
@@ -13,7 +13,10 @@ export interface IdleTimeoutConfig {
 /**
  * Fails the stream with `IdleTimeoutError` when no value arrives for `each` milliseconds, before the first value or
  * between two. Applied to raw chunks, every byte counts, so SSE comments and keep-alives keep a slow stream alive.
- * Time goes through rxjs schedulers, so `TestScheduler.run` controls it.
+ *
+ * Time goes through the rxjs `asyncScheduler`, so `TestScheduler.run` controls it. One timer per silence, not one per
+ * value: a value only records when it came, and the timer, when it fires, either fails the stream (the silence
+ * lasted `each` ms) or sleeps for the rest of the current silence — cheap when values are small and many.
  *
  * ```
  * source:   --a--b---------c--|
@@ -38,5 +41,25 @@ export function idleTimeout<T>(config: number | IdleTimeoutConfig): MonoTypeOper
     throw new TypeError(`idleTimeout: the silence allowed must be a positive number of milliseconds, got ${String(each)}`);
   }
   if (each === Infinity) return (source) => source;
-  return timeout<T, Observable<never>>({ each, with: () => throwError(() => new IdleTimeoutError(each)) });
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      let last = asyncScheduler.now();
+      const timer = asyncScheduler.schedule(function () {
+        const silence = asyncScheduler.now() - last;
+        if (silence >= each) subscriber.error(new IdleTimeoutError(each));
+        else this.schedule(undefined, each - silence);
+      }, each);
+      const subscription = source.subscribe({
+        next: (value) => {
+          last = asyncScheduler.now();
+          subscriber.next(value);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        timer.unsubscribe();
+        subscription.unsubscribe();
+      };
+    });
 }
