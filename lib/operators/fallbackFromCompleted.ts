@@ -1,6 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { NormalizedEvent, ResponseEvent } from '../events';
-import type { FallbackPolicy, RecoveryCandidate } from '../policies/fallbackPolicy';
+import { type FallbackPolicy, type RecoveryCandidate, byOutputIndex } from '../policies/fallbackPolicy';
 import { recoverMissing } from '../policies/recoverMissing';
 import { StreamTracker } from '../streamState';
 import type { TrackedEvent } from './trackStreamedKinds';
@@ -67,8 +67,4 @@ export function fallbackFromCompleted(
         complete: () => subscriber.complete(),
       }),
     );
-}
-
-function byOutputIndex(a: RecoveryCandidate, b: RecoveryCandidate): number {
-  return (a.outputIndex ?? Number.MAX_SAFE_INTEGER) - (b.outputIndex ?? Number.MAX_SAFE_INTEGER);
 }

@@ -13,3 +13,8 @@ export interface RecoveryCandidate {
  * nor the same item twice.
  */
 export type FallbackPolicy = (state: StreamState, response: WireResponse) => readonly RecoveryCandidate[];
+
+/** Orders candidates by output index; those without one go last, in the order given. */
+export function byOutputIndex(a: RecoveryCandidate, b: RecoveryCandidate): number {
+  return (a.outputIndex ?? Number.MAX_SAFE_INTEGER) - (b.outputIndex ?? Number.MAX_SAFE_INTEGER);
+}

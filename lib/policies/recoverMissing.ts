@@ -1,6 +1,6 @@
 import type { ItemEvidence, PartText, StreamState } from '../streamState';
 import type { WireItem, WireResponse } from '../wire/schemas';
-import type { RecoveryCandidate } from './fallbackPolicy';
+import { type RecoveryCandidate, byOutputIndex } from './fallbackPolicy';
 
 /**
  * The default policy: recovers every item that did not arrive whole, so that every item is delivered exactly once
@@ -124,8 +124,4 @@ function rebuild(evidence: ItemEvidence): WireItem | undefined {
   }
   // Announced only, with no text: the item as announced.
   return evidence.added === undefined ? undefined : (base as WireItem);
-}
-
-function byOutputIndex(a: RecoveryCandidate, b: RecoveryCandidate): number {
-  return (a.outputIndex ?? Number.MAX_SAFE_INTEGER) - (b.outputIndex ?? Number.MAX_SAFE_INTEGER);
 }

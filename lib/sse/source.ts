@@ -69,47 +69,24 @@ export function chunksOf(source: SseSource): Observable<SseChunk> {
   );
 }
 
-function fromReadableStream(stream: ReadableStream<SseChunk>): Observable<SseChunk> {
-  return new Observable<SseChunk>((subscriber) => {
-    const reader = stream.getReader();
-    let finished = false;
-    const pump = async (): Promise<void> => {
-      try {
-        // Never read again once unsubscribed (an error thrown by a consumer of the last chunk unsubscribes too).
-        while (!subscriber.closed) {
-          const { value, done } = await reader.read();
-          if (done) {
-            finished = true;
-            subscriber.complete();
-            return;
-          }
-          if (subscriber.closed) return;
-          subscriber.next(value);
-        }
-      } catch (error) {
-        finished = true;
-        subscriber.error(error);
-      }
-    };
-    void pump();
-    return () => {
-      if (!finished) {
-        finished = true;
-        reader.cancel().catch(() => undefined);
-      }
-    };
-  });
+/** A pull-based reader: `next()` gives the next chunk, `cancel()` releases the source early. */
+interface Puller {
+  next(): Promise<IteratorResult<SseChunk>>;
+  cancel(): void;
 }
 
-function fromAsyncIterable(iterable: AsyncIterable<SseChunk>): Observable<SseChunk> {
+/**
+ * Pulls chunks one at a time while subscribed; never pulls again once unsubscribed (an error thrown by a consumer of
+ * the last chunk unsubscribes too). Unsubscribing before the end cancels the source.
+ */
+function fromPuller(open: () => Puller): Observable<SseChunk> {
   return new Observable<SseChunk>((subscriber) => {
-    const iterator = iterable[Symbol.asyncIterator]();
+    const puller = open();
     let finished = false;
     const pump = async (): Promise<void> => {
       try {
-        // Never pull again once unsubscribed: the iterator's return() was called.
         while (!subscriber.closed) {
-          const { value, done } = await iterator.next();
+          const { value, done } = await puller.next();
           if (done) {
             finished = true;
             subscriber.complete();
@@ -127,11 +104,33 @@ function fromAsyncIterable(iterable: AsyncIterable<SseChunk>): Observable<SseChu
     return () => {
       if (finished) return;
       finished = true;
-      // An async generator queues return() behind a pending next(), which a stalled stream never settles: destroy a
-      // Node stream directly, so its socket closes now.
-      const destroy = (iterable as { destroy?: unknown }).destroy;
-      if (typeof destroy === 'function') destroy.call(iterable);
-      Promise.resolve(iterator.return?.()).catch(() => undefined);
+      puller.cancel();
+    };
+  });
+}
+
+function fromReadableStream(stream: ReadableStream<SseChunk>): Observable<SseChunk> {
+  return fromPuller(() => {
+    const reader = stream.getReader();
+    return {
+      next: () => reader.read() as Promise<IteratorResult<SseChunk>>,
+      cancel: () => void reader.cancel().catch(() => undefined),
+    };
+  });
+}
+
+function fromAsyncIterable(iterable: AsyncIterable<SseChunk>): Observable<SseChunk> {
+  return fromPuller(() => {
+    const iterator = iterable[Symbol.asyncIterator]();
+    return {
+      next: () => iterator.next(),
+      cancel: () => {
+        // An async generator queues return() behind a pending next(), which a stalled stream never settles: destroy a
+        // Node stream directly, so its socket closes now.
+        const destroy = (iterable as { destroy?: unknown }).destroy;
+        if (typeof destroy === 'function') destroy.call(iterable);
+        Promise.resolve(iterator.return?.()).catch(() => undefined);
+      },
     };
   });
 }
