@@ -10,6 +10,7 @@ const config: Config = {
   moduleNameMapper: {
     '^responses-rx$': '<rootDir>/lib/index.ts',
     '^responses-rx/testing$': '<rootDir>/lib/testing/index.ts',
+    '^responses-rx/server$': '<rootDir>/lib/server/index.ts',
   },
   testTimeout: 30000,
 };

@@ -97,36 +97,7 @@ export {
 export { checkEventStream, toHttpError, parseApiError } from './http/checkResponse';
 export { parseRetryAfter, type HeaderLookup } from './http/retryAfter';
 
-// server
-export {
-  createResponsesServer,
-  type ResponsesServer,
-  type ResponsesServerOptions,
-  type ServerMode,
-  type RequestOutcome,
-  type RequestSummary,
-  type ServerLogEntry,
-} from './server/createResponsesServer';
-export { closeOnSignals, type CloseOnSignalsOptions } from './server/closeOnSignals';
-export {
-  parseFault,
-  validateFault,
-  FAULT_KINDS,
-  DEFAULT_MALFORMED_EVENT,
-  DEFAULT_RETRY_AFTER_SECONDS,
-  type Fault,
-  type FaultKind,
-} from './server/faults';
-export {
-  loadRecording,
-  parseSseRecording,
-  DEMO_REPLAY,
-  type ReplaySource,
-  type ReplayEvents,
-  type ResponsesRequest,
-} from './server/replay';
-export { DEMO_CONVERSATION, demoTurnEvents, demoTurnIndex, type DemoTurn } from './server/conversation';
-export type { StreamDigest } from './server/summary';
+// provider shapes (also used by the server, in responses-rx/server)
 export { PROVIDER_SHAPES, isProviderShape, type ProviderShape } from './testing/shapes';
 
 // consumers

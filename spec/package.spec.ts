@@ -44,9 +44,33 @@ describe('package', () => {
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
     expect(Object.keys(pkg.exports['.'])[0]).toBe('types');
     expect(Object.keys(pkg.exports['./testing'])[0]).toBe('types');
+    expect(Object.keys(pkg.exports['./server'])[0]).toBe('types');
     expect(pkg.exports['./package.json']).toBe('./package.json');
     expect(pkg.sideEffects).toBe(false);
     expect(pkg.peerDependencies.rxjs).toMatch(/^\^7/);
-    for (const entry of [pkg.exports['.'].types, pkg.exports['./testing'].types]) expect(existsSync(path.join(root, entry))).toBe(true);
+    for (const entry of [pkg.exports['.'].types, pkg.exports['./testing'].types, pkg.exports['./server'].types]) {
+      expect(existsSync(path.join(root, entry))).toBe(true);
+    }
+  });
+
+  it('loads the Node-only server from responses-rx/server, as CommonJS and as an ES module', () => {
+    const probe = "s.createResponsesServer({ port: 0 }).then(async (server) => { const r = await fetch(server.url.replace(/\\/v1$/, '') + '/health'); console.log(JSON.stringify(await r.json())); await server.close(); })";
+    const cjs = execFileSync(process.execPath, ['-e', `const s = require('responses-rx/server'); ${probe}`], { cwd: consumer }).toString();
+    const esm = execFileSync(process.execPath, ['--input-type=module', '-e', `import * as s from 'responses-rx/server'; ${probe}`], { cwd: consumer }).toString();
+    expect(cjs.trim()).toBe('{"ok":true}');
+    expect(esm.trim()).toBe('{"ok":true}');
+  });
+
+  it('keeps Node built-ins out of the main entry, so browser bundles stay clean', () => {
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = readFileSync(file, 'utf8');
+      expect(source).not.toMatch(/from ['"]node:/);
+      for (const [, spec] of source.matchAll(/from ['"](\.{1,2}\/[^'"]+)['"]/g)) visit(path.resolve(path.dirname(file), spec!));
+    };
+    visit(path.join(root, 'dist/esm/index.js'));
+    expect(seen.size).toBeGreaterThan(10);
   });
 });

@@ -96,12 +96,13 @@ export function streamResponse(body: ResponsesRequestBody, options: StreamRespon
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new TypeError('streamResponse: the request body must be an object such as { model, input }');
   }
-  const baseURL = (options.baseURL ?? process.env['OPENAI_BASE_URL'] ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const env = environment();
+  const baseURL = (options.baseURL ?? env['OPENAI_BASE_URL'] ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   const url = `${baseURL}/responses`;
   if (!URL.canParse(url)) throw new TypeError(`streamResponse: baseURL must be an absolute URL, got ${JSON.stringify(baseURL)}`);
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') throw new TypeError('streamResponse: no fetch implementation; pass options.fetch');
-  const apiKey = options.apiKey ?? process.env['OPENAI_API_KEY'] ?? '';
+  const apiKey = options.apiKey ?? env['OPENAI_API_KEY'] ?? '';
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'text/event-stream',
@@ -136,4 +137,9 @@ export function streamResponse(body: ResponsesRequestBody, options: StreamRespon
       };
     });
   });
+}
+
+/** The process environment under Node; empty in a browser, where there is no `process`. */
+function environment(): Readonly<Record<string, string | undefined>> {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 }

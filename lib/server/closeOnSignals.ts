@@ -32,7 +32,7 @@ export interface CloseOnSignalsOptions {
  *
  * ## Example
  * ```ts
- * import { closeOnSignals, createResponsesServer } from 'responses-rx';
+ * import { closeOnSignals, createResponsesServer } from 'responses-rx/server';
  *
  * const server = await createResponsesServer({ port: 8787, log: (entry) => console.error(entry.message) });
  * closeOnSignals(server, { onClosed: (signal) => console.error(`stopped by ${signal}`) });

@@ -76,7 +76,7 @@ const USAGE: readonly Record<string, unknown>[] = [usage(24, 58, 24), usage(61, 
  *
  * ## Example
  * ```ts
- * import { demoTurnEvents } from 'responses-rx';
+ * import { demoTurnEvents } from 'responses-rx/server';
  * import { toSseText } from 'responses-rx/testing';
  *
  * const sse = toSseText(demoTurnEvents(0));
@@ -104,7 +104,7 @@ export function demoTurnEvents(index: number): WireJson[] {
  *
  * ## Example
  * ```ts
- * import { demoTurnIndex } from 'responses-rx';
+ * import { demoTurnIndex } from 'responses-rx/server';
  *
  * demoTurnIndex({ model: 'demo', input: 'hi' }); // 0
  * demoTurnIndex({ model: 'demo-turn-3' }); // 2

@@ -144,7 +144,8 @@ const RELAYED_HEADERS = ['content-type', 'retry-after', 'retry-after-ms', 'x-req
  *
  * ## Example
  * ```ts
- * import { createResponsesServer, streamResponse } from 'responses-rx';
+ * import { streamResponse } from 'responses-rx';
+ * import { createResponsesServer } from 'responses-rx/server';
  *
  * const server = await createResponsesServer({ replay: 'conversation.sse', shape: 'final-only', port: 0 });
  * streamResponse({ model: 'demo', input: 'hi' }, { baseURL: server.url, apiKey: 'test' }).subscribe({

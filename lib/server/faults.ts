@@ -40,7 +40,7 @@ const FORMS = 'drop-completed, stall-after=N, chunk=N, malformed[=N], http-error
  *
  * ## Example
  * ```ts
- * import { createResponsesServer, parseFault } from 'responses-rx';
+ * import { createResponsesServer, parseFault } from 'responses-rx/server';
  *
  * const server = await createResponsesServer({ fault: parseFault('stall-after=3') });
  * ```
@@ -95,7 +95,7 @@ export function parseFault(text: string): Fault {
  *
  * ## Example
  * ```ts
- * import { validateFault } from 'responses-rx';
+ * import { validateFault } from 'responses-rx/server';
  *
  * validateFault({ kind: 'chunk', bytes: 1 }); // returns it
  * validateFault({ kind: 'chunk', bytes: 0 }); // throws TypeError

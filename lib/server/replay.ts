@@ -55,7 +55,7 @@ const RECORDING_EXTENSIONS = ['.sse', '.jsonl', '.txt'];
  *
  * ## Example
  * ```ts
- * import { loadRecording, createResponsesServer } from 'responses-rx';
+ * import { loadRecording, createResponsesServer } from 'responses-rx/server';
  *
  * const events = await loadRecording('conversation.sse');
  * const server = await createResponsesServer({ replay: events });
@@ -74,7 +74,7 @@ export async function loadRecording(path: string): Promise<ReplayEvents> {
  *
  * ## Example
  * ```ts
- * import { parseSseRecording } from 'responses-rx';
+ * import { parseSseRecording } from 'responses-rx/server';
  *
  * parseSseRecording('event: response.created\ndata: {"type":"response.created"}\n\n'); // [{ type: 'response.created' }]
  * ```

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEMO_CONVERSATION } from 'responses-rx';
+import { DEMO_CONVERSATION } from 'responses-rx/server';
 import { items, streamedEvents, toSseText } from 'responses-rx/testing';
 import { type CliIO, main } from '../../lib/cli/main';
 

@@ -1,15 +1,6 @@
 /** `streamResponse` against real loopback servers: the embedded one, and raw `node:http` ones for odd answers. */
-import {
-  ConnectionError,
-  HttpError,
-  IdleTimeoutError,
-  type RequestSummary,
-  type ResponsesServer,
-  UnexpectedContentTypeError,
-  createResponsesServer,
-  parseRetryAfter,
-  streamResponse,
-} from '../../lib';
+import { ConnectionError, HttpError, IdleTimeoutError, UnexpectedContentTypeError, parseRetryAfter, streamResponse } from '../../lib';
+import { type RequestSummary, type ResponsesServer, createResponsesServer } from '../../lib/server';
 import { type RawServer, answerOf, collect, rawServer } from '../server/helpers';
 
 const closers: { close(): Promise<void> }[] = [];

@@ -6,14 +6,8 @@
  * (Node's fetch may open a fresh idle keep-alive connection right after an abort; that one carries no request and
  * `server.close()` ends it, so the tests assert on the request's outcome, not on the server's connection count.)
  */
-import {
-  type RequestSummary,
-  type ResponseEvent,
-  type ResponsesServer,
-  type ResponsesServerOptions,
-  createResponsesServer,
-  streamResponse,
-} from '../../lib';
+import { type ResponseEvent, streamResponse } from '../../lib';
+import { type RequestSummary, type ResponsesServer, type ResponsesServerOptions, createResponsesServer } from '../../lib/server';
 import { items, streamedEvents, wire } from '../../lib/testing';
 
 const message = items.message('msg_1', 'Hello from the embedded server, streamed slowly.');

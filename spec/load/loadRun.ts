@@ -7,13 +7,8 @@
  * the number, and the client rebuilds the same response to check what it received.
  */
 import { isDeepStrictEqual } from 'node:util';
-import {
-  type ResponseEvent,
-  type ResponsesServer,
-  type WireItem,
-  createResponsesServer,
-  streamResponse,
-} from '../../lib';
+import { type ResponseEvent, type WireItem, streamResponse } from '../../lib';
+import { type ResponsesServer, createResponsesServer } from '../../lib/server';
 import { PROVIDER_SHAPES, type ProviderShape, items, streamedEvents } from '../../lib/testing';
 
 /** A fault mixed into the load and the typed error it must produce (undefined: the stream must succeed). */

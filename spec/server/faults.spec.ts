@@ -1,15 +1,6 @@
 /** Injected faults, observed by `streamResponse` over loopback. */
-import {
-  HttpError,
-  IdleTimeoutError,
-  MalformedEventError,
-  type ResponsesServer,
-  StreamClosedError,
-  createResponsesServer,
-  parseFault,
-  streamResponse,
-  validateFault,
-} from '../../lib';
+import { HttpError, IdleTimeoutError, MalformedEventError, StreamClosedError, streamResponse } from '../../lib';
+import { type ResponsesServer, createResponsesServer, parseFault, validateFault } from '../../lib/server';
 import { items, streamedEvents } from '../../lib/testing';
 import { answerOf, collect } from './helpers';
 

@@ -3,18 +3,8 @@ import { EventEmitter } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  DEMO_CONVERSATION,
-  HttpError,
-  type ResponsesServer,
-  type ServerLogEntry,
-  closeOnSignals,
-  createResponsesServer,
-  demoTurnIndex,
-  loadRecording,
-  parseSseRecording,
-  streamResponse,
-} from '../../lib';
+import { HttpError, streamResponse } from '../../lib';
+import { DEMO_CONVERSATION, type ResponsesServer, type ServerLogEntry, closeOnSignals, createResponsesServer, demoTurnIndex, loadRecording, parseSseRecording } from '../../lib/server';
 import { items, streamedEvents, toSseText, wire } from '../../lib/testing';
 import { answerOf, collect, rawServer } from './helpers';
 
