@@ -4,7 +4,7 @@
  * 1. consumes the warm-up stream (a short answer of the same shape, in the same chunks) 1000 times, or for 250 ms if
  *    that is less; the first pass is timed as `firstMs`, the cold cost of a first stream in a fresh process;
  * 2. consumes the cell's bytes, as a web `ReadableStream` delivering them in chunks of the given size, and repeats
- *    until 100 ms or 100 streams have passed (one pass for big streams), reporting the mean per stream as `ms`.
+ *    until 200 ms or 5000 streams have passed (one pass for big streams), reporting the mean per stream as `ms`.
  * Prints one JSON line ({@link ChildResult}).
  *
  * @module
@@ -31,8 +31,8 @@ export interface ChildResult {
 const SAMPLE_EVERY = 256 * 1024;
 const WARMUP_MS = 250;
 const WARMUP_MAX = 1000;
-const MIN_TIME_MS = 100;
-const MAX_REPS = 100;
+const MIN_TIME_MS = 200;
+const MAX_REPS = 5000;
 
 /** The bytes as a web stream of `size`-byte chunks, sampling the RSS every 256 KiB delivered. */
 function byteStream(bytes: Uint8Array, size: number, sample: () => void): ReadableStream<Uint8Array> {

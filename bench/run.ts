@@ -143,7 +143,7 @@ function report(cells: readonly Cell[], results: Map<string, Outcome[]>, options
     '',
     'Time is per stream, from handing over the `ReadableStream` to the last event consumed, after a warm-up in the ' +
       'same process (a short answer of the same shape and chunking, 1000 times or for 250 ms if that is less); small ' +
-      'streams are repeated for 100 ms and averaged. "first stream" is the cold first pass of that warm-up. ' +
+      'streams are repeated for 200 ms (at most 5000 times) and averaged. "first stream" is the cold first pass of that warm-up. ' +
       '× is the ratio to the floor\'s median in the same cell.',
     '',
   );
