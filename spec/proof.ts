@@ -51,9 +51,15 @@ const encoder = new TextEncoder();
 
 /** UTF-8 bytes of a text; numbers are raw bytes, arrays of numbers too. */
 export function bytes(...parts: (string | number | readonly number[] | Uint8Array)[]): Uint8Array {
-  const pieces = parts.map((part) =>
-    typeof part === 'string' ? encoder.encode(part) : typeof part === 'number' ? Uint8Array.of(part) : Uint8Array.from(part),
+  return concatBytes(
+    parts.map((part) =>
+      typeof part === 'string' ? encoder.encode(part) : typeof part === 'number' ? Uint8Array.of(part) : Uint8Array.from(part),
+    ),
   );
+}
+
+/** The pieces, one after the other, in one array. */
+export function concatBytes(pieces: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
   let offset = 0;
   for (const piece of pieces) {

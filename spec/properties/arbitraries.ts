@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { type WireItem } from '../../lib';
 import { type ProviderShape, type WireJson, PROVIDER_SHAPES, applyShape, items, streamedEvents, toSseText } from '../../lib/testing';
+import { concatBytes } from '../proof';
 
 /** Short texts mixing ASCII, multi-byte characters, SSE and JSON specials. */
 export const text = fc.string({
@@ -158,12 +159,4 @@ export const byteSoup: fc.Arbitrary<Uint8Array> = fc
     ),
     { maxLength: 40 },
   )
-  .map((pieces) => {
-    const out = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
-    let offset = 0;
-    for (const piece of pieces) {
-      out.set(piece, offset);
-      offset += piece.length;
-    }
-    return out;
-  });
+  .map(concatBytes);
