@@ -20,14 +20,17 @@ function outcome(source: Observable<SseChunk> | string) {
   return { values: result.values, completed: result.completed, error: error && { name: error.name, code: error.code } };
 }
 
+/** A generated stream's bytes, with places to cut them. */
+const bytesWithCuts = stream.chain((s) => {
+  const bytes = encoder.encode(s.text);
+  return fc.tuple(fc.constant(bytes), cutsOf(bytes));
+});
+
 describe('re-chunking (property)', () => {
   it('yields the same normalized events for any cut of the same bytes', () => {
     fc.assert(
       fc.property(
-        stream.chain((s) => {
-          const bytes = encoder.encode(s.text);
-          return fc.tuple(fc.constant(bytes), cutsOf(bytes));
-        }),
+        bytesWithCuts,
         ([bytes, cuts]) => {
           const whole = outcome(from([bytes]));
           expect(whole.completed).toBe(true);
@@ -53,10 +56,7 @@ describe('re-chunking (property)', () => {
   it('yields the same SSE messages for any cut, at the fromSSE level', () => {
     fc.assert(
       fc.property(
-        stream.chain((s) => {
-          const bytes = encoder.encode(s.text);
-          return fc.tuple(fc.constant(bytes), cutsOf(bytes));
-        }),
+        bytesWithCuts,
         ([bytes, cuts]) => {
           const whole = runSync(fromSSE(from([bytes])));
           const cut = runSync(fromSSE(from(splitAt(bytes, cuts))));
