@@ -102,15 +102,56 @@ class Evidence implements ItemEvidence {
 }
 
 /**
+ * The identities of delivered items, by id and by output index: the one matching rule of the stream tracker and of
+ * the fallback's own once-only guard.
+ */
+export class Deliveries {
+  private readonly list: DeliveredItem[] = [];
+  private readonly ids = new Set<string>();
+  /** The first item delivered at each output index. */
+  private readonly at = new Map<number, DeliveredItem>();
+
+  /** Every delivered item, in order. */
+  get all(): readonly DeliveredItem[] {
+    return this.list;
+  }
+
+  /**
+   * Records a delivery.
+   *
+   * @returns false when the same item (same id; without an id, the same output index) was delivered already.
+   */
+  add(item: WireItem, outputIndex: number | undefined): boolean {
+    const id = item.id ?? undefined;
+    if (id !== undefined ? this.ids.has(id) : outputIndex !== undefined && this.at.has(outputIndex)) return false;
+    const entry: DeliveredItem = { id, type: item.type, outputIndex };
+    if (id !== undefined) this.ids.add(id);
+    if (outputIndex !== undefined && !this.at.has(outputIndex)) this.at.set(outputIndex, entry);
+    this.list.push(entry);
+    return true;
+  }
+
+  /** See {@link StreamState.isDelivered}. */
+  has(item: WireItem, outputIndex?: number, output?: readonly WireItem[]): boolean {
+    const id = item.id ?? undefined;
+    if (id !== undefined && this.ids.has(id)) return true;
+    const delivered = outputIndex === undefined ? undefined : this.at.get(outputIndex);
+    if (delivered === undefined) return false;
+    if (id === undefined || delivered.id === undefined) return true;
+    // Both have ids and they differ: the same item only if the provider rotated ids (the delivered id is unknown
+    // to the final output) and the types agree.
+    if (output === undefined || output.some((other) => other.id === delivered.id)) return false;
+    return delivered.type === item.type;
+  }
+}
+
+/**
  * The mutable tracker behind {@link StreamState}: one per subscription of `trackStreamedKinds`, updated in place as
  * events pass (so tracking costs O(1) per event). Read it synchronously; copy what you need to keep.
  */
 export class StreamTracker implements StreamState {
   private readonly kinds = { text: false, reasoning: false, toolInput: false };
-  private readonly deliveredItems: DeliveredItem[] = [];
-  private readonly deliveredIds = new Set<string>();
-  /** output index -> the id of the item delivered there (null when it had none). */
-  private readonly deliveredAt = new Map<number, string | null>();
+  private readonly deliveries = new Deliveries();
   private readonly byIndex = new Map<number, Evidence>();
   private readonly byId = new Map<string, Evidence>();
   private readonly order: Evidence[] = [];
@@ -122,7 +163,7 @@ export class StreamTracker implements StreamState {
   }
 
   get delivered(): readonly DeliveredItem[] {
-    return this.deliveredItems;
+    return this.deliveries.all;
   }
 
   get evidence(): readonly ItemEvidence[] {
@@ -177,13 +218,8 @@ export class StreamTracker implements StreamState {
    * @returns false when it had been delivered already.
    */
   markDelivered(item: WireItem, outputIndex: number | undefined): boolean {
+    if (!this.deliveries.add(item, outputIndex)) return false;
     const id = item.id ?? undefined;
-    if (id !== undefined ? this.deliveredIds.has(id) : outputIndex !== undefined && this.deliveredAt.has(outputIndex)) {
-      return false;
-    }
-    if (id !== undefined) this.deliveredIds.add(id);
-    if (outputIndex !== undefined && !this.deliveredAt.has(outputIndex)) this.deliveredAt.set(outputIndex, id ?? null);
-    this.deliveredItems.push({ id, type: item.type, outputIndex });
     if (item.type === 'reasoning') this.reasoningDelivered = true;
     // The item is whole now: its evidence is no longer needed.
     const entry = (outputIndex !== undefined ? this.byIndex.get(outputIndex) : undefined) ?? (id !== undefined ? this.byId.get(id) : undefined);
@@ -192,15 +228,7 @@ export class StreamTracker implements StreamState {
   }
 
   isDelivered(item: WireItem, outputIndex?: number, output?: readonly WireItem[]): boolean {
-    const id = item.id ?? undefined;
-    if (id !== undefined && this.deliveredIds.has(id)) return true;
-    if (outputIndex === undefined || !this.deliveredAt.has(outputIndex)) return false;
-    const deliveredId = this.deliveredAt.get(outputIndex) ?? undefined;
-    if (id === undefined || deliveredId === undefined) return true;
-    // Both have ids and they differ: the same item only if the provider rotated ids (the delivered id is unknown
-    // to the final output) and the types agree.
-    if (output === undefined || output.some((other) => other.id === deliveredId)) return false;
-    return this.deliveredItems.find((entry) => entry.outputIndex === outputIndex)?.type === item.type;
+    return this.deliveries.has(item, outputIndex, output);
   }
 
   private observePartDone(event: Extract<NormalizedEvent, { type: 'partDone' }>): void {

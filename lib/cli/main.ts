@@ -154,6 +154,10 @@ interface Stats {
   firstOutputMs: number[];
 }
 
+function newStats(): Stats {
+  return { counts: new Map(), recovered: 0, firstOutputMs: [] };
+}
+
 /** Counts events by type, recovered items, and the time from subscribe to the first output. */
 function measured(events$: Observable<ResponseEvent>, stats: Stats): Observable<ResponseEvent> {
   let started = 0;
@@ -204,7 +208,7 @@ async function demo(argv: readonly string[], io: CliIO): Promise<number> {
   if (values.help) return help('demo', io);
   const shape = shapeOption(values.shape, 'final-only');
   const server = await createResponsesServer({ shape, port: 0, eventDelayMs: intOption('delay', values.delay, 15) });
-  const stats: Stats = { counts: new Map(), recovered: 0, firstOutputMs: [] };
+  const stats = newStats();
   try {
     io.stdout.write(`responses-rx demo: embedded server at ${server.url} replaying ${DEMO_CONVERSATION.length} turns as a '${shape}' provider\n\n`);
     let previous: string | undefined;
@@ -254,7 +258,7 @@ async function replay(argv: readonly string[], io: CliIO): Promise<number> {
     );
     return EXIT.ok;
   }
-  const stats: Stats = { counts: new Map(), recovered: 0, firstOutputMs: [] };
+  const stats = newStats();
   if ((await draw(measured(events$, stats), io)) === undefined) return EXIT.failed;
   io.stdout.write(summaryLine(stats, 1));
   return EXIT.ok;
@@ -335,7 +339,7 @@ async function ask(argv: readonly string[], io: CliIO): Promise<number> {
     { model: values.model ?? 'gpt-5-mini', input: positionals[0], reasoning: { summary: 'auto' } },
     { apiKey, ...(baseURL ? { baseURL } : {}) },
   );
-  const stats: Stats = { counts: new Map(), recovered: 0, firstOutputMs: [] };
+  const stats = newStats();
   if ((await draw(measured(events$, stats), io)) === undefined) return EXIT.failed;
   io.stdout.write(summaryLine(stats, 1));
   return EXIT.ok;

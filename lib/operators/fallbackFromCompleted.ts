@@ -2,7 +2,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import type { NormalizedEvent, ResponseEvent } from '../events';
 import { type FallbackPolicy, type RecoveryCandidate, byOutputIndex } from '../policies/fallbackPolicy';
 import { recoverMissing } from '../policies/recoverMissing';
-import { StreamTracker } from '../streamState';
+import { Deliveries } from '../streamState';
 import type { TrackedEvent } from './trackStreamedKinds';
 
 /**
@@ -55,9 +55,9 @@ export function fallbackFromCompleted(
             return;
           }
           const output = event.response.output ?? [];
-          const emitted = new StreamTracker();
+          const emitted = new Deliveries();
           for (const { item, outputIndex } of [...candidates].sort(byOutputIndex)) {
-            if (state.isDelivered(item, outputIndex, output) || !emitted.markDelivered(item, outputIndex)) continue;
+            if (state.isDelivered(item, outputIndex, output) || !emitted.add(item, outputIndex)) continue;
             subscriber.next({ type: 'outputItemDone', item, outputIndex, recovered: true });
             if (subscriber.closed) return;
           }

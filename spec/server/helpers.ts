@@ -6,26 +6,9 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createOpenAI } from '@ai-sdk/openai';
 import OpenAI from 'openai';
-import type { Observable } from 'rxjs';
 import type { ResponseEvent } from '../../lib';
 
-/** Everything an Observable emitted, and how it ended. */
-export interface Collected<T> {
-  readonly values: T[];
-  readonly error: unknown;
-  readonly completed: boolean;
-}
-
-export function collect<T>(source$: Observable<T>): Promise<Collected<T>> {
-  return new Promise((resolve) => {
-    const values: T[] = [];
-    source$.subscribe({
-      next: (value) => values.push(value),
-      error: (error: unknown) => resolve({ values, error, completed: false }),
-      complete: () => resolve({ values, error: undefined, completed: true }),
-    });
-  });
-}
+export { type Collected, collect } from '../support';
 
 /** The assistant text a responses-rx consumer reads: every message item, delivered exactly once. */
 export function answerOf(events: readonly ResponseEvent[]): string {
