@@ -89,6 +89,39 @@ describe('fallbackFromCompleted', () => {
     });
   });
 
+  it('lets recoverByStreamedKinds recover every output item when nothing streamed and no item was delivered', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      expectObservable(cold('-c---C', v).pipe(fallback(recoverByStreamedKinds))).toBe('-c---(xyC)', { ...v, x: recoveredReasoning, y: recoveredMessage });
+    });
+  });
+
+  it('lets recoverByStreamedKinds recover nothing once reasoning streamed, even an undelivered message', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      expectObservable(cold('-c-r-C', v).pipe(fallback(recoverByStreamedKinds))).toBe('-c-r-C', v);
+      // recoverMissing, by contrast, recovers what was not delivered.
+      expectObservable(cold('-c-r-C', v).pipe(fallback(recoverMissing))).toBe('-c-r-(xyC)', { ...v, x: recoveredReasoning, y: recoveredMessage });
+    });
+  });
+
+  it('rebuilds a function call from its output_item.added and its arguments when completed.output lacks it', () => {
+    const added: WireItem = { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'lookup', arguments: '', status: 'in_progress' };
+    const at2 = { itemId: 'fc_1', outputIndex: 0 };
+    scheduler.run(({ cold, expectObservable }) => {
+      const source = cold('-a-f-g-E', {
+        ...v,
+        a: events.itemAdded(added, 0),
+        f: events.toolInputDelta('{"q"', { ...at2, callId: 'call_1' }),
+        g: events.partDone('toolCallInput', '{"q":1}', at2, 0, 'function_call'),
+      });
+      expectObservable(source.pipe(fallback())).toBe('-a-f---(xE)', {
+        ...v,
+        a: events.itemAdded(added, 0),
+        f: events.toolInputDelta('{"q"', { ...at2, callId: 'call_1' }),
+        x: events.itemDone(call, 0, true),
+      });
+    });
+  });
+
   it('lets recoverByStreamedKinds show nothing for a done-only provider (it never rebuilds)', () => {
     scheduler.run(({ cold, expectObservable }) => {
       expectObservable(cold('-c-B-d-E|', v).pipe(fallback(recoverByStreamedKinds))).toBe('-c-B---E|', v);
