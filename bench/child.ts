@@ -90,7 +90,15 @@ async function main(): Promise<void> {
   }
   sample();
   peak = Math.max(peak, process.resourceUsage().maxRSS * 1024);
-  const result: ChildResult = { ms: elapsed / reps, reps, firstMs, events, bytes: bytes.length, peakRss: peak, startRss };
+  const result: ChildResult = {
+    ms: elapsed / reps,
+    reps,
+    firstMs,
+    events,
+    bytes: bytes.length,
+    peakRss: peak,
+    startRss,
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

@@ -62,7 +62,12 @@ const openai: Competitor = {
   load() {
     const { default: OpenAI } = require('openai') as typeof import('openai');
     return async (body) => {
-      const client = new OpenAI({ apiKey: 'x', baseURL: 'http://bench.invalid/v1', maxRetries: 0, fetch: fetchReturning(body) });
+      const client = new OpenAI({
+        apiKey: 'x',
+        baseURL: 'http://bench.invalid/v1',
+        maxRetries: 0,
+        fetch: fetchReturning(body),
+      });
       const stream = await client.responses.create({ model: 'gpt-x', input: 'hi', stream: true });
       let events = 0;
       let touched = 0;

@@ -40,7 +40,6 @@ export function compile(outDir: string, libDir = join(ROOT, 'lib')): void {
   symlinkSync(join(ROOT, 'node_modules'), join(outDir, 'node_modules'), 'dir');
 }
 
-
 if (require.main === module) {
   const [dir, libDir] = process.argv.slice(2);
   if (dir === undefined) throw new TypeError('usage: compile <out dir> [lib dir]');

@@ -9,7 +9,11 @@ import { type ProviderShape, type WireJson, applyShape, streamedEvents, toSseTex
 import type { WireItem } from '../lib/wire/schemas';
 
 /** The provider shapes the benchmark measures. */
-export const BENCH_SHAPES = ['streamed', 'final-only', 'no-reasoning-deltas'] as const satisfies readonly ProviderShape[];
+export const BENCH_SHAPES = [
+  'streamed',
+  'final-only',
+  'no-reasoning-deltas',
+] as const satisfies readonly ProviderShape[];
 export type BenchShape = (typeof BENCH_SHAPES)[number];
 
 /** The stream sizes the benchmark measures, in bytes (about). */
@@ -114,7 +118,12 @@ function responseObject(
         type: 'function',
         description: 'Get the current weather in a city.',
         name: 'get_weather',
-        parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+        parameters: {
+          type: 'object',
+          properties: { city: { type: 'string' } },
+          required: ['city'],
+          additionalProperties: false,
+        },
         strict: true,
       },
     ],

@@ -53,7 +53,9 @@ async function probe(mode: Mode): Promise<void> {
   else if (mode === 'wire') await drain(fromSSE(stream()).pipe(toWireEvents(), normalizeEvents()));
   else await drain(responseEvents(stream()));
   peak = Math.max(peak, process.resourceUsage().maxRSS * 1024);
-  process.stdout.write(`${mode.padEnd(13)} RSS before ${(start / 1e6).toFixed(1)} MB, peak ${(peak / 1e6).toFixed(1)} MB, growth ${((peak - start) / 1e6).toFixed(1)} MB\n`);
+  process.stdout.write(
+    `${mode.padEnd(13)} RSS before ${(start / 1e6).toFixed(1)} MB, peak ${(peak / 1e6).toFixed(1)} MB, growth ${((peak - start) / 1e6).toFixed(1)} MB\n`,
+  );
 }
 
 const mode = process.argv[2] as Mode | undefined;

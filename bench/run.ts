@@ -57,8 +57,16 @@ function parseOptions(argv: readonly string[]): Options {
   if (shapes.length === 0) throw new TypeError(`--only must be one of ${BENCH_SHAPES.join(', ')}`);
   const names = value('--competitors')?.split(',') ?? COMPETITOR_NAMES;
   const competitors = COMPETITOR_NAMES.filter((name) => names.includes(name));
-  if (!competitors.includes('floor')) throw new TypeError(`--competitors must include floor, from ${COMPETITOR_NAMES.join(',')}`);
-  return { rounds, timeoutS, out: value('--out') ?? join(ROOT, 'bench', 'results.md'), shapes, competitors, lib: value('--lib') === undefined ? undefined : resolve(value('--lib') as string) };
+  if (!competitors.includes('floor'))
+    throw new TypeError(`--competitors must include floor, from ${COMPETITOR_NAMES.join(',')}`);
+  return {
+    rounds,
+    timeoutS,
+    out: value('--out') ?? join(ROOT, 'bench', 'results.md'),
+    shapes,
+    competitors,
+    lib: value('--lib') === undefined ? undefined : resolve(value('--lib') as string),
+  };
 }
 
 function runChild(script: string, name: CompetitorName, cell: Cell, timeoutS: number): Promise<Outcome> {
@@ -78,7 +86,8 @@ function runChild(script: string, name: CompetitorName, cell: Cell, timeoutS: nu
     child.on('close', (code) => {
       clearTimeout(timer);
       if (timedOut) return resolve({ ok: false, reason: `> ${timeoutS} s (timed out)` });
-      if (code !== 0) return resolve({ ok: false, reason: `failed: ${stderr.trim().split('\n')[0] ?? `exit ${code}`}` });
+      if (code !== 0)
+        return resolve({ ok: false, reason: `failed: ${stderr.trim().split('\n')[0] ?? `exit ${code}`}` });
       try {
         resolve({ ok: true, result: JSON.parse(stdout) as ChildResult });
       } catch {
@@ -91,11 +100,16 @@ function runChild(script: string, name: CompetitorName, cell: Cell, timeoutS: nu
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? NaN)
+    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
 }
 
 function version(packageName: string): string {
-  const file = packageName === 'responses-rx' ? join(ROOT, 'package.json') : join(ROOT, 'node_modules', packageName, 'package.json');
+  const file =
+    packageName === 'responses-rx'
+      ? join(ROOT, 'package.json')
+      : join(ROOT, 'node_modules', packageName, 'package.json');
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
@@ -117,7 +131,8 @@ interface Summary {
 function summarize(outcomes: readonly Outcome[]): Summary | undefined {
   const results = outcomes.flatMap((outcome) => (outcome.ok ? [outcome.result] : []));
   const failure = outcomes.find((outcome): outcome is Extract<Outcome, { ok: false }> => !outcome.ok)?.reason;
-  if (failure !== undefined) return { ms: NaN, firstMs: NaN, events: 0, peakRss: NaN, growth: NaN, runs: results.length, failure };
+  if (failure !== undefined)
+    return { ms: NaN, firstMs: NaN, events: 0, peakRss: NaN, growth: NaN, runs: results.length, failure };
   if (results.length === 0) return undefined;
   return {
     ms: median(results.map((r) => r.ms)),
@@ -132,7 +147,9 @@ function summarize(outcomes: readonly Outcome[]): Summary | undefined {
 function report(cells: readonly Cell[], results: Map<string, Outcome[]>, options: Options, elapsedS: number): string {
   const key = (cell: Cell, name: CompetitorName): string => `${cell.file}|${cell.chunkBytes}|${name}`;
   const lines: string[] = [];
-  const versions = options.competitors.map((name) => `${COMPETITORS[name].packageName} ${version(COMPETITORS[name].packageName)}`);
+  const versions = options.competitors.map(
+    (name) => `${COMPETITORS[name].packageName} ${version(COMPETITORS[name].packageName)}`,
+  );
   lines.push('# Benchmark results', '');
   lines.push(
     `Node ${process.version}, ${process.platform}/${process.arch}; ${versions.join(', ')}, rxjs ${version('rxjs')}, zod ${version('zod')}.`,
@@ -144,7 +161,7 @@ function report(cells: readonly Cell[], results: Map<string, Outcome[]>, options
     'Time is per stream, from handing over the `ReadableStream` to the last event consumed, after a warm-up in the ' +
       'same process (a short answer of the same shape and chunking, 1000 times or for 250 ms if that is less); small ' +
       'streams are repeated for 200 ms (at most 5000 times) and averaged. "first stream" is the cold first pass of that warm-up. ' +
-      '× is the ratio to the floor\'s median in the same cell.',
+      "× is the ratio to the floor's median in the same cell.",
     '',
   );
   lines.push('## Time per stream (median ms, × floor)', '');
@@ -162,7 +179,9 @@ function report(cells: readonly Cell[], results: Map<string, Outcome[]>, options
     lines.push(`| ${cell.shape} | ${formatBytes(cell.bytes)} | ${cell.chunkLabel} | ${row.join(' | ')} |`);
   }
   lines.push('', '## Details', '');
-  lines.push('| shape | size | chunks | competitor | median ms | × floor | MB/s | events/s | peak RSS MB | RSS growth MB | first stream ms |');
+  lines.push(
+    '| shape | size | chunks | competitor | median ms | × floor | MB/s | events/s | peak RSS MB | RSS growth MB | first stream ms |',
+  );
   lines.push('|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const cell of cells) {
     const floor = summarize(results.get(key(cell, 'floor')) ?? []);
@@ -193,12 +212,17 @@ function report(cells: readonly Cell[], results: Map<string, Outcome[]>, options
     const ratio = rx.ms / floor.ms;
     const others = (['openai', 'ai-sdk'] as const).map((name) => summarize(results.get(key(cell, name)) ?? []));
     const behind = others.some((other) => other !== undefined && other.failure === undefined && other.ms < rx.ms);
-    if (ratio > 1.5 || behind) misses.push(`${cell.shape} ${formatBytes(cell.bytes)} ${cell.chunkLabel}: ${ratio.toFixed(2)}× floor${behind ? ', behind an SDK' : ''}`);
+    if (ratio > 1.5 || behind)
+      misses.push(
+        `${cell.shape} ${formatBytes(cell.bytes)} ${cell.chunkLabel}: ${ratio.toFixed(2)}× floor${behind ? ', behind an SDK' : ''}`,
+      );
     if (cell.bytes >= 10e6) {
       const signed = (mb: number): string => `${mb >= 0 ? '+' : ''}${mb.toFixed(1)} MB`;
       const peak = (rx.peakRss - floor.peakRss) / 1e6;
       const growth = (rx.growth - floor.growth) / 1e6;
-      rssLines.push(`${cell.shape} ${cell.chunkLabel}: peak ${signed(peak)}${peak <= 15 ? '' : ' (over)'}, growth ${signed(growth)}`);
+      rssLines.push(
+        `${cell.shape} ${cell.chunkLabel}: peak ${signed(peak)}${peak <= 15 ? '' : ' (over)'}, growth ${signed(growth)}`,
+      );
     }
   }
   lines.push(
@@ -237,7 +261,15 @@ async function main(): Promise<void> {
         const bytes = generateStream(shape, size.bytes);
         writeFileSync(file, bytes);
         for (const chunk of BENCH_CHUNKS) {
-          cells.push({ shape, sizeLabel: size.label, chunkLabel: chunk.label, chunkBytes: chunk.bytes, file, warmupFile, bytes: bytes.length });
+          cells.push({
+            shape,
+            sizeLabel: size.label,
+            chunkLabel: chunk.label,
+            chunkBytes: chunk.bytes,
+            file,
+            warmupFile,
+            bytes: bytes.length,
+          });
         }
       }
     }
@@ -253,7 +285,9 @@ async function main(): Promise<void> {
           results.set(id, outcomes);
           if (outcomes.some((outcome) => !outcome.ok)) continue;
           const elapsed = ((Date.now() - started) / 1000).toFixed(0);
-          progress(`[${done}/${total}, ${elapsed} s] round ${round}/${options.rounds}: ${cell.shape} ${formatBytes(cell.bytes)} in ${cell.chunkLabel} chunks: ${name}`);
+          progress(
+            `[${done}/${total}, ${elapsed} s] round ${round}/${options.rounds}: ${cell.shape} ${formatBytes(cell.bytes)} in ${cell.chunkLabel} chunks: ${name}`,
+          );
           outcomes.push(await runChild(script, name, cell, options.timeoutS));
         }
       }

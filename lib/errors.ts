@@ -73,7 +73,13 @@ export class MalformedEventError extends ResponsesRxError {
   /** What failed validation (empty when the data was not JSON at all). */
   readonly issues: readonly EventIssue[];
 
-  constructor(details: { raw: string; eventType?: string | undefined; issues?: readonly EventIssue[]; reason: string; cause?: unknown }) {
+  constructor(details: {
+    raw: string;
+    eventType?: string | undefined;
+    issues?: readonly EventIssue[];
+    reason: string;
+    cause?: unknown;
+  }) {
     super(
       `Malformed Responses event${details.eventType ? ` "${details.eventType}"` : ''}: ${details.reason}. ` +
         `Received: ${preview(details.raw)}. The server sent data responses-rx cannot read; ` +
@@ -264,7 +270,13 @@ export class HttpError extends ResponsesRxError {
   /** The raw response body text. */
   readonly body: string;
 
-  constructor(details: { status: number; statusText?: string; body: string; error?: ApiErrorBody | undefined; retryAfterMs?: number | undefined }) {
+  constructor(details: {
+    status: number;
+    statusText?: string;
+    body: string;
+    error?: ApiErrorBody | undefined;
+    retryAfterMs?: number | undefined;
+  }) {
     const retryable = isRetryableStatus(details.status);
     const what = details.error?.message ?? (details.body ? preview(details.body) : details.statusText || 'no body');
     super(
@@ -342,14 +354,20 @@ export function parseRetryAfterMessage(message: string | undefined): number | un
   if (!match) return undefined;
   const value = Number(match[1]);
   const unit = (match[2] ?? 's').toLowerCase();
-  const factor = unit.startsWith('ms') || unit.startsWith('milli') ? 1 : unit.startsWith('m') && !unit.startsWith('ms') ? 60_000 : 1000;
+  const factor =
+    unit.startsWith('ms') || unit.startsWith('milli')
+      ? 1
+      : unit.startsWith('m') && !unit.startsWith('ms')
+        ? 60_000
+        : 1000;
   return Math.ceil(value * factor);
 }
 
 /** fetch wraps the socket error: `TypeError('fetch failed', { cause: Error('connect ECONNREFUSED …') })`. */
 function rootCause(cause: unknown): unknown {
   let current = cause;
-  for (let depth = 0; depth < 5 && current instanceof Error && current.cause !== undefined; depth++) current = current.cause;
+  for (let depth = 0; depth < 5 && current instanceof Error && current.cause !== undefined; depth++)
+    current = current.cause;
   return current;
 }
 

@@ -76,4 +76,3 @@ export function responseEvents(source: SseSource, options: ResponseEventsOptions
     emitCompletedOnce(),
   );
 }
-

@@ -92,7 +92,9 @@ class Evidence implements ItemEvidence {
   callId: string | undefined;
 
   get hasText(): boolean {
-    return this.content.size > 0 || this.summary.size > 0 || this.reasoningContent.size > 0 || this.toolInput !== undefined;
+    return (
+      this.content.size > 0 || this.summary.size > 0 || this.reasoningContent.size > 0 || this.toolInput !== undefined
+    );
   }
 
   constructor(
@@ -179,15 +181,24 @@ export class StreamTracker implements StreamState {
     switch (event.type) {
       case 'outputTextDelta':
         this.kinds.text = true;
-        appendDelta(this.part(this.find(event.outputIndex, event.itemId, 'message').content, event.contentIndex ?? 0), event.delta);
+        appendDelta(
+          this.part(this.find(event.outputIndex, event.itemId, 'message').content, event.contentIndex ?? 0),
+          event.delta,
+        );
         return true;
       case 'reasoningSummaryDelta':
         this.kinds.reasoning = true;
-        appendDelta(this.part(this.find(event.outputIndex, event.itemId, 'reasoning').summary, event.summaryIndex), event.delta);
+        appendDelta(
+          this.part(this.find(event.outputIndex, event.itemId, 'reasoning').summary, event.summaryIndex),
+          event.delta,
+        );
         return true;
       case 'reasoningContentDelta':
         this.kinds.reasoning = true;
-        appendDelta(this.part(this.find(event.outputIndex, event.itemId, 'reasoning').reasoningContent, event.contentIndex), event.delta);
+        appendDelta(
+          this.part(this.find(event.outputIndex, event.itemId, 'reasoning').reasoningContent, event.contentIndex),
+          event.delta,
+        );
         return true;
       case 'toolCallInputDelta': {
         this.kinds.toolInput = true;
@@ -222,7 +233,9 @@ export class StreamTracker implements StreamState {
     const id = item.id ?? undefined;
     if (item.type === 'reasoning') this.reasoningDelivered = true;
     // The item is whole now: its evidence is no longer needed.
-    const entry = (outputIndex !== undefined ? this.byIndex.get(outputIndex) : undefined) ?? (id !== undefined ? this.byId.get(id) : undefined);
+    const entry =
+      (outputIndex !== undefined ? this.byIndex.get(outputIndex) : undefined) ??
+      (id !== undefined ? this.byId.get(id) : undefined);
     if (entry) this.settle(entry);
     return true;
   }
@@ -238,17 +251,28 @@ export class StreamTracker implements StreamState {
         break;
       case 'contentPart':
         if (event.partType === 'reasoning_text') {
-          finalize(this.part(this.find(event.outputIndex, event.itemId, 'reasoning').reasoningContent, event.index), event.text, true);
+          finalize(
+            this.part(this.find(event.outputIndex, event.itemId, 'reasoning').reasoningContent, event.index),
+            event.text,
+            true,
+          );
         } else {
           // content_part.done repeats output_text.done; it only fills a part output_text.done did not.
-          finalize(this.part(this.find(event.outputIndex, event.itemId, 'message').content, event.index), event.text, true);
+          finalize(
+            this.part(this.find(event.outputIndex, event.itemId, 'message').content, event.index),
+            event.text,
+            true,
+          );
         }
         break;
       case 'reasoningSummary':
         finalize(this.part(this.find(event.outputIndex, event.itemId, 'reasoning').summary, event.index), event.text);
         break;
       case 'reasoningContent':
-        finalize(this.part(this.find(event.outputIndex, event.itemId, 'reasoning').reasoningContent, event.index), event.text);
+        finalize(
+          this.part(this.find(event.outputIndex, event.itemId, 'reasoning').reasoningContent, event.index),
+          event.text,
+        );
         break;
       case 'toolCallInput': {
         const kind = event.partType === 'custom_tool_call' ? 'custom_tool_call' : 'function_call';

@@ -57,7 +57,11 @@ describe('fallbackFromCompleted', () => {
   it('recovers every item from completed.output on a final-only provider, in output order, before completed', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const source = cold('-c-----C-', v);
-      expectObservable(source.pipe(fallback())).toBe('-c-----(xyC)', { ...v, x: recoveredReasoning, y: recoveredMessage });
+      expectObservable(source.pipe(fallback())).toBe('-c-----(xyC)', {
+        ...v,
+        x: recoveredReasoning,
+        y: recoveredMessage,
+      });
     });
   });
 
@@ -76,7 +80,11 @@ describe('fallbackFromCompleted', () => {
       const source = cold('-c-A-s-B-d-E', v);
       expectObservable(source.pipe(fallback())).toBe('-c-A---B---(xyE)', {
         ...v,
-        x: events.itemDone({ type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'Thinking it over' }] }, 0, true),
+        x: events.itemDone(
+          { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'Thinking it over' }] },
+          0,
+          true,
+        ),
         y: events.itemDone(rebuilt, 1, true),
       });
     });
@@ -91,7 +99,11 @@ describe('fallbackFromCompleted', () => {
 
   it('lets recoverByStreamedKinds recover every output item when nothing streamed and no item was delivered', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-c---C', v).pipe(fallback(recoverByStreamedKinds))).toBe('-c---(xyC)', { ...v, x: recoveredReasoning, y: recoveredMessage });
+      expectObservable(cold('-c---C', v).pipe(fallback(recoverByStreamedKinds))).toBe('-c---(xyC)', {
+        ...v,
+        x: recoveredReasoning,
+        y: recoveredMessage,
+      });
     });
   });
 
@@ -99,12 +111,23 @@ describe('fallbackFromCompleted', () => {
     scheduler.run(({ cold, expectObservable }) => {
       expectObservable(cold('-c-r-C', v).pipe(fallback(recoverByStreamedKinds))).toBe('-c-r-C', v);
       // recoverMissing, by contrast, recovers what was not delivered.
-      expectObservable(cold('-c-r-C', v).pipe(fallback(recoverMissing))).toBe('-c-r-(xyC)', { ...v, x: recoveredReasoning, y: recoveredMessage });
+      expectObservable(cold('-c-r-C', v).pipe(fallback(recoverMissing))).toBe('-c-r-(xyC)', {
+        ...v,
+        x: recoveredReasoning,
+        y: recoveredMessage,
+      });
     });
   });
 
   it('rebuilds a function call from its output_item.added and its arguments when completed.output lacks it', () => {
-    const added: WireItem = { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'lookup', arguments: '', status: 'in_progress' };
+    const added: WireItem = {
+      type: 'function_call',
+      id: 'fc_1',
+      call_id: 'call_1',
+      name: 'lookup',
+      arguments: '',
+      status: 'in_progress',
+    };
     const at2 = { itemId: 'fc_1', outputIndex: 0 };
     scheduler.run(({ cold, expectObservable }) => {
       const source = cold('-a-f-g-E', {
@@ -153,7 +176,11 @@ describe('fallbackFromCompleted', () => {
   it('emits recovered items in output order whatever order the policy returns', () => {
     const reversed: FallbackPolicy = (state, response) => [...recoverMissing(state, response)].reverse();
     scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-c-C', v).pipe(fallback(reversed))).toBe('-c-(xyC)', { ...v, x: recoveredReasoning, y: recoveredMessage });
+      expectObservable(cold('-c-C', v).pipe(fallback(reversed))).toBe('-c-(xyC)', {
+        ...v,
+        x: recoveredReasoning,
+        y: recoveredMessage,
+      });
     });
   });
 
@@ -164,7 +191,10 @@ describe('fallbackFromCompleted', () => {
   });
 
   it('treats an item whose id rotated between events as delivered (same output index and type)', () => {
-    const rotatedOutput = [{ ...reasoning, id: 'rs_rotated' }, { ...message, id: 'msg_rotated' }];
+    const rotatedOutput = [
+      { ...reasoning, id: 'rs_rotated' },
+      { ...message, id: 'msg_rotated' },
+    ];
     scheduler.run(({ cold, expectObservable }) => {
       const source = cold('-c-R-M-C|', { ...v, C: events.completed(rotatedOutput) });
       expectObservable(source.pipe(fallback())).toBe('-c-R-M-C|', { ...v, C: events.completed(rotatedOutput) });
@@ -239,6 +269,8 @@ describe('fallbackFromCompleted', () => {
 function cold_run(policy: FallbackPolicy, errors: unknown[]): void {
   const scheduler = createTestScheduler((actual, expected) => expect(actual).toEqual(expected));
   scheduler.run(({ cold }) => {
-    cold('-c-C|', v).pipe(fallback(policy)).subscribe({ error: (e: unknown) => errors.push(e) });
+    cold('-c-C|', v)
+      .pipe(fallback(policy))
+      .subscribe({ error: (e: unknown) => errors.push(e) });
   });
 }

@@ -13,12 +13,19 @@ const v = {
   t: w(wire.textDelta('Hi', { itemId: 'msg_1', outputIndex: 0 })),
   d: w(wire.textDone('Hi', { itemId: 'msg_1', outputIndex: 0 })),
   M: w(wire.outputItemDone(message, 0)),
-  C: w(wire.completed([message], { usage: { input_tokens: 5, output_tokens: 7, total_tokens: 12, output_tokens_details: { reasoning_tokens: 3 } } })),
+  C: w(
+    wire.completed([message], {
+      usage: { input_tokens: 5, output_tokens: 7, total_tokens: 12, output_tokens_details: { reasoning_tokens: 3 } },
+    }),
+  ),
   F: w(wire.failed({ code: 'rate_limit_exceeded', message: 'Rate limit reached. Please try again in 1.898s.' })),
   f: w(wire.failed()),
   I: w(wire.incomplete('max_output_tokens')),
   E: w(wire.error('server_error', 'Something went wrong')),
-  N: w({ type: 'error', error: { type: 'invalid_request_error', code: 'context_length_exceeded', message: 'Too long', param: null } }),
+  N: w({
+    type: 'error',
+    error: { type: 'invalid_request_error', code: 'context_length_exceeded', message: 'Too long', param: null },
+  }),
 };
 
 describe('normalizeEvents', () => {
@@ -49,22 +56,37 @@ describe('normalizeEvents', () => {
   it('fails at once on response.failed, with the server code, message and retry delay', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-c-F-t-|', v);
-      const expected = new ResponseFailedError({ serverCode: 'rate_limit_exceeded', serverMessage: 'Rate limit reached. Please try again in 1.898s.', responseId: 'resp_1', source: 'response.failed' });
+      const expected = new ResponseFailedError({
+        serverCode: 'rate_limit_exceeded',
+        serverMessage: 'Rate limit reached. Please try again in 1.898s.',
+        responseId: 'resp_1',
+        source: 'response.failed',
+      });
       expectObservable(source.pipe(normalizeEvents())).toBe('-c-#', { c: events.created() }, expected);
       expectSubscriptions(source.subscriptions).toBe('^--!');
     });
     const errors: ResponseFailedError[] = [];
     scheduler.run(({ cold }) => {
-      cold('-F', v).pipe(normalizeEvents()).subscribe({ error: (e: ResponseFailedError) => errors.push(e) });
+      cold('-F', v)
+        .pipe(normalizeEvents())
+        .subscribe({ error: (e: ResponseFailedError) => errors.push(e) });
     });
     expect(errors[0]).toBeInstanceOf(ResponseFailedError);
-    expect(errors[0]).toMatchObject({ code: 'response_failed', serverCode: 'rate_limit_exceeded', retryable: true, retryAfterMs: 1898, responseId: 'resp_1' });
+    expect(errors[0]).toMatchObject({
+      code: 'response_failed',
+      serverCode: 'rate_limit_exceeded',
+      retryable: true,
+      retryAfterMs: 1898,
+      responseId: 'resp_1',
+    });
   });
 
   it('fails on a response.failed that carries no error object, saying so', () => {
     const errors: ResponseFailedError[] = [];
     scheduler.run(({ cold }) => {
-      cold('-f', v).pipe(normalizeEvents()).subscribe({ error: (e: ResponseFailedError) => errors.push(e) });
+      cold('-f', v)
+        .pipe(normalizeEvents())
+        .subscribe({ error: (e: ResponseFailedError) => errors.push(e) });
     });
     expect(errors[0]).toMatchObject({ code: 'response_failed', serverCode: undefined, retryable: true });
     expect(errors[0]?.message).toMatch(/no error details/);
@@ -73,25 +95,49 @@ describe('normalizeEvents', () => {
   it('fails on a flat top-level error event, even before response.created', () => {
     const errors: ResponseFailedError[] = [];
     scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-E-c', v).pipe(normalizeEvents())).toBe('-#', {}, new ResponseFailedError({ serverCode: 'server_error', serverMessage: 'Something went wrong', source: 'error' }));
-      cold('-E', v).pipe(normalizeEvents()).subscribe({ error: (e: ResponseFailedError) => errors.push(e) });
+      expectObservable(cold('-E-c', v).pipe(normalizeEvents())).toBe(
+        '-#',
+        {},
+        new ResponseFailedError({ serverCode: 'server_error', serverMessage: 'Something went wrong', source: 'error' }),
+      );
+      cold('-E', v)
+        .pipe(normalizeEvents())
+        .subscribe({ error: (e: ResponseFailedError) => errors.push(e) });
     });
-    expect(errors[0]).toMatchObject({ code: 'response_failed', serverCode: 'server_error', retryable: true, source: 'error' });
+    expect(errors[0]).toMatchObject({
+      code: 'response_failed',
+      serverCode: 'server_error',
+      retryable: true,
+      source: 'error',
+    });
   });
 
   it('classifies a nested error event with a request-fault code as not retryable', () => {
     const errors: ResponseFailedError[] = [];
     scheduler.run(({ cold }) => {
-      cold('-N', v).pipe(normalizeEvents()).subscribe({ error: (e: ResponseFailedError) => errors.push(e) });
+      cold('-N', v)
+        .pipe(normalizeEvents())
+        .subscribe({ error: (e: ResponseFailedError) => errors.push(e) });
     });
-    expect(errors[0]).toMatchObject({ code: 'response_failed', serverCode: 'context_length_exceeded', retryable: false, serverMessage: 'Too long' });
+    expect(errors[0]).toMatchObject({
+      code: 'response_failed',
+      serverCode: 'context_length_exceeded',
+      retryable: false,
+      serverMessage: 'Too long',
+    });
   });
 
   it('fails on response.incomplete with the reason', () => {
     const errors: ResponseIncompleteError[] = [];
     scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-c-I', v).pipe(normalizeEvents())).toBe('-c-#', { c: events.created() }, new ResponseIncompleteError({ reason: 'max_output_tokens' }));
-      cold('-I', v).pipe(normalizeEvents()).subscribe({ error: (e: ResponseIncompleteError) => errors.push(e) });
+      expectObservable(cold('-c-I', v).pipe(normalizeEvents())).toBe(
+        '-c-#',
+        { c: events.created() },
+        new ResponseIncompleteError({ reason: 'max_output_tokens' }),
+      );
+      cold('-I', v)
+        .pipe(normalizeEvents())
+        .subscribe({ error: (e: ResponseIncompleteError) => errors.push(e) });
     });
     expect(errors[0]).toBeInstanceOf(ResponseIncompleteError);
     expect(errors[0]).toMatchObject({ code: 'response_incomplete', reason: 'max_output_tokens', retryable: false });
@@ -108,7 +154,11 @@ describe('normalizeEvents', () => {
   it('does not break the unsubscription chain', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-c-t-C-|', v);
-      const result = source.pipe(map((x) => x), normalizeEvents(), map((x) => x.type));
+      const result = source.pipe(
+        map((x) => x),
+        normalizeEvents(),
+        map((x) => x.type),
+      );
       expectObservable(result, '^--!').toBe('-c-', { c: 'created' });
       expectSubscriptions(source.subscriptions).toBe('^--!');
     });

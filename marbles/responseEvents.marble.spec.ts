@@ -71,7 +71,11 @@ describe('responseEvents (the whole pipeline, in virtual time)', () => {
     const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     const errors: StreamClosedError[] = [];
     scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(responseEvents(cold('-c-t-#', chunks, reset))).toBe('-c-t-#', e, new StreamClosedError({ cause: reset }));
+      expectObservable(responseEvents(cold('-c-t-#', chunks, reset))).toBe(
+        '-c-t-#',
+        e,
+        new StreamClosedError({ cause: reset }),
+      );
       responseEvents(cold('-#', chunks, reset)).subscribe({ error: (err: StreamClosedError) => errors.push(err) });
     });
     expect(errors[0]).toBeInstanceOf(StreamClosedError);
@@ -105,7 +109,13 @@ describe('responseEvents (the whole pipeline, in virtual time)', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const source = cold('-c-h-x-C', chunks);
       const result = responseEvents(source).pipe(map((event) => event.type));
-      expectObservable(result).toBe('-c---t-(rmC|)', { c: 'created', t: 'outputTextDelta', r: 'outputItemDone', m: 'outputItemDone', C: 'completed' });
+      expectObservable(result).toBe('-c---t-(rmC|)', {
+        c: 'created',
+        t: 'outputTextDelta',
+        r: 'outputItemDone',
+        m: 'outputItemDone',
+        C: 'completed',
+      });
     });
   });
 

@@ -128,7 +128,12 @@ describe('toTranscript', () => {
 
   it('shows a reasoning item without summary from its content, and one with neither not at all', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const raw = { type: 'reasoning', id: 'rs_2', summary: [], content: [{ type: 'reasoning_text', text: 'raw thought' }] };
+      const raw = {
+        type: 'reasoning',
+        id: 'rs_2',
+        summary: [],
+        content: [{ type: 'reasoning_text', text: 'raw thought' }],
+      };
       const encrypted = { type: 'reasoning', id: 'rs_3', summary: [], encrypted_content: 'gAAAA' };
       const source = cold('-c-E-W-C|', { ...v, E: events.itemDone(encrypted, 0), W: events.itemDone(raw, 1) });
       expectObservable(source.pipe(toTranscript(), map(view))).toBe('-s---a-D|', {
@@ -333,7 +338,11 @@ describe('toTranscript', () => {
   it('shows a custom tool call that only arrives final, once', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const call = items.customToolCall('ct_1', 'call_9', 'apply_patch', '*** Begin Patch');
-      const source = cold('-c-F-G-C|', { ...v, F: events.itemDone(call, 0), G: events.itemDone({ ...call, id: 'ct_rotated' }, undefined, true) });
+      const source = cold('-c-F-G-C|', {
+        ...v,
+        F: events.itemDone(call, 0),
+        G: events.itemDone({ ...call, id: 'ct_rotated' }, undefined, true),
+      });
       expectObservable(source.pipe(toTranscript(), map(view))).toBe('-s-a---D|', {
         s: 'turn 1 resp_1 | ',
         a: '+T=apply_patch(*** Begin Patch) | T=apply_patch(*** Begin Patch)',
@@ -345,13 +354,24 @@ describe('toTranscript', () => {
 
   it('shows the refusal of a final message', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const refusal = { type: 'message', id: 'msg_1', role: 'assistant', content: [{ type: 'refusal', refusal: 'I cannot help.' }] };
+      const refusal = {
+        type: 'message',
+        id: 'msg_1',
+        role: 'assistant',
+        content: [{ type: 'refusal', refusal: 'I cannot help.' }],
+      };
       const source = cold('-c-F-C|', { ...v, F: events.itemDone(refusal, 0) });
       const result = source.pipe(
         toTranscript(),
-        map((u) => (u.type === 'cellAdded' && u.cell.kind === 'answer' ? `${u.cell.text} refusal=${u.cell.refusal}` : u.type)),
+        map((u) =>
+          u.type === 'cellAdded' && u.cell.kind === 'answer' ? `${u.cell.text} refusal=${u.cell.refusal}` : u.type,
+        ),
       );
-      expectObservable(result).toBe('-s-a-D|', { s: 'turnStarted', a: 'I cannot help. refusal=true', D: 'turnCompleted' });
+      expectObservable(result).toBe('-s-a-D|', {
+        s: 'turnStarted',
+        a: 'I cannot help. refusal=true',
+        D: 'turnCompleted',
+      });
       expectSubscriptions(source.subscriptions).toBe('^-----!');
     });
   });
@@ -359,7 +379,10 @@ describe('toTranscript', () => {
   it('starts a new turn on created: buffers and the once-only guard reset, earlier cells stay final', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       // The first response never completes; the second one sends the same answer again under the same ids.
-      const source = cold('-c-t-k---x-M-C|', { ...v, x: events.textDelta('Hello', { itemId: 'msg_1', outputIndex: 1 }) });
+      const source = cold('-c-t-k---x-M-C|', {
+        ...v,
+        x: events.textDelta('Hello', { itemId: 'msg_1', outputIndex: 1 }),
+      });
       expectObservable(source.pipe(toTranscript(), map(view))).toBe('-s-a-(fz)b-g-D|', {
         s: 'turn 1 resp_1 | ',
         a: '+A~Hel | A~Hel',
@@ -409,17 +432,21 @@ describe('toTranscript', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const error = new StreamClosedError();
       const source = cold('-c-r-s-u-R-t-x-#', v, error);
-      expectObservable(source.pipe(toTranscript(), map(view))).toBe('-s-a-d-u-f-b-h-(ge#)', {
-        s: 'turn 1 resp_1 | ',
-        a: '+R~Thi | R~Thi',
-        d: 'R~Think (+nk) | R~Think',
-        u: 'R~Think\n\nMore (+\n\nMore) | R~Think\n\nMore',
-        f: 'f R=Think\n\nMore | R=Think\n\nMore',
-        b: '+A~Hel | R=Think\n\nMore A~Hel',
-        h: 'A~Hello (+lo) | R=Think\n\nMore A~Hello',
-        g: 'f A=Hello | R=Think\n\nMore A=Hello',
-        e: 'error stream_closed | R=Think\n\nMore A=Hello',
-      }, error);
+      expectObservable(source.pipe(toTranscript(), map(view))).toBe(
+        '-s-a-d-u-f-b-h-(ge#)',
+        {
+          s: 'turn 1 resp_1 | ',
+          a: '+R~Thi | R~Thi',
+          d: 'R~Think (+nk) | R~Think',
+          u: 'R~Think\n\nMore (+\n\nMore) | R~Think\n\nMore',
+          f: 'f R=Think\n\nMore | R=Think\n\nMore',
+          b: '+A~Hel | R=Think\n\nMore A~Hel',
+          h: 'A~Hello (+lo) | R=Think\n\nMore A~Hello',
+          g: 'f A=Hello | R=Think\n\nMore A=Hello',
+          e: 'error stream_closed | R=Think\n\nMore A=Hello',
+        },
+        error,
+      );
       expectSubscriptions(source.subscriptions).toBe('^--------------!');
     });
   });
@@ -430,7 +457,11 @@ describe('toTranscript', () => {
       const source = cold('-c-#', v, error);
       const result = source.pipe(
         toTranscript(),
-        map((u) => (u.type === 'error' ? u.error === error && u.transcript.error === error && u.transcript.status === 'errored' : u.type)),
+        map((u) =>
+          u.type === 'error'
+            ? u.error === error && u.transcript.error === error && u.transcript.status === 'errored'
+            : u.type,
+        ),
       );
       expectObservable(result).toBe('-s-(e#)', { s: 'turnStarted', e: true }, error);
       expectSubscriptions(source.subscriptions).toBe('^--!');

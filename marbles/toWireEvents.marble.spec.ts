@@ -51,23 +51,36 @@ describe('toWireEvents', () => {
       const source = cold('-c-x-t|', v);
       expectObservable(source.pipe(toWireEvents())).toBe('-c-#', { c: created }, expect.any(MalformedEventError));
       expectSubscriptions(source.subscriptions).toBe('^--!');
-      cold('-m', v).pipe(toWireEvents()).subscribe({ error: (e: MalformedEventError) => errors.push(e) });
+      cold('-m', v)
+        .pipe(toWireEvents())
+        .subscribe({ error: (e: MalformedEventError) => errors.push(e) });
     });
     expect(errors[0]).toBeInstanceOf(MalformedEventError);
-    expect(errors[0]).toMatchObject({ code: 'malformed_event', retryable: false, eventType: 'response.output_text.delta' });
+    expect(errors[0]).toMatchObject({
+      code: 'malformed_event',
+      retryable: false,
+      eventType: 'response.output_text.delta',
+    });
     expect(errors[0]?.issues.map((i) => i.path)).toEqual([['delta']]);
     expect(errors[0]?.raw).toBe('{"type":"response.output_text.delta"}');
   });
 
   it("skips malformed events with onMalformed: 'skip'", () => {
     scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-c-x-m-t|', v).pipe(toWireEvents({ onMalformed: 'skip' }))).toBe('-c-----t|', { c: created, t: delta });
+      expectObservable(cold('-c-x-m-t|', v).pipe(toWireEvents({ onMalformed: 'skip' }))).toBe('-c-----t|', {
+        c: created,
+        t: delta,
+      });
     });
   });
 
   it('fails with ProtocolMismatchError on a Chat Completions stream, even when skipping malformed events', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-h-t', v).pipe(toWireEvents({ onMalformed: 'skip' }))).toBe('-#', {}, expect.any(ProtocolMismatchError));
+      expectObservable(cold('-h-t', v).pipe(toWireEvents({ onMalformed: 'skip' }))).toBe(
+        '-#',
+        {},
+        expect.any(ProtocolMismatchError),
+      );
     });
   });
 
@@ -81,7 +94,10 @@ describe('toWireEvents', () => {
       e: msg(seq(wire.textDelta('later'), 4)),
     };
     scheduler.run(({ cold, expectObservable }) => {
-      const result = cold('-a-b-B-z-e|', s).pipe(toWireEvents({ onSequenceGap: (gap) => gaps.push(gap) }), map((e) => e.sequence_number));
+      const result = cold('-a-b-B-z-e|', s).pipe(
+        toWireEvents({ onSequenceGap: (gap) => gaps.push(gap) }),
+        map((e) => e.sequence_number),
+      );
       expectObservable(result).toBe('-a-b-----e|', { a: 0, b: 1, e: 4 });
     });
     expect(gaps).toEqual([{ expected: 2, received: 4 }]);
@@ -89,9 +105,18 @@ describe('toWireEvents', () => {
 
   it('counts unknown events in the sequence, so skipping them is no gap', () => {
     const gaps: SequenceGap[] = [];
-    const s = { a: msg(seq(created, 0)), u: msg(seq({ type: 'response.web_search_call.searching' }, 1)), b: msg(seq(delta, 2)) };
+    const s = {
+      a: msg(seq(created, 0)),
+      u: msg(seq({ type: 'response.web_search_call.searching' }, 1)),
+      b: msg(seq(delta, 2)),
+    };
     scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-a-u-b|', s).pipe(toWireEvents({ onSequenceGap: (g) => gaps.push(g) }), map((e) => e.type))).toBe('-a---b|', { a: 'response.created', b: 'response.output_text.delta' });
+      expectObservable(
+        cold('-a-u-b|', s).pipe(
+          toWireEvents({ onSequenceGap: (g) => gaps.push(g) }),
+          map((e) => e.type),
+        ),
+      ).toBe('-a---b|', { a: 'response.created', b: 'response.output_text.delta' });
     });
     expect(gaps).toEqual([]);
   });
@@ -112,7 +137,11 @@ describe('toWireEvents', () => {
   it('does not break the unsubscription chain', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-c-t-t-|', v);
-      const result = source.pipe(map((x) => x), toWireEvents(), map((x) => x.type));
+      const result = source.pipe(
+        map((x) => x),
+        toWireEvents(),
+        map((x) => x.type),
+      );
       expectObservable(result, '^--!').toBe('-c-', { c: 'response.created' });
       expectSubscriptions(source.subscriptions).toBe('^--!');
     });

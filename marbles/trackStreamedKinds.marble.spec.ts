@@ -38,7 +38,15 @@ describe('trackStreamedKinds', () => {
     scheduler = createTestScheduler((actual, expected) => expect(actual).toEqual(expected));
   });
 
-  const base = { first: true, text: false, reasoning: false, toolInput: false, delivered: [], reasoningDelivered: false, evidence: [] };
+  const base = {
+    first: true,
+    text: false,
+    reasoning: false,
+    toolInput: false,
+    delivered: [],
+    reasoningDelivered: false,
+    evidence: [],
+  };
 
   it('passes every event on, in order, paired with what streamed so far', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
@@ -47,9 +55,31 @@ describe('trackStreamedKinds', () => {
         c: { ...base, type: 'created' },
         r: { ...base, type: 'reasoningSummaryDelta', reasoning: true, evidence: ['rs_1'] },
         R: { ...base, type: 'outputItemDone', reasoning: true, delivered: ['rs_1'], reasoningDelivered: true },
-        t: { ...base, type: 'outputTextDelta', reasoning: true, text: true, delivered: ['rs_1'], reasoningDelivered: true, evidence: ['msg_1'] },
-        M: { ...base, type: 'outputItemDone', reasoning: true, text: true, delivered: ['rs_1', 'msg_1'], reasoningDelivered: true },
-        C: { ...base, type: 'completed', reasoning: true, text: true, delivered: ['rs_1', 'msg_1'], reasoningDelivered: true },
+        t: {
+          ...base,
+          type: 'outputTextDelta',
+          reasoning: true,
+          text: true,
+          delivered: ['rs_1'],
+          reasoningDelivered: true,
+          evidence: ['msg_1'],
+        },
+        M: {
+          ...base,
+          type: 'outputItemDone',
+          reasoning: true,
+          text: true,
+          delivered: ['rs_1', 'msg_1'],
+          reasoningDelivered: true,
+        },
+        C: {
+          ...base,
+          type: 'completed',
+          reasoning: true,
+          text: true,
+          delivered: ['rs_1', 'msg_1'],
+          reasoningDelivered: true,
+        },
       });
       expectSubscriptions(source.subscriptions).toBe('^------------!');
     });
@@ -89,7 +119,10 @@ describe('trackStreamedKinds', () => {
 
   it('marks an output_item.done re-sent with the same id as not first', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const result = cold('-M-M|', v).pipe(trackStreamedKinds(), map(({ first }) => first));
+      const result = cold('-M-M|', v).pipe(
+        trackStreamedKinds(),
+        map(({ first }) => first),
+      );
       expectObservable(result).toBe('-a-b|', { a: true, b: false });
     });
   });
@@ -98,7 +131,12 @@ describe('trackStreamedKinds', () => {
     const anonymous = { type: 'message', role: 'assistant', content: [] };
     scheduler.run(({ cold, expectObservable }) => {
       const source = cold('-x-x|', { x: events.itemDone(anonymous, 3) });
-      expectObservable(source.pipe(trackStreamedKinds(), map(({ first }) => first))).toBe('-a-b|', { a: true, b: false });
+      expectObservable(
+        source.pipe(
+          trackStreamedKinds(),
+          map(({ first }) => first),
+        ),
+      ).toBe('-a-b|', { a: true, b: false });
     });
   });
 
@@ -117,14 +155,24 @@ describe('trackStreamedKinds', () => {
   it('passes errors through', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const error = new Error('x');
-      expectObservable(cold('-c-#', v, error).pipe(trackStreamedKinds(), map(snapshot))).toBe('-c-#', { c: { ...base, type: 'created' } }, error);
+      expectObservable(cold('-c-#', v, error).pipe(trackStreamedKinds(), map(snapshot))).toBe(
+        '-c-#',
+        { c: { ...base, type: 'created' } },
+        error,
+      );
     });
   });
 
   it('unsubscribes early', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-c-r-R-t-M-C-|', v);
-      expectObservable(source.pipe(trackStreamedKinds(), map((x) => x.event.type)), '^--!').toBe('-c-', { c: 'created' });
+      expectObservable(
+        source.pipe(
+          trackStreamedKinds(),
+          map((x) => x.event.type),
+        ),
+        '^--!',
+      ).toBe('-c-', { c: 'created' });
       expectSubscriptions(source.subscriptions).toBe('^--!');
     });
   });

@@ -11,7 +11,10 @@ const tsc = require.resolve('typescript/bin/tsc');
 
 function run(args, label) {
   process.stdout.write(`build: ${label}\n`);
-  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), ...args], { stdio: 'inherit', cwd: root });
+  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), ...args], {
+    stdio: 'inherit',
+    cwd: root,
+  });
 }
 
 fs.rmSync(dist, { recursive: true, force: true });
@@ -33,7 +36,11 @@ function rewrite(dir) {
     const fixed = source.replace(SPECIFIER, (match, lead, quote, spec) => {
       if (/\.(c|m)?js$|\.json$/.test(spec)) return match;
       const target = path.resolve(path.dirname(file), spec);
-      const full = fs.existsSync(`${target}.js`) ? `${spec}.js` : fs.existsSync(path.join(target, 'index.js')) ? `${spec}/index.js` : spec;
+      const full = fs.existsSync(`${target}.js`)
+        ? `${spec}.js`
+        : fs.existsSync(path.join(target, 'index.js'))
+          ? `${spec}/index.js`
+          : spec;
       return `${lead}${quote}${full}${quote}`;
     });
     if (fixed !== source) fs.writeFileSync(file, fixed);

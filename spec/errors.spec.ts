@@ -58,6 +58,8 @@ describe('errors', () => {
   });
 
   it('retries 408, 409, 429 and 5xx only', () => {
-    expect([400, 401, 403, 404, 408, 409, 422, 429, 500, 502, 503].filter(isRetryableStatus)).toEqual([408, 409, 429, 500, 502, 503]);
+    expect([400, 401, 403, 404, 408, 409, 422, 429, 500, 502, 503].filter(isRetryableStatus)).toEqual([
+      408, 409, 429, 500, 502, 503,
+    ]);
   });
 });

@@ -31,12 +31,24 @@ const expected = 'created,outputItemDone,outputItemDone*,completed';
 
 describe('package', () => {
   it('loads as CommonJS through the exports map', () => {
-    const out = execFileSync(process.execPath, ['-e', `const rx = require('responses-rx'); const t = require('responses-rx/testing'); ${script}`], { cwd: consumer }).toString();
+    const out = execFileSync(
+      process.execPath,
+      ['-e', `const rx = require('responses-rx'); const t = require('responses-rx/testing'); ${script}`],
+      { cwd: consumer },
+    ).toString();
     expect(out.trim()).toBe(expected);
   });
 
   it('loads as an ES module through the exports map', () => {
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `import * as rx from 'responses-rx'; import * as t from 'responses-rx/testing'; ${script}`], { cwd: consumer }).toString();
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import * as rx from 'responses-rx'; import * as t from 'responses-rx/testing'; ${script}`,
+      ],
+      { cwd: consumer },
+    ).toString();
     expect(out.trim()).toBe(expected);
   });
 
@@ -54,9 +66,16 @@ describe('package', () => {
   });
 
   it('loads the Node-only server from responses-rx/server, as CommonJS and as an ES module', () => {
-    const probe = "s.createResponsesServer({ port: 0 }).then(async (server) => { const r = await fetch(server.url.replace(/\\/v1$/, '') + '/health'); console.log(JSON.stringify(await r.json())); await server.close(); })";
-    const cjs = execFileSync(process.execPath, ['-e', `const s = require('responses-rx/server'); ${probe}`], { cwd: consumer }).toString();
-    const esm = execFileSync(process.execPath, ['--input-type=module', '-e', `import * as s from 'responses-rx/server'; ${probe}`], { cwd: consumer }).toString();
+    const probe =
+      "s.createResponsesServer({ port: 0 }).then(async (server) => { const r = await fetch(server.url.replace(/\\/v1$/, '') + '/health'); console.log(JSON.stringify(await r.json())); await server.close(); })";
+    const cjs = execFileSync(process.execPath, ['-e', `const s = require('responses-rx/server'); ${probe}`], {
+      cwd: consumer,
+    }).toString();
+    const esm = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', `import * as s from 'responses-rx/server'; ${probe}`],
+      { cwd: consumer },
+    ).toString();
     expect(cjs.trim()).toBe('{"ok":true}');
     expect(esm.trim()).toBe('{"ok":true}');
   });
@@ -68,7 +87,8 @@ describe('package', () => {
       seen.add(file);
       const source = readFileSync(file, 'utf8');
       expect(source).not.toMatch(/from ['"]node:/);
-      for (const [, spec] of source.matchAll(/from ['"](\.{1,2}\/[^'"]+)['"]/g)) visit(path.resolve(path.dirname(file), spec!));
+      for (const [, spec] of source.matchAll(/from ['"](\.{1,2}\/[^'"]+)['"]/g))
+        visit(path.resolve(path.dirname(file), spec!));
     };
     visit(path.join(root, 'dist/esm/index.js'));
     expect(seen.size).toBeGreaterThan(10);

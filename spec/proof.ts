@@ -53,7 +53,11 @@ const encoder = new TextEncoder();
 export function bytes(...parts: (string | number | readonly number[] | Uint8Array)[]): Uint8Array {
   return concatBytes(
     parts.map((part) =>
-      typeof part === 'string' ? encoder.encode(part) : typeof part === 'number' ? Uint8Array.of(part) : Uint8Array.from(part),
+      typeof part === 'string'
+        ? encoder.encode(part)
+        : typeof part === 'number'
+          ? Uint8Array.of(part)
+          : Uint8Array.from(part),
     ),
   );
 }

@@ -123,7 +123,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     }
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
-      io.stderr.write(`responses-rx: ${(error as Error).message}\nRun 'responses-rx ${command && HELP[command] ? `${command} ` : ''}--help' for usage.\n`);
+      io.stderr.write(
+        `responses-rx: ${(error as Error).message}\nRun 'responses-rx ${command && HELP[command] ? `${command} ` : ''}--help' for usage.\n`,
+      );
       return EXIT.usage;
     }
     io.stderr.write(`responses-rx: ${describe(error)}\n`);
@@ -188,7 +190,8 @@ function summaryLine(stats: Stats, turns: number): string {
 
 function shapeOption(value: string | undefined, fallback: ProviderShape): ProviderShape {
   if (value === undefined) return fallback;
-  if (!isProviderShape(value)) throw new UsageError(`unknown shape '${value}'; expected one of ${PROVIDER_SHAPES.join(', ')}`);
+  if (!isProviderShape(value))
+    throw new UsageError(`unknown shape '${value}'; expected one of ${PROVIDER_SHAPES.join(', ')}`);
   return value;
 }
 
@@ -210,7 +213,9 @@ async function demo(argv: readonly string[], io: CliIO): Promise<number> {
   const server = await createResponsesServer({ shape, port: 0, eventDelayMs: intOption('delay', values.delay, 15) });
   const stats = newStats();
   try {
-    io.stdout.write(`responses-rx demo: embedded server at ${server.url} replaying ${DEMO_CONVERSATION.length} turns as a '${shape}' provider\n\n`);
+    io.stdout.write(
+      `responses-rx demo: embedded server at ${server.url} replaying ${DEMO_CONVERSATION.length} turns as a '${shape}' provider\n\n`,
+    );
     let previous: string | undefined;
     for (const turn of DEMO_CONVERSATION) {
       io.stdout.write(`you> ${turn.user}\n\n`);
@@ -247,14 +252,22 @@ async function replay(argv: readonly string[], io: CliIO): Promise<number> {
     throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
   }
   const raw = recorded.filter((event): event is string => typeof event === 'string');
-  const shaped = applyShape(recorded.filter((event): event is WireJson => typeof event !== 'string'), shape);
+  const shaped = applyShape(
+    recorded.filter((event): event is WireJson => typeof event !== 'string'),
+    shape,
+  );
   // Raw (non-JSON) lines are kept in place only for the streamed shape; a reshaped stream has no place for them.
   const sse = toSseText(shape === 'streamed' ? recorded : shaped);
-  if (shape !== 'streamed' && raw.length > 0) io.stderr.write(`responses-rx: ${raw.length} line(s) that are not JSON events were left out by --shape\n`);
+  if (shape !== 'streamed' && raw.length > 0)
+    io.stderr.write(`responses-rx: ${raw.length} line(s) that are not JSON events were left out by --shape\n`);
   const events$ = responseEvents(sse);
   if (values.json) {
     await new Promise<void>((resolve, reject) =>
-      events$.subscribe({ next: (event) => io.stdout.write(`${JSON.stringify(event)}\n`), error: reject, complete: resolve }),
+      events$.subscribe({
+        next: (event) => io.stdout.write(`${JSON.stringify(event)}\n`),
+        error: reject,
+        complete: resolve,
+      }),
     );
     return EXIT.ok;
   }
@@ -284,7 +297,8 @@ async function serve(argv: readonly string[], io: CliIO): Promise<number> {
   });
   if (values.help) return help('serve', io);
   const mode = values.mode ?? (values.upstream ? 'passthrough' : 'replay');
-  if (mode !== 'replay' && mode !== 'passthrough') throw new UsageError(`--mode is replay or passthrough, got '${mode}'`);
+  if (mode !== 'replay' && mode !== 'passthrough')
+    throw new UsageError(`--mode is replay or passthrough, got '${mode}'`);
   if (mode === 'passthrough' && !values.upstream) throw new UsageError('passthrough needs --upstream URL');
   if (mode === 'replay' && values.upstream) throw new UsageError('--upstream goes with --mode passthrough');
   let faults;
@@ -310,14 +324,20 @@ async function serve(argv: readonly string[], io: CliIO): Promise<number> {
     if (error instanceof TypeError) throw new UsageError(error.message);
     throw error;
   }
-  io.stdout.write(`responses-rx serve: ${server.mode} on ${server.url} (POST ${server.url}/responses, GET /health); Ctrl-C stops\n`);
+  io.stdout.write(
+    `responses-rx serve: ${server.mode} on ${server.url} (POST ${server.url}/responses, GET /health); Ctrl-C stops\n`,
+  );
   const running = server;
   await new Promise<void>((resolve) => {
     const release = closeOnSignals(running, { onClosed: () => resolve() });
-    io.signal?.addEventListener('abort', () => {
-      release();
-      void running.close().then(() => resolve());
-    }, { once: true });
+    io.signal?.addEventListener(
+      'abort',
+      () => {
+        release();
+        void running.close().then(() => resolve());
+      },
+      { once: true },
+    );
   });
   io.stdout.write('responses-rx serve: stopped\n');
   return EXIT.ok;
@@ -348,7 +368,9 @@ async function ask(argv: readonly string[], io: CliIO): Promise<number> {
 /** Draws a stream with toTranscript; the renderer shows an error where it happened, so it is not printed again. */
 async function draw(events$: Observable<ResponseEvent>, io: CliIO): Promise<Transcript | undefined> {
   try {
-    return await renderTranscript(events$.pipe(toTranscript()), io.stdout, { color: isColorEnabled(io.stdout, io.env) });
+    return await renderTranscript(events$.pipe(toTranscript()), io.stdout, {
+      color: isColorEnabled(io.stdout, io.env),
+    });
   } catch {
     return undefined;
   }
@@ -365,7 +387,8 @@ function isParseArgsError(error: unknown): boolean {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof ResponsesRxError) return `${error.message} [${error.code}${error.retryable ? ', retryable' : ''}]`;
+  if (error instanceof ResponsesRxError)
+    return `${error.message} [${error.code}${error.retryable ? ', retryable' : ''}]`;
   if (error instanceof Error) return error.message;
   return String(error);
 }

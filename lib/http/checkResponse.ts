@@ -85,7 +85,8 @@ export function parseApiError(body: string): ApiErrorBody | undefined {
   if (typeof error === 'string') return { message: error };
   if (typeof error !== 'object' || error === null) return undefined;
   const record = error as Record<string, unknown>;
-  const text = (key: string): string | undefined => (typeof record[key] === 'string' ? (record[key] as string) : undefined);
+  const text = (key: string): string | undefined =>
+    typeof record[key] === 'string' ? (record[key] as string) : undefined;
   const nullableText = (key: string): string | null | undefined => (record[key] === null ? null : text(key));
   return { message: text('message'), type: text('type'), param: nullableText('param'), code: nullableText('code') };
 }

@@ -92,16 +92,21 @@ export interface StreamResponseOptions extends ResponseEventsOptions {
  *   or the `responseEvents` options are invalid.
  * @see responseEvents to read a response you fetched yourself.
  */
-export function streamResponse(body: ResponsesRequestBody, options: StreamResponseOptions = {}): Observable<ResponseEvent> {
+export function streamResponse(
+  body: ResponsesRequestBody,
+  options: StreamResponseOptions = {},
+): Observable<ResponseEvent> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new TypeError('streamResponse: the request body must be an object such as { model, input }');
   }
   const env = environment();
   const baseURL = (options.baseURL ?? env['OPENAI_BASE_URL'] ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   const url = `${baseURL}/responses`;
-  if (!URL.canParse(url)) throw new TypeError(`streamResponse: baseURL must be an absolute URL, got ${JSON.stringify(baseURL)}`);
+  if (!URL.canParse(url))
+    throw new TypeError(`streamResponse: baseURL must be an absolute URL, got ${JSON.stringify(baseURL)}`);
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== 'function') throw new TypeError('streamResponse: no fetch implementation; pass options.fetch');
+  if (typeof fetchImpl !== 'function')
+    throw new TypeError('streamResponse: no fetch implementation; pass options.fetch');
   const apiKey = options.apiKey ?? env['OPENAI_API_KEY'] ?? '';
   const headers: Record<string, string> = {
     'content-type': 'application/json',

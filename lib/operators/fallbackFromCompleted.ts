@@ -32,7 +32,9 @@ export function fallbackFromCompleted(
   policy: FallbackPolicy = recoverMissing,
 ): OperatorFunction<TrackedEvent<NormalizedEvent>, ResponseEvent> {
   if (typeof policy !== 'function') {
-    throw new TypeError(`fallbackFromCompleted: policy must be a function (state, response) => candidates, got ${typeof policy}`);
+    throw new TypeError(
+      `fallbackFromCompleted: policy must be a function (state, response) => candidates, got ${typeof policy}`,
+    );
   }
   return (source) =>
     new Observable<ResponseEvent>((subscriber) =>
@@ -48,7 +50,9 @@ export function fallbackFromCompleted(
           try {
             candidates = policy(state, event.response);
             if (!Array.isArray(candidates)) {
-              throw new TypeError(`fallbackFromCompleted: the policy must return an array of candidates, got ${typeof candidates}`);
+              throw new TypeError(
+                `fallbackFromCompleted: the policy must return an array of candidates, got ${typeof candidates}`,
+              );
             }
           } catch (error) {
             subscriber.error(error);

@@ -38,7 +38,9 @@ export interface IdleTimeoutConfig {
 export function idleTimeout<T>(config: number | IdleTimeoutConfig): MonoTypeOperatorFunction<T> {
   const each = typeof config === 'number' ? config : config?.each;
   if (typeof each !== 'number' || Number.isNaN(each) || each <= 0) {
-    throw new TypeError(`idleTimeout: the silence allowed must be a positive number of milliseconds, got ${String(each)}`);
+    throw new TypeError(
+      `idleTimeout: the silence allowed must be a positive number of milliseconds, got ${String(each)}`,
+    );
   }
   if (each === Infinity) return (source) => source;
   return (source) =>

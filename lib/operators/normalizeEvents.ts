@@ -97,7 +97,12 @@ export function normalizeWireEvent(wire: WireEvent): NormalizedEvent | undefined
     case 'response.output_item.done':
       return { type: 'outputItemDone', item: wire.item, outputIndex: wire.output_index ?? undefined, recovered: false };
     case 'response.reasoning_summary_part.added':
-      return { type: 'reasoningSummaryPartAdded', itemId: wire.item_id ?? undefined, summaryIndex: wire.summary_index ?? 0, ...outputIndexOf(wire.output_index) };
+      return {
+        type: 'reasoningSummaryPartAdded',
+        itemId: wire.item_id ?? undefined,
+        summaryIndex: wire.summary_index ?? 0,
+        ...outputIndexOf(wire.output_index),
+      };
     case 'response.output_text.done':
       return partDone('outputText', wire.text, wire.item_id, wire.output_index, wire.content_index);
     case 'response.content_part.done':
@@ -129,7 +134,11 @@ export function normalizeWireEvent(wire: WireEvent): NormalizedEvent | undefined
     case 'response.failed':
       throw failedError(wire.response?.error ?? undefined, wire.response?.id ?? undefined, 'response.failed');
     case 'error':
-      throw failedError(wire.error ?? { code: wire.code, message: wire.message, param: wire.param }, undefined, 'error');
+      throw failedError(
+        wire.error ?? { code: wire.code, message: wire.message, param: wire.param },
+        undefined,
+        'error',
+      );
     case 'response.incomplete':
       throw new ResponseIncompleteError({
         reason: wire.response?.incomplete_details?.reason ?? undefined,

@@ -9,7 +9,12 @@
  * @module
  */
 import type { Observable, Subscription } from 'rxjs';
-import { EMPTY_TRANSCRIPT, type Transcript, type TranscriptCell, type TranscriptUpdate } from '../transcript/transcript';
+import {
+  EMPTY_TRANSCRIPT,
+  type Transcript,
+  type TranscriptCell,
+  type TranscriptUpdate,
+} from '../transcript/transcript';
 
 /** Where a renderer writes: `process.stdout`, or any object with `write` (tests collect the strings). */
 export interface TerminalSink {
@@ -216,7 +221,8 @@ export class TerminalRenderer {
 
   private begin(): void {
     const columns = typeof this.columns === 'function' ? this.columns() : this.columns;
-    this.width = typeof columns === 'number' && Number.isFinite(columns) && columns >= 1 ? Math.floor(columns) : Infinity;
+    this.width =
+      typeof columns === 'number' && Number.isFinite(columns) && columns >= 1 ? Math.floor(columns) : Infinity;
   }
 
   private flushOut(): string {
@@ -233,7 +239,9 @@ export class TerminalRenderer {
   private open(cell: TranscriptCell): void {
     if (this.current !== undefined) this.close();
     const header =
-      cell.kind === 'reasoning' ? this.style('thinking', this.labels.reasoning) : this.style('answer', this.labels.answer);
+      cell.kind === 'reasoning'
+        ? this.style('thinking', this.labels.reasoning)
+        : this.style('answer', this.labels.answer);
     this.out += `${header}\n`;
     this.col = 0;
     this.current = cell.key;

@@ -42,7 +42,10 @@ export interface CloseOnSignalsOptions {
  * @param options which signals, and what to do once closed.
  * @returns a function that removes the signal handlers without closing the server.
  */
-export function closeOnSignals(server: Pick<ResponsesServer, 'close'>, options: CloseOnSignalsOptions = {}): () => void {
+export function closeOnSignals(
+  server: Pick<ResponsesServer, 'close'>,
+  options: CloseOnSignalsOptions = {},
+): () => void {
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
   const target = options.target ?? process;
   let closing = false;

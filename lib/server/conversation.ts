@@ -63,8 +63,14 @@ export const DEMO_CONVERSATION: readonly DemoTurn[] = [
     responseId: 'resp_demo_3',
     model: 'demo-turn-3',
     output: [
-      items.reasoning('rs_demo_3', 'The tool reports light rain at 14 °C in Paris, so the answer is yes, with the temperature.'),
-      items.message('msg_demo_3', 'Yes — there is light rain in Paris right now, and it is 14 °C. Take an umbrella! ☔'),
+      items.reasoning(
+        'rs_demo_3',
+        'The tool reports light rain at 14 °C in Paris, so the answer is yes, with the temperature.',
+      ),
+      items.message(
+        'msg_demo_3',
+        'Yes — there is light rain in Paris right now, and it is 14 °C. Take an umbrella! ☔',
+      ),
     ],
   },
 ];
@@ -113,7 +119,11 @@ export function demoTurnEvents(index: number): WireJson[] {
  * @param request the parsed request body.
  * @returns the 0-based turn index.
  */
-export function demoTurnIndex(request: { readonly model?: unknown; readonly previous_response_id?: unknown; readonly input?: unknown }): number {
+export function demoTurnIndex(request: {
+  readonly model?: unknown;
+  readonly previous_response_id?: unknown;
+  readonly input?: unknown;
+}): number {
   const last = DEMO_CONVERSATION.length - 1;
   const clamp = (index: number): number => Math.min(Math.max(index, 0), last);
   const byModel = typeof request.model === 'string' ? /^demo-turn-(\d+)$/.exec(request.model) : null;

@@ -12,7 +12,14 @@ import { type Observable, concatMap, defer, finalize, from, lastValueFrom, map, 
 import { fromSSE } from '../sse/fromSSE';
 import type { WireJson } from '../testing/builders';
 import { type ProviderShape, createShaper, isProviderShape } from '../testing/shapes';
-import { DEFAULT_MALFORMED_EVENT, DEFAULT_RETRY_AFTER_SECONDS, type Fault, faultErrorBody, parseFault, validateFault } from './faults';
+import {
+  DEFAULT_MALFORMED_EVENT,
+  DEFAULT_RETRY_AFTER_SECONDS,
+  type Fault,
+  faultErrorBody,
+  parseFault,
+  validateFault,
+} from './faults';
 import { DEMO_REPLAY, type ReplaySource, type ResponsesRequest, resolveReplay, validateReplaySource } from './replay';
 import { type StreamDigest, StreamDigester } from './summary';
 
@@ -119,7 +126,13 @@ export interface RequestSummary extends StreamDigest {
 
 /** One log entry; `message` is a ready-to-print line. */
 export type ServerLogEntry =
-  | { readonly kind: 'request'; readonly requestId: number; readonly model: string | undefined; readonly mode: ServerMode; readonly message: string }
+  | {
+      readonly kind: 'request';
+      readonly requestId: number;
+      readonly model: string | undefined;
+      readonly mode: ServerMode;
+      readonly message: string;
+    }
   | { readonly kind: 'event'; readonly requestId: number; readonly eventType: string; readonly message: string }
   | { readonly kind: 'end'; readonly requestId: number; readonly summary: RequestSummary; readonly message: string };
 
@@ -166,7 +179,8 @@ export async function createResponsesServer(options: ResponsesServerOptions = {}
     requestCount += 1;
     handle(config, requestCount, request, response).catch((error: unknown) => {
       // A bug, not a client's fault: answer 500 when still possible, and never crash the host process.
-      if (!response.headersSent) sendJsonError(response, 500, 'server_error', 'server_error', `responses-rx server error: ${String(error)}`);
+      if (!response.headersSent)
+        sendJsonError(response, 500, 'server_error', 'server_error', `responses-rx server error: ${String(error)}`);
       else response.destroy();
     });
   });
@@ -222,18 +236,22 @@ async function resolveConfig(options: ResponsesServerOptions): Promise<ServerCon
   );
   const upstream = options.upstream?.replace(/\/+$/, '');
   if (upstream !== undefined && !URL.canParse(`${upstream}/responses`)) {
-    throw new TypeError(`createResponsesServer: upstream must be an absolute URL, got ${JSON.stringify(options.upstream)}`);
+    throw new TypeError(
+      `createResponsesServer: upstream must be an absolute URL, got ${JSON.stringify(options.upstream)}`,
+    );
   }
   const replay = options.replay ?? DEMO_REPLAY;
   if (upstream === undefined) await validateReplaySource(replay);
   const port = options.port ?? 0;
-  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new TypeError(`createResponsesServer: invalid port ${port}`);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
+    throw new TypeError(`createResponsesServer: invalid port ${port}`);
   const eventDelayMs = options.eventDelayMs ?? 0;
   if (!(Number.isFinite(eventDelayMs) && eventDelayMs >= 0)) {
     throw new TypeError(`createResponsesServer: eventDelayMs must be a number >= 0, got ${eventDelayMs}`);
   }
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  if (upstream !== undefined && typeof fetchImpl !== 'function') throw new TypeError('createResponsesServer: no fetch; pass options.fetch');
+  if (upstream !== undefined && typeof fetchImpl !== 'function')
+    throw new TypeError('createResponsesServer: no fetch; pass options.fetch');
   return {
     mode: upstream === undefined ? 'replay' : 'passthrough',
     replay,
@@ -252,13 +270,20 @@ async function resolveConfig(options: ResponsesServerOptions): Promise<ServerCon
 
 async function closeServer(server: Server, sockets: Set<Socket>): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  const socketsClosed = [...sockets].map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())));
+  const socketsClosed = [...sockets].map(
+    (socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
+  );
   server.closeAllConnections();
   for (const socket of sockets) socket.destroy();
   await Promise.all([closed, ...socketsClosed]);
 }
 
-async function handle(config: ServerConfig, requestId: number, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(
+  config: ServerConfig,
+  requestId: number,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const path = new URL(request.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '') || '/';
   if (HEALTH_PATHS.has(path) && (request.method === 'GET' || request.method === 'HEAD')) {
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
@@ -266,7 +291,13 @@ async function handle(config: ServerConfig, requestId: number, request: Incoming
   }
   if (!RESPONSES_PATHS.has(path)) {
     request.resume();
-    sendJsonError(response, 404, 'invalid_request_error', 'not_found', `No route ${request.method} ${path}; use POST /v1/responses.`);
+    sendJsonError(
+      response,
+      404,
+      'invalid_request_error',
+      'not_found',
+      `No route ${request.method} ${path}; use POST /v1/responses.`,
+    );
     return;
   }
   if (request.method !== 'POST') {
@@ -282,7 +313,9 @@ async function handle(config: ServerConfig, requestId: number, request: Incoming
     return;
   }
   exchange.begin(body);
-  const httpError = config.faults.find((fault): fault is Extract<Fault, { kind: 'http-error' }> => fault.kind === 'http-error');
+  const httpError = config.faults.find(
+    (fault): fault is Extract<Fault, { kind: 'http-error' }> => fault.kind === 'http-error',
+  );
   if (httpError !== undefined) {
     const { error } = faultErrorBody(httpError.status);
     exchange.reject(httpError.status, error.type, error.code, error.message, {
@@ -293,10 +326,20 @@ async function handle(config: ServerConfig, requestId: number, request: Incoming
   if (config.upstream === undefined) {
     const events = await resolveReplay(config.replay, body);
     if (events === undefined) {
-      exchange.reject(404, 'invalid_request_error', 'model_not_found', `No recording to replay for model ${JSON.stringify(body.model)}.`, {}, 'model');
+      exchange.reject(
+        404,
+        'invalid_request_error',
+        'model_not_found',
+        `No recording to replay for model ${JSON.stringify(body.model)}.`,
+        {},
+        'model',
+      );
       return;
     }
-    const envelope = { model: typeof body.model === 'string' ? body.model : 'responses-rx-replay', created_at: Math.floor(Date.now() / 1000) };
+    const envelope = {
+      model: typeof body.model === 'string' ? body.model : 'responses-rx-replay',
+      created_at: Math.floor(Date.now() / 1000),
+    };
     const replayed = events.map((event) => (typeof event === 'string' ? event : withEnvelope(event, envelope)));
     const paced$ =
       config.eventDelayMs > 0
@@ -332,7 +375,13 @@ async function passthrough(
       signal: controller.signal,
     });
   } catch (error) {
-    if (!controller.signal.aborted) exchange.reject(502, 'server_error', 'upstream_unreachable', `Could not reach the upstream ${upstream}: ${String(error)}.`);
+    if (!controller.signal.aborted)
+      exchange.reject(
+        502,
+        'server_error',
+        'upstream_unreachable',
+        `Could not reach the upstream ${upstream}: ${String(error)}.`,
+      );
     return;
   }
   const contentType = answer.headers.get('content-type') ?? '';
@@ -367,7 +416,9 @@ function withEnvelope(event: WireJson, envelope: { model: string; created_at: nu
 function toWireJson(data: string): WireJson | string {
   try {
     const value = JSON.parse(data) as unknown;
-    return typeof value === 'object' && value !== null && typeof (value as WireJson).type === 'string' ? (value as WireJson) : data;
+    return typeof value === 'object' && value !== null && typeof (value as WireJson).type === 'string'
+      ? (value as WireJson)
+      : data;
   } catch {
     return data;
   }
@@ -411,7 +462,14 @@ class Exchange {
     else this.closeHandlers.push(handler);
   }
 
-  reject(status: number, type: string, code: string, message: string, headers: Record<string, string> = {}, param: string | null = null): void {
+  reject(
+    status: number,
+    type: string,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+    param: string | null = null,
+  ): void {
     sendJsonError(this.response, status, type, code, message, headers, param);
     this.end(status, 'rejected');
   }
@@ -460,19 +518,28 @@ class Exchange {
     const faults = this.config.faults;
     const eventType = typeof event === 'string' ? '(raw)' : event.type;
     if (eventType === 'response.completed' && faults.some((fault) => fault.kind === 'drop-completed')) return false;
-    const stall = faults.find((fault): fault is Extract<Fault, { kind: 'stall-after' }> => fault.kind === 'stall-after');
+    const stall = faults.find(
+      (fault): fault is Extract<Fault, { kind: 'stall-after' }> => fault.kind === 'stall-after',
+    );
     if (stall !== undefined && this.sent >= stall.events) {
       await new Promise<void>((resolve) => this.onClientClose(resolve));
       return false;
     }
     let data = typeof event === 'string' ? event : JSON.stringify(event);
-    const malformed = faults.find((fault): fault is Extract<Fault, { kind: 'malformed' }> => fault.kind === 'malformed');
+    const malformed = faults.find(
+      (fault): fault is Extract<Fault, { kind: 'malformed' }> => fault.kind === 'malformed',
+    );
     if (malformed !== undefined && this.sent === (malformed.event ?? DEFAULT_MALFORMED_EVENT)) data = data.slice(0, -1);
     const frame = `${typeof event === 'string' ? '' : `event: ${eventType}\n`}data: ${data}\n\n`;
     const chunk = faults.find((fault): fault is Extract<Fault, { kind: 'chunk' }> => fault.kind === 'chunk');
     this.sent += 1;
     this.digester.push(eventType, frame);
-    this.config.log?.({ kind: 'event', requestId: this.requestId, eventType, message: `#${this.requestId} → ${eventType}` });
+    this.config.log?.({
+      kind: 'event',
+      requestId: this.requestId,
+      eventType,
+      message: `#${this.requestId} → ${eventType}`,
+    });
     return this.write(Buffer.from(frame, 'utf8'), chunk?.bytes);
   }
 
@@ -559,6 +626,7 @@ async function readJsonBody(request: IncomingMessage): Promise<ResponsesRequest 
   } catch {
     return 'The request body is not valid JSON.';
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'The request body must be a JSON object.';
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return 'The request body must be a JSON object.';
   return body as ResponsesRequest;
 }

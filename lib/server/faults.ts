@@ -80,10 +80,13 @@ export function parseFault(text: string): Fault {
     case 'http-error': {
       const [statusText, retryText] = (value ?? '').split(':');
       const status = integer(statusText, 400);
-      if (status === undefined || status > 599) return fail('http-error needs a status from 400 to 599, e.g. http-error=429');
+      if (status === undefined || status > 599)
+        return fail('http-error needs a status from 400 to 599, e.g. http-error=429');
       if (retryText === undefined) return { kind, status };
       const retryAfterSeconds = integer(retryText, 0);
-      return retryAfterSeconds === undefined ? fail('the retry-after of http-error must be whole seconds') : { kind, status, retryAfterSeconds };
+      return retryAfterSeconds === undefined
+        ? fail('the retry-after of http-error must be whole seconds')
+        : { kind, status, retryAfterSeconds };
     }
     default:
       return fail('unknown fault');
@@ -121,7 +124,9 @@ export function validateFault(fault: Fault): Fault {
       return fault.event === undefined || isInt(fault.event, 0) ? fault : bad('event must be an integer >= 0');
     case 'http-error':
       if (!isInt(fault.status, 400) || fault.status > 599) return bad('status must be from 400 to 599');
-      return fault.retryAfterSeconds === undefined || isInt(fault.retryAfterSeconds, 0) ? fault : bad('retryAfterSeconds must be an integer >= 0');
+      return fault.retryAfterSeconds === undefined || isInt(fault.retryAfterSeconds, 0)
+        ? fault
+        : bad('retryAfterSeconds must be an integer >= 0');
     default:
       return bad(`unknown kind; expected one of ${FAULT_KINDS.join(', ')}`);
   }
@@ -132,14 +137,32 @@ export function validateFault(fault: Fault): Fault {
  *
  * @internal
  */
-export function faultErrorBody(status: number): { error: { message: string; type: string; param: null; code: string } } {
+export function faultErrorBody(status: number): {
+  error: { message: string; type: string; param: null; code: string };
+} {
   const [type, code, message] =
     status === 429
-      ? ['requests', 'rate_limit_exceeded', 'Rate limit reached (injected by the responses-rx server). Please try again in 1s.']
+      ? [
+          'requests',
+          'rate_limit_exceeded',
+          'Rate limit reached (injected by the responses-rx server). Please try again in 1s.',
+        ]
       : status >= 500
-        ? ['server_error', 'server_error', 'The server had an error while processing your request (injected by the responses-rx server).']
+        ? [
+            'server_error',
+            'server_error',
+            'The server had an error while processing your request (injected by the responses-rx server).',
+          ]
         : status === 401
-          ? ['invalid_request_error', 'invalid_api_key', 'Incorrect API key provided (injected by the responses-rx server).']
-          : ['invalid_request_error', 'invalid_request_error', `Bad request (HTTP ${status}, injected by the responses-rx server).`];
+          ? [
+              'invalid_request_error',
+              'invalid_api_key',
+              'Incorrect API key provided (injected by the responses-rx server).',
+            ]
+          : [
+              'invalid_request_error',
+              'invalid_request_error',
+              `Bad request (HTTP ${status}, injected by the responses-rx server).`,
+            ];
   return { error: { message, type, param: null, code } };
 }

@@ -96,7 +96,8 @@ export function parseSseRecording(text: string): ReplayEvents {
 export async function validateReplaySource(source: ReplaySource): Promise<void> {
   if (typeof source === 'function' || Array.isArray(source)) return;
   if (typeof source === 'string') return expectPath(source, 'file');
-  if (typeof source !== 'object' || source === null) throw new TypeError(`replay: unsupported source ${String(source)}`);
+  if (typeof source !== 'object' || source === null)
+    throw new TypeError(`replay: unsupported source ${String(source)}`);
   if ('demo' in source) return;
   if ('dir' in source) {
     await expectPath(source.dir, 'directory');
@@ -105,7 +106,9 @@ export async function validateReplaySource(source: ReplaySource): Promise<void> 
     if (entries.length === 0) throw new TypeError('replay: `models` maps no model to a recording');
     for (const [, recording] of entries) if (typeof recording === 'string') await expectPath(recording, 'file');
   } else {
-    throw new TypeError('replay: expected a path, an array of events, { dir }, { models }, { demo: true } or a function');
+    throw new TypeError(
+      'replay: expected a path, an array of events, { dir }, { models }, { demo: true } or a function',
+    );
   }
   if (source.fallback !== undefined) await validateReplaySource(source.fallback);
 }
@@ -115,7 +118,10 @@ export async function validateReplaySource(source: ReplaySource): Promise<void> 
  *
  * @internal
  */
-export async function resolveReplay(source: ReplaySource, request: ResponsesRequest): Promise<ReplayEvents | undefined> {
+export async function resolveReplay(
+  source: ReplaySource,
+  request: ResponsesRequest,
+): Promise<ReplayEvents | undefined> {
   if (typeof source === 'function') return source(request);
   if (typeof source === 'string') return loadRecording(source);
   if (isReplayEvents(source)) return source;
@@ -139,7 +145,9 @@ export async function resolveReplay(source: ReplaySource, request: ResponsesRequ
 function toReplayEvent(data: string): WireJson | string {
   try {
     const value = JSON.parse(data) as unknown;
-    return typeof value === 'object' && value !== null && typeof (value as WireJson).type === 'string' ? (value as WireJson) : data;
+    return typeof value === 'object' && value !== null && typeof (value as WireJson).type === 'string'
+      ? (value as WireJson)
+      : data;
   } catch {
     return data;
   }

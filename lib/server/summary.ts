@@ -52,7 +52,12 @@ export class StreamDigester {
         .filter((part) => part.kind === kind)
         .map((part) => part.text)
         .join('\n\n');
-    return { eventTypes: [...this.eventTypes], text: join('text'), reasoningSummary: join('reasoning'), completed: this.completed };
+    return {
+      eventTypes: [...this.eventTypes],
+      text: join('text'),
+      reasoningSummary: join('reasoning'),
+      completed: this.completed,
+    };
   }
 
   private read(event: ResponseEvent): void {

@@ -19,11 +19,7 @@ export interface ResponseLike {
  * (a Node `Readable` is one), an `Observable` of chunks, or the whole stream as one `string`.
  */
 export type SseSource =
-  | ResponseLike
-  | ReadableStream<SseChunk>
-  | AsyncIterable<SseChunk>
-  | Observable<SseChunk>
-  | string;
+  ResponseLike | ReadableStream<SseChunk> | AsyncIterable<SseChunk> | Observable<SseChunk> | string;
 
 /**
  * Turns any {@link SseSource} into a cold Observable of chunks. Nothing is read before subscribe; unsubscribing

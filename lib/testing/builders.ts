@@ -55,13 +55,26 @@ export const wire = {
     return { type: 'response.in_progress', response: { id, object: 'response', status: 'in_progress', output: [] } };
   },
   outputItemAdded(item: WireItem, outputIndex?: number): WireJson {
-    return { type: 'response.output_item.added', item, ...(outputIndex === undefined ? {} : { output_index: outputIndex }) };
+    return {
+      type: 'response.output_item.added',
+      item,
+      ...(outputIndex === undefined ? {} : { output_index: outputIndex }),
+    };
   },
   outputItemDone(item: WireItem, outputIndex?: number): WireJson {
-    return { type: 'response.output_item.done', item, ...(outputIndex === undefined ? {} : { output_index: outputIndex }) };
+    return {
+      type: 'response.output_item.done',
+      item,
+      ...(outputIndex === undefined ? {} : { output_index: outputIndex }),
+    };
   },
   contentPartAdded(at: PartRef = {}, contentIndex = 0): WireJson {
-    return { type: 'response.content_part.added', ...ref(at), content_index: contentIndex, part: { type: 'output_text', text: '', annotations: [] } };
+    return {
+      type: 'response.content_part.added',
+      ...ref(at),
+      content_index: contentIndex,
+      part: { type: 'output_text', text: '', annotations: [] },
+    };
   },
   textDelta(delta: string, at: PartRef = {}, contentIndex = 0): WireJson {
     return { type: 'response.output_text.delta', ...ref(at), content_index: contentIndex, delta };
@@ -70,10 +83,20 @@ export const wire = {
     return { type: 'response.output_text.done', ...ref(at), content_index: contentIndex, text };
   },
   contentPartDone(text: string, at: PartRef = {}, contentIndex = 0): WireJson {
-    return { type: 'response.content_part.done', ...ref(at), content_index: contentIndex, part: { type: 'output_text', text, annotations: [] } };
+    return {
+      type: 'response.content_part.done',
+      ...ref(at),
+      content_index: contentIndex,
+      part: { type: 'output_text', text, annotations: [] },
+    };
   },
   summaryPartAdded(at: PartRef = {}, summaryIndex = 0): WireJson {
-    return { type: 'response.reasoning_summary_part.added', ...ref(at), summary_index: summaryIndex, part: { type: 'summary_text', text: '' } };
+    return {
+      type: 'response.reasoning_summary_part.added',
+      ...ref(at),
+      summary_index: summaryIndex,
+      part: { type: 'summary_text', text: '' },
+    };
   },
   summaryDelta(delta: string, at: PartRef = {}, summaryIndex = 0): WireJson {
     return { type: 'response.reasoning_summary_text.delta', ...ref(at), summary_index: summaryIndex, delta };
@@ -93,7 +116,10 @@ export const wire = {
   customInputDelta(delta: string, at: PartRef = {}): WireJson {
     return { type: 'response.custom_tool_call_input.delta', ...ref(at), delta };
   },
-  completed(output: readonly WireItem[] = [], options: { id?: string; usage?: Record<string, unknown> } = {}): WireJson {
+  completed(
+    output: readonly WireItem[] = [],
+    options: { id?: string; usage?: Record<string, unknown> } = {},
+  ): WireJson {
     return {
       type: 'response.completed',
       response: {
@@ -106,10 +132,16 @@ export const wire = {
     };
   },
   failed(error?: { code?: string | null; message?: string }, id = 'resp_1'): WireJson {
-    return { type: 'response.failed', response: { id, object: 'response', status: 'failed', output: [], ...(error === undefined ? {} : { error }) } };
+    return {
+      type: 'response.failed',
+      response: { id, object: 'response', status: 'failed', output: [], ...(error === undefined ? {} : { error }) },
+    };
   },
   incomplete(reason = 'max_output_tokens', id = 'resp_1'): WireJson {
-    return { type: 'response.incomplete', response: { id, object: 'response', status: 'incomplete', output: [], incomplete_details: { reason } } };
+    return {
+      type: 'response.incomplete',
+      response: { id, object: 'response', status: 'incomplete', output: [], incomplete_details: { reason } },
+    };
   },
   error(code: string | null, message: string): WireJson {
     return { type: 'error', code, message, param: null };
@@ -131,13 +163,31 @@ export const events = {
     return { type: 'outputTextDelta', delta, itemId: at.itemId, outputIndex: at.outputIndex, contentIndex };
   },
   summaryDelta(delta: string, at: PartRef = {}, summaryIndex = 0): ResponseEvent {
-    return { type: 'reasoningSummaryDelta', delta, itemId: at.itemId, summaryIndex, ...(at.outputIndex === undefined ? {} : { outputIndex: at.outputIndex }) };
+    return {
+      type: 'reasoningSummaryDelta',
+      delta,
+      itemId: at.itemId,
+      summaryIndex,
+      ...(at.outputIndex === undefined ? {} : { outputIndex: at.outputIndex }),
+    };
   },
   reasoningContentDelta(delta: string, at: PartRef = {}, contentIndex = 0): ResponseEvent {
-    return { type: 'reasoningContentDelta', delta, itemId: at.itemId, contentIndex, ...(at.outputIndex === undefined ? {} : { outputIndex: at.outputIndex }) };
+    return {
+      type: 'reasoningContentDelta',
+      delta,
+      itemId: at.itemId,
+      contentIndex,
+      ...(at.outputIndex === undefined ? {} : { outputIndex: at.outputIndex }),
+    };
   },
   toolInputDelta(delta: string, at: PartRef & { callId?: string } = {}): ResponseEvent {
-    return { type: 'toolCallInputDelta', delta, itemId: at.itemId, callId: at.callId, ...(at.outputIndex === undefined ? {} : { outputIndex: at.outputIndex }) };
+    return {
+      type: 'toolCallInputDelta',
+      delta,
+      itemId: at.itemId,
+      callId: at.callId,
+      ...(at.outputIndex === undefined ? {} : { outputIndex: at.outputIndex }),
+    };
   },
   /** A `partDone` evidence event (between normalization and the fallback only). */
   partDone(part: PartKind, text: string, at: PartRef = {}, index = 0, partType?: string): NormalizedEvent {

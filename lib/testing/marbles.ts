@@ -28,7 +28,12 @@ export function createTestScheduler(
 }
 
 function defaultAssert(actual: unknown, expected: unknown): void {
-  const normalize = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null, (_key, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, code: (v as { code?: unknown }).code } : v)));
+  const normalize = (value: unknown): unknown =>
+    JSON.parse(
+      JSON.stringify(value ?? null, (_key, v: unknown) =>
+        v instanceof Error ? { name: v.name, message: v.message, code: (v as { code?: unknown }).code } : v,
+      ),
+    );
   const a = normalize(actual);
   const e = normalize(expected);
   if (!isDeepStrictEqual(a, e)) {

@@ -18,12 +18,7 @@ import type { WireJson } from './builders';
  * - `empty-completed-output`: everything streams, but `completed.output` is empty.
  */
 export type ProviderShape =
-  | 'streamed'
-  | 'final-only'
-  | 'completed-only'
-  | 'no-reasoning-deltas'
-  | 'done-only'
-  | 'empty-completed-output';
+  'streamed' | 'final-only' | 'completed-only' | 'no-reasoning-deltas' | 'done-only' | 'empty-completed-output';
 
 /** Every {@link ProviderShape}. */
 export const PROVIDER_SHAPES: readonly ProviderShape[] = [
@@ -119,7 +114,8 @@ export function createShaper(shape: ProviderShape): (event: WireJson) => WireJso
         }
         if (message !== undefined && isFor(event, message.id, message.outputIndex)) {
           if (type === 'response.output_text.delta') message.text += String(event['delta']);
-          if (type === 'response.output_text.done') message.done.set(event['content_index'] ?? 0, String(event['text']));
+          if (type === 'response.output_text.done')
+            message.done.set(event['content_index'] ?? 0, String(event['text']));
           return [];
         }
         if (type !== 'response.completed') return TERMINAL.has(type) ? [event] : [];
@@ -217,12 +213,28 @@ export function streamedEvents(
     switch (item.type) {
       case 'message': {
         const parts = (record['content'] ?? []) as { type: string; text?: string }[];
-        events.push({ type: 'response.output_item.added', output_index: outputIndex, item: { ...item, status: 'in_progress', content: [] } });
+        events.push({
+          type: 'response.output_item.added',
+          output_index: outputIndex,
+          item: { ...item, status: 'in_progress', content: [] },
+        });
         parts.forEach((part, contentIndex) => {
           const text = part.text ?? '';
-          events.push({ type: 'response.content_part.added', ...at, content_index: contentIndex, part: { type: 'output_text', text: '', annotations: [] } });
+          events.push({
+            type: 'response.content_part.added',
+            ...at,
+            content_index: contentIndex,
+            part: { type: 'output_text', text: '', annotations: [] },
+          });
           for (const delta of tokenize(text, size)) {
-            if (delta) events.push({ type: 'response.output_text.delta', ...at, content_index: contentIndex, delta, logprobs: [] });
+            if (delta)
+              events.push({
+                type: 'response.output_text.delta',
+                ...at,
+                content_index: contentIndex,
+                delta,
+                logprobs: [],
+              });
           }
           events.push({ type: 'response.output_text.done', ...at, content_index: contentIndex, text, logprobs: [] });
           events.push({ type: 'response.content_part.done', ...at, content_index: contentIndex, part });
@@ -234,9 +246,15 @@ export function streamedEvents(
         events.push({ type: 'response.output_item.added', output_index: outputIndex, item: { ...item, summary: [] } });
         parts.forEach((part, summaryIndex) => {
           const text = part.text ?? '';
-          events.push({ type: 'response.reasoning_summary_part.added', ...at, summary_index: summaryIndex, part: { type: 'summary_text', text: '' } });
+          events.push({
+            type: 'response.reasoning_summary_part.added',
+            ...at,
+            summary_index: summaryIndex,
+            part: { type: 'summary_text', text: '' },
+          });
           for (const delta of tokenize(text, size)) {
-            if (delta) events.push({ type: 'response.reasoning_summary_text.delta', ...at, summary_index: summaryIndex, delta });
+            if (delta)
+              events.push({ type: 'response.reasoning_summary_text.delta', ...at, summary_index: summaryIndex, delta });
           }
           events.push({ type: 'response.reasoning_summary_text.done', ...at, summary_index: summaryIndex, text });
           events.push({ type: 'response.reasoning_summary_part.done', ...at, summary_index: summaryIndex, part });
@@ -248,7 +266,11 @@ export function streamedEvents(
         const custom = item.type === 'custom_tool_call';
         const input = String(record[custom ? 'input' : 'arguments'] ?? '');
         const prefix = custom ? 'response.custom_tool_call_input' : 'response.function_call_arguments';
-        events.push({ type: 'response.output_item.added', output_index: outputIndex, item: { ...item, status: 'in_progress', [custom ? 'input' : 'arguments']: '' } });
+        events.push({
+          type: 'response.output_item.added',
+          output_index: outputIndex,
+          item: { ...item, status: 'in_progress', [custom ? 'input' : 'arguments']: '' },
+        });
         for (const delta of tokenize(input, size)) if (delta) events.push({ type: `${prefix}.delta`, ...at, delta });
         events.push({ type: `${prefix}.done`, ...at, [custom ? 'input' : 'arguments']: input });
         break;
@@ -260,7 +282,13 @@ export function streamedEvents(
   });
   events.push({
     type: 'response.completed',
-    response: { id, object: 'response', status: 'completed', output: [...output], ...(options.usage ? { usage: options.usage } : {}) },
+    response: {
+      id,
+      object: 'response',
+      status: 'completed',
+      output: [...output],
+      ...(options.usage ? { usage: options.usage } : {}),
+    },
   });
   return events.map((event, sequence) => ({ ...event, sequence_number: sequence }) as unknown as WireJson);
 }

@@ -41,7 +41,8 @@ export function toSseText(events: readonly (WireJson | string)[], options: ToSse
  * may deliver them.
  */
 export function splitBytes(input: Uint8Array | string, size: number): Uint8Array[] {
-  if (!(Number.isInteger(size) && size > 0)) throw new TypeError(`splitBytes: size must be a positive integer, got ${size}`);
+  if (!(Number.isInteger(size) && size > 0))
+    throw new TypeError(`splitBytes: size must be a positive integer, got ${size}`);
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
   const chunks: Uint8Array[] = [];
   for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
@@ -72,7 +73,9 @@ export function parseJsonLines(text: string): (WireJson | string)[] {
     .map((line) => {
       try {
         const value = JSON.parse(line) as unknown;
-        return typeof value === 'object' && value !== null && typeof (value as WireJson).type === 'string' ? (value as WireJson) : line;
+        return typeof value === 'object' && value !== null && typeof (value as WireJson).type === 'string'
+          ? (value as WireJson)
+          : line;
       } catch {
         return line;
       }

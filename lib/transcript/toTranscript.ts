@@ -83,8 +83,13 @@ export function toTranscript(options: ToTranscriptOptions = {}): OperatorFunctio
     throw new TypeError(`toTranscript: onError must be 'rethrow' or 'complete', got ${String(onError)}`);
   }
   const initial = options.initial ?? EMPTY_TRANSCRIPT;
-  if (typeof initial !== 'object' || initial === null || !Array.isArray(initial.cells) || typeof initial.turn !== 'number') {
-    throw new TypeError('toTranscript: initial must be a Transcript (an update\'s `transcript`, or EMPTY_TRANSCRIPT)');
+  if (
+    typeof initial !== 'object' ||
+    initial === null ||
+    !Array.isArray(initial.cells) ||
+    typeof initial.turn !== 'number'
+  ) {
+    throw new TypeError("toTranscript: initial must be a Transcript (an update's `transcript`, or EMPTY_TRANSCRIPT)");
   }
   return (source) =>
     new Observable<TranscriptUpdate>((subscriber) => {

@@ -5,13 +5,7 @@
  */
 import type { ResponseEvent } from '../events';
 import type { WireItem } from '../wire/schemas';
-import type {
-  CellKind,
-  ToolCallCell,
-  Transcript,
-  TranscriptCell,
-  TranscriptUpdate,
-} from './transcript';
+import type { CellKind, ToolCallCell, Transcript, TranscriptCell, TranscriptUpdate } from './transcript';
 
 /** What the builder remembers about one cell of the current turn (mutable; the cell itself is not). */
 interface Slot {
@@ -161,18 +155,29 @@ export class TranscriptBuilder {
     if (cell.kind === 'toolCall') {
       this.replace(slot.index, { ...cell, arguments: cell.arguments + piece, callId: cell.callId ?? callId });
     } else {
-      if (slot.lastPart !== undefined && slot.lastPart !== part && cell.text !== '') piece = REASONING_PART_SEPARATOR + delta;
+      if (slot.lastPart !== undefined && slot.lastPart !== part && cell.text !== '')
+        piece = REASONING_PART_SEPARATOR + delta;
       this.replace(slot.index, { ...cell, text: cell.text + piece });
     }
     slot.lastPart = part;
-    this.out.push({ type: 'cellDelta', cell: this.cellAt(slot.index), index: slot.index, delta: piece, transcript: this.state });
+    this.out.push({
+      type: 'cellDelta',
+      cell: this.cellAt(slot.index),
+      index: slot.index,
+      delta: piece,
+      transcript: this.state,
+    });
   }
 
   private toolCallAdded(item: WireItem, outputIndex: number | undefined): void {
     const itemId = item.id ?? undefined;
     if (this.find('toolCall', itemId, outputIndex) !== undefined) return;
     const tool = toolOf(item);
-    this.add({ ...this.newBase(itemId, outputIndex, 'streaming', false), kind: 'toolCall', ...tool }, itemId, outputIndex);
+    this.add(
+      { ...this.newBase(itemId, outputIndex, 'streaming', false), kind: 'toolCall', ...tool },
+      itemId,
+      outputIndex,
+    );
   }
 
   private itemDone(item: WireItem, outputIndex: number | undefined, recovered: boolean): void {
@@ -189,7 +194,10 @@ export class TranscriptBuilder {
     const base = this.newBase(itemId, outputIndex, 'final', recovered);
     if (kind === 'toolCall') {
       const tool = toolOf(item);
-      const shown = tool.callId !== undefined ? this.shownSlot((cell) => cell.kind === 'toolCall' && cell.callId === tool.callId) : undefined;
+      const shown =
+        tool.callId !== undefined
+          ? this.shownSlot((cell) => cell.kind === 'toolCall' && cell.callId === tool.callId)
+          : undefined;
       if (shown !== undefined) {
         this.register(shown, itemId, outputIndex);
         this.close(shown, item);
@@ -291,7 +299,12 @@ export class TranscriptBuilder {
     slot.outputIndex ??= outputIndex;
   }
 
-  private newBase(itemId: string | undefined, outputIndex: number | undefined, status: 'streaming' | 'final', recovered: boolean) {
+  private newBase(
+    itemId: string | undefined,
+    outputIndex: number | undefined,
+    status: 'streaming' | 'final',
+    recovered: boolean,
+  ) {
     const turn = this.state.turn;
     return { key: `${turn}:${this.slots.length}`, turn, status, itemId, outputIndex, recovered };
   }
@@ -322,13 +335,16 @@ export class TranscriptBuilder {
 function kindOf(item: WireItem): CellKind | undefined {
   if (item.type === 'message') return 'answer';
   if (item.type === 'reasoning') return 'reasoning';
-  if (item.type === 'function_call' || item.type === 'custom_tool_call' || item.type.endsWith('_call')) return 'toolCall';
+  if (item.type === 'function_call' || item.type === 'custom_tool_call' || item.type.endsWith('_call'))
+    return 'toolCall';
   return undefined;
 }
 
 function partsOf(item: WireItem, field: string): Record<string, unknown>[] {
   const parts = item[field];
-  return Array.isArray(parts) ? parts.filter((part): part is Record<string, unknown> => typeof part === 'object' && part !== null) : [];
+  return Array.isArray(parts)
+    ? parts.filter((part): part is Record<string, unknown> => typeof part === 'object' && part !== null)
+    : [];
 }
 
 function stringField(record: Record<string, unknown>, field: string): string | undefined {

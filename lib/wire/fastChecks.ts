@@ -17,7 +17,9 @@ function isOptionalString(value: unknown): boolean {
 
 /** `z.number().int().nonnegative().nullish()`: a safe integer ≥ 0 (zod's `int()` is the safe-integer range). */
 function isOptionalIndex(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0);
+  return (
+    value === undefined || value === null || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)
+  );
 }
 
 /** What zod's object schemas accept as an object. */

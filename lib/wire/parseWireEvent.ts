@@ -82,5 +82,9 @@ export function validateWireEvent(raw: RawWireEvent, data: string): WireEvent | 
 
 function looksLikeChatCompletions(json: object): boolean {
   const object = (json as { object?: unknown }).object;
-  return object === 'chat.completion.chunk' || object === 'chat.completion' || Array.isArray((json as { choices?: unknown }).choices);
+  return (
+    object === 'chat.completion.chunk' ||
+    object === 'chat.completion' ||
+    Array.isArray((json as { choices?: unknown }).choices)
+  );
 }

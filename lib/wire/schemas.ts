@@ -130,7 +130,10 @@ export type KnownWireEventType = keyof typeof wireEventSchemas;
 
 /** A validated wire event of a known type: the JSON object as received, typed by its schema. */
 export type WireEvent = {
-  [K in KnownWireEventType]: z.infer<(typeof wireEventSchemas)[K]> & { readonly type: K; readonly sequence_number?: number | null };
+  [K in KnownWireEventType]: z.infer<(typeof wireEventSchemas)[K]> & {
+    readonly type: K;
+    readonly sequence_number?: number | null;
+  };
 }[KnownWireEventType];
 
 /** Narrows a {@link WireEvent} by its `type`. */

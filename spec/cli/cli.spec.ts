@@ -44,7 +44,9 @@ describe('responses-rx demo', () => {
       expect(out).toContain(`you> ${turn.user}`);
       for (const item of turn.output) for (const text of texts(item as never)) expect(count(out, text)).toBe(1);
     }
-    expect(out).toMatch(/summary: 3 turns · events: .*outputItemDone 7.* · recovered items: 4 · time to first output: \d+ ms/);
+    expect(out).toMatch(
+      /summary: 3 turns · events: .*outputItemDone 7.* · recovered items: 4 · time to first output: \d+ ms/,
+    );
     expect(out).not.toMatch(/\u001b\[/); // not a TTY: no escape codes
     expect(t.err()).toBe('');
   });
@@ -67,11 +69,25 @@ describe('responses-rx replay', () => {
   });
 
   it('prints normalized events as JSON lines, reshaped on request', async () => {
-    const file = writeFile('ok.jsonl', streamedEvents(sample).map((e) => JSON.stringify(e)).join('\n'));
+    const file = writeFile(
+      'ok.jsonl',
+      streamedEvents(sample)
+        .map((e) => JSON.stringify(e))
+        .join('\n'),
+    );
     const t = io();
     expect(await main(['replay', file, '--shape', 'completed-only', '--json'], t.io)).toBe(0);
-    const lines = t.out().trim().split('\n').map((line) => JSON.parse(line) as { type: string; recovered?: boolean });
-    expect(lines.map((e) => `${e.type}${e.recovered ? '*' : ''}`)).toEqual(['created', 'outputItemDone*', 'outputItemDone*', 'completed']);
+    const lines = t
+      .out()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; recovered?: boolean });
+    expect(lines.map((e) => `${e.type}${e.recovered ? '*' : ''}`)).toEqual([
+      'created',
+      'outputItemDone*',
+      'outputItemDone*',
+      'completed',
+    ]);
   });
 
   it('exits 1 with the error message and no stack trace when the stream ends early', async () => {
@@ -123,7 +139,9 @@ describe('responses-rx serve and ask', () => {
     expect(await (await fetch(`${url!.replace(/\/v1$/, '')}/health`)).json()).toEqual({ ok: true });
 
     const asked = io({ OPENAI_API_KEY: 'test' });
-    expect(await main(['ask', 'What is an Observable?', '--base-url', url!, '--model', 'demo-turn-1'], asked.io)).toBe(0);
+    expect(await main(['ask', 'What is an Observable?', '--base-url', url!, '--model', 'demo-turn-1'], asked.io)).toBe(
+      0,
+    );
     const turn = DEMO_CONVERSATION[0]!;
     for (const item of turn.output) for (const text of texts(item as never)) expect(count(asked.out(), text)).toBe(1);
     expect(asked.out()).toMatch(/recovered items: 1/); // the reasoning never streamed
@@ -166,7 +184,11 @@ describe('the responses-rx process', () => {
     const entry = path.join(dir, 'entry.ts');
     writeFileSync(entry, `require(${JSON.stringify(path.join(root, 'lib/cli/main.ts'))}).run();\n`);
     const node = (args: string[]) =>
-      spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', entry, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', entry, ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
     const demo = node(['demo', '--delay', '0']);
     expect(demo.status).toBe(0);
     expect(demo.stdout).toMatch(/summary: 3 turns/);
@@ -181,7 +203,11 @@ describe('the responses-rx process', () => {
     const entry = path.join(dir, 'serve-entry.ts');
     writeFileSync(entry, `require(${JSON.stringify(path.join(root, 'lib/cli/main.ts'))}).run();\n`);
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', entry, 'serve', '--port', '0', '--quiet'], { cwd: root });
+      const child = spawn(
+        process.execPath,
+        ['-r', 'ts-node/register/transpile-only', entry, 'serve', '--port', '0', '--quiet'],
+        { cwd: root },
+      );
       let out = '';
       child.stdout.on('data', (data: Buffer) => (out += data.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

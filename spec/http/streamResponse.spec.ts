@@ -1,5 +1,12 @@
 /** `streamResponse` against real loopback servers: the embedded one, and raw `node:http` ones for odd answers. */
-import { ConnectionError, HttpError, IdleTimeoutError, UnexpectedContentTypeError, parseRetryAfter, streamResponse } from '../../lib';
+import {
+  ConnectionError,
+  HttpError,
+  IdleTimeoutError,
+  UnexpectedContentTypeError,
+  parseRetryAfter,
+  streamResponse,
+} from '../../lib';
 import { type RequestSummary, type ResponsesServer, createResponsesServer } from '../../lib/server';
 import { type RawServer, answerOf, collect, rawServer } from '../server/helpers';
 
@@ -27,13 +34,20 @@ describe('streamResponse', () => {
       response.end('data: {"type":"response.completed","response":{"id":"r","output":[]}}\n\n');
     });
     const result = await collect(
-      streamResponse({ model: 'm', input: 'hi', stream: false }, { baseURL: `${server.url}/`, apiKey: 'sk-test', headers: { 'x-extra': '1' } }),
+      streamResponse(
+        { model: 'm', input: 'hi', stream: false },
+        { baseURL: `${server.url}/`, apiKey: 'sk-test', headers: { 'x-extra': '1' } },
+      ),
     );
     expect(result.completed).toBe(true);
     expect(server.requests).toHaveLength(1);
     const [request] = server.requests;
     expect(request).toMatchObject({ method: 'POST', url: '/v1/responses' });
-    expect(request?.headers).toMatchObject({ authorization: 'Bearer sk-test', 'content-type': 'application/json', 'x-extra': '1' });
+    expect(request?.headers).toMatchObject({
+      authorization: 'Bearer sk-test',
+      'content-type': 'application/json',
+      'x-extra': '1',
+    });
     expect(JSON.parse(request?.body ?? '')).toEqual({ model: 'm', input: 'hi', stream: true });
   });
 
@@ -47,7 +61,10 @@ describe('streamResponse', () => {
       expect(result.completed).toBe(true);
       expect(answerOf(result.values)).toMatch(/^An Observable is/);
     } finally {
-      for (const [name, value] of [['OPENAI_BASE_URL', saved.base], ['OPENAI_API_KEY', saved.key]] as const) {
+      for (const [name, value] of [
+        ['OPENAI_BASE_URL', saved.base],
+        ['OPENAI_API_KEY', saved.key],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
@@ -57,13 +74,17 @@ describe('streamResponse', () => {
   it('throws a TypeError at call time for a body that is not an object or a base URL that is not a URL', () => {
     expect(() => streamResponse(null as never, { baseURL: 'http://127.0.0.1:1/v1' })).toThrow(TypeError);
     expect(() => streamResponse({ model: 'm' }, { baseURL: 'not a url' })).toThrow(TypeError);
-    expect(() => streamResponse({ model: 'm' }, { baseURL: 'http://127.0.0.1:1/v1', idleTimeoutMs: -1 })).toThrow(TypeError);
+    expect(() => streamResponse({ model: 'm' }, { baseURL: 'http://127.0.0.1:1/v1', idleTimeoutMs: -1 })).toThrow(
+      TypeError,
+    );
   });
 
   describe('HTTP errors', () => {
     it('fails a 429 with HttpError: status, OpenAI error body, retryable, retryAfterMs from retry-after', async () => {
       const server = await embedded({ fault: { kind: 'http-error', status: 429, retryAfterSeconds: 2 } });
-      const { values, error } = await collect(streamResponse({ model: 'm', input: 'hi' }, { baseURL: server.url, apiKey: 'k' }));
+      const { values, error } = await collect(
+        streamResponse({ model: 'm', input: 'hi' }, { baseURL: server.url, apiKey: 'k' }),
+      );
       expect(values).toEqual([]);
       expect(error).toBeInstanceOf(HttpError);
       expect(error).toMatchObject({ code: 'http_error', status: 429, retryable: true, retryAfterMs: 2000 });
@@ -88,7 +109,13 @@ describe('streamResponse', () => {
       });
       const { error } = await collect(streamResponse({ model: 'm' }, { baseURL: server.url, apiKey: 'k' }));
       expect(error).toBeInstanceOf(HttpError);
-      expect(error).toMatchObject({ status: 503, retryable: true, retryAfterMs: 1500, body: 'upstream overloaded', error: undefined });
+      expect(error).toMatchObject({
+        status: 503,
+        retryable: true,
+        retryAfterMs: 1500,
+        body: 'upstream overloaded',
+        error: undefined,
+      });
     });
 
     it.each([
@@ -116,7 +143,9 @@ describe('streamResponse', () => {
 
     it('fails with IdleTimeoutError when the headers never come', async () => {
       const server = await raw(() => undefined); // reads the request, never answers
-      const { error } = await collect(streamResponse({ model: 'm' }, { baseURL: server.url, apiKey: 'k', idleTimeoutMs: 50 }));
+      const { error } = await collect(
+        streamResponse({ model: 'm' }, { baseURL: server.url, apiKey: 'k', idleTimeoutMs: 50 }),
+      );
       expect(error).toBeInstanceOf(IdleTimeoutError);
       expect(error).toMatchObject({ code: 'idle_timeout', idleMs: 50 });
     });
@@ -125,10 +154,16 @@ describe('streamResponse', () => {
   it('aborts the request on unsubscribe: the server sees the connection close', async () => {
     let ended!: (summary: RequestSummary) => void;
     const requestEnded = new Promise<RequestSummary>((resolve) => (ended = resolve));
-    const server = await embedded({ fault: { kind: 'stall-after', events: 3 }, onRequestEnd: (summary) => ended(summary) });
+    const server = await embedded({
+      fault: { kind: 'stall-after', events: 3 },
+      onRequestEnd: (summary) => ended(summary),
+    });
     const received: string[] = [];
     await new Promise<void>((resolve, reject) => {
-      const subscription = streamResponse({ model: 'demo-turn-1', input: 'hi' }, { baseURL: server.url, apiKey: 'k' }).subscribe({
+      const subscription = streamResponse(
+        { model: 'demo-turn-1', input: 'hi' },
+        { baseURL: server.url, apiKey: 'k' },
+      ).subscribe({
         next: (event) => {
           received.push(event.type);
           // response.created, response.in_progress (no event), output_item.added: three wire events arrived.

@@ -7,7 +7,12 @@
  * `server.close()` ends it, so the tests assert on the request's outcome, not on the server's connection count.)
  */
 import { type ResponseEvent, streamResponse } from '../../lib';
-import { type RequestSummary, type ResponsesServer, type ResponsesServerOptions, createResponsesServer } from '../../lib/server';
+import {
+  type RequestSummary,
+  type ResponsesServer,
+  type ResponsesServerOptions,
+  createResponsesServer,
+} from '../../lib/server';
 import { items, streamedEvents, wire } from '../../lib/testing';
 
 const message = items.message('msg_1', 'Hello from the embedded server, streamed slowly.');

@@ -49,7 +49,8 @@ function asyncIterable(pieces: readonly string[], hang = false) {
         if (log.returned) log.nextAfterReturn++;
         log.nexts++;
         const piece = queue.shift();
-        if (piece === undefined) return hang ? new Promise(() => undefined) : Promise.resolve({ value: undefined, done: true });
+        if (piece === undefined)
+          return hang ? new Promise(() => undefined) : Promise.resolve({ value: undefined, done: true });
         return Promise.resolve({ value: encoder.encode(piece), done: false });
       },
       return: () => {

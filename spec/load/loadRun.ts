@@ -31,7 +31,8 @@ const FAULTS: readonly FaultCase[] = [
 /** The response of stream `n`: deterministic, multi-byte text, 1 to 4 items of mixed kinds (single-part messages). */
 export function responseOf(n: number): WireItem[] {
   const words = ['alpha', 'βeta', 'gamma', '日本', 'delta 😀', 'epsilon', 'zeta\nline', 'ēta'];
-  const say = (k: number, length: number) => Array.from({ length }, (_, i) => words[(n + k + i) % words.length]).join(' ');
+  const say = (k: number, length: number) =>
+    Array.from({ length }, (_, i) => words[(n + k + i) % words.length]).join(' ');
   const out: WireItem[] = [];
   if (n % 2 === 0) out.push(items.reasoning(`rs_${n}`, say(1, 3 + (n % 5))));
   out.push(items.message(`msg_${n}`, `#${n}: ${say(2, 5 + (n % 23))}`));
@@ -42,7 +43,10 @@ export function responseOf(n: number): WireItem[] {
 
 /** Which shape and fault stream `n` gets. */
 export function planOf(n: number): { shape: ProviderShape; faultCase: FaultCase } {
-  return { shape: PROVIDER_SHAPES[n % PROVIDER_SHAPES.length]!, faultCase: FAULTS[Math.floor(n / PROVIDER_SHAPES.length) % FAULTS.length]! };
+  return {
+    shape: PROVIDER_SHAPES[n % PROVIDER_SHAPES.length]!,
+    faultCase: FAULTS[Math.floor(n / PROVIDER_SHAPES.length) % FAULTS.length]!,
+  };
 }
 
 const streamNumber = (input: unknown): number => Number(String(input).replace('stream-', ''));
@@ -55,19 +59,31 @@ export function check(n: number, values: readonly ResponseEvent[], error: unknow
   const { shape, faultCase } = planOf(n);
   const code = (error as { code?: string } | undefined)?.code;
   if (faultCase.expectedCode !== undefined) {
-    return code === faultCase.expectedCode ? undefined : `expected ${faultCase.expectedCode}, got ${code ?? 'completion'} (${String(error)})`;
+    return code === faultCase.expectedCode
+      ? undefined
+      : `expected ${faultCase.expectedCode}, got ${code ?? 'completion'} (${String(error)})`;
   }
   if (error !== undefined) return `unexpected error ${code ?? ''}: ${String(error)}`;
   const out = responseOf(n);
   const done = values.flatMap((e) => (e.type === 'outputItemDone' ? [e] : []));
   const byIndex = [...done].sort((a, b) => (a.outputIndex ?? -1) - (b.outputIndex ?? -1));
-  if (!isDeepStrictEqual(byIndex.map((e) => e.item), out)) return `items differ: ${JSON.stringify(byIndex.map((e) => e.item))}`;
-  if (values.at(-1)?.type !== 'completed' || values.filter((e) => e.type === 'completed').length !== 1) return 'completed not once and last';
+  if (
+    !isDeepStrictEqual(
+      byIndex.map((e) => e.item),
+      out,
+    )
+  )
+    return `items differ: ${JSON.stringify(byIndex.map((e) => e.item))}`;
+  if (values.at(-1)?.type !== 'completed' || values.filter((e) => e.type === 'completed').length !== 1)
+    return 'completed not once and last';
   const firstMessage = out.find((item) => item.type === 'message')!;
-  const deltas = values.flatMap((e) => (e.type === 'outputTextDelta' && e.itemId === firstMessage.id ? [e.delta] : [])).join('');
+  const deltas = values
+    .flatMap((e) => (e.type === 'outputTextDelta' && e.itemId === firstMessage.id ? [e.delta] : []))
+    .join('');
   const text = (firstMessage['content'] as { text: string }[])[0]!.text;
   const expectedDeltas = TEXT_STREAMS.has(shape) ? text : '';
-  if (deltas !== expectedDeltas) return `text deltas differ: ${JSON.stringify(deltas)} vs ${JSON.stringify(expectedDeltas)}`;
+  if (deltas !== expectedDeltas)
+    return `text deltas differ: ${JSON.stringify(deltas)} vs ${JSON.stringify(expectedDeltas)}`;
   return undefined;
 }
 
@@ -94,12 +110,22 @@ export interface LoadReport extends LoadProgress {
  */
 export async function runLoad(total: number, onProgress?: (progress: LoadProgress) => void): Promise<LoadReport> {
   const servers = new Map<string, ResponsesServer>();
-  const replay = (request: { input?: unknown }) => streamedEvents(responseOf(streamNumber(request.input)), { deltaSize: 5 });
+  const replay = (request: { input?: unknown }) =>
+    streamedEvents(responseOf(streamNumber(request.input)), { deltaSize: 5 });
   for (let n = 0; n < Math.min(total, PROVIDER_SHAPES.length * FAULTS.length); n++) {
     const { shape, faultCase } = planOf(n);
     const key = `${shape}|${faultCase.fault ?? ''}`;
     if (!servers.has(key)) {
-      servers.set(key, await createResponsesServer({ port: 0, host: '127.0.0.1', shape, replay, ...(faultCase.fault ? { fault: faultCase.fault } : {}) }));
+      servers.set(
+        key,
+        await createResponsesServer({
+          port: 0,
+          host: '127.0.0.1',
+          shape,
+          replay,
+          ...(faultCase.fault ? { fault: faultCase.fault } : {}),
+        }),
+      );
     }
   }
   const started = Date.now();

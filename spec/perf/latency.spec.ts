@@ -21,7 +21,10 @@ function emittedFor(text: string): ResponseEvent[] {
 const DELTAS = new Set(['response.output_text.delta', 'response.reasoning_summary_text.delta']);
 
 /** What must have been emitted once the first `complete` wire events are whole, counted from the wire events. */
-function countsFor(events: readonly WireJson[], complete: number): { deltas: number; created: number; streamedDone: number; completed: number } {
+function countsFor(
+  events: readonly WireJson[],
+  complete: number,
+): { deltas: number; created: number; streamedDone: number; completed: number } {
   const done = events.slice(0, complete);
   return {
     deltas: done.filter((event) => DELTAS.has(event.type)).length,
@@ -33,7 +36,8 @@ function countsFor(events: readonly WireJson[], complete: number): { deltas: num
 
 function countsOf(emitted: readonly ResponseEvent[]): ReturnType<typeof countsFor> {
   return {
-    deltas: emitted.filter((event) => event.type === 'outputTextDelta' || event.type === 'reasoningSummaryDelta').length,
+    deltas: emitted.filter((event) => event.type === 'outputTextDelta' || event.type === 'reasoningSummaryDelta')
+      .length,
     created: emitted.filter((event) => event.type === 'created').length,
     streamedDone: emitted.filter((event) => event.type === 'outputItemDone' && !event.recovered).length,
     completed: emitted.filter((event) => event.type === 'completed').length,
@@ -59,7 +63,10 @@ function checkEveryRead(events: readonly WireJson[], framing: ToSseTextOptions, 
   const source = new Subject<Uint8Array>();
   const emitted: ResponseEvent[] = [];
   let failure: unknown;
-  const subscription = responseEvents(source).subscribe({ next: (event) => emitted.push(event), error: (error: unknown) => (failure = error) });
+  const subscription = responseEvents(source).subscribe({
+    next: (event) => emitted.push(event),
+    error: (error: unknown) => (failure = error),
+  });
   try {
     let received = 0;
     let complete = 0;
@@ -72,13 +79,15 @@ function checkEveryRead(events: readonly WireJson[], framing: ToSseTextOptions, 
       const counts = countsOf(emitted);
       const expected = countsFor(events, complete);
       // (expect only on a mismatch: thousands of reads)
-      if (JSON.stringify(counts) !== JSON.stringify(expected)) expect({ received, counts }).toEqual({ received, counts: expected });
+      if (JSON.stringify(counts) !== JSON.stringify(expected))
+        expect({ received, counts }).toEqual({ received, counts: expected });
       let prefixLength = prefixLengths.get(complete);
       if (prefixLength === undefined) {
         prefixLength = emittedFor(toSseText(events.slice(0, complete), framing)).length;
         prefixLengths.set(complete, prefixLength);
       }
-      if (emitted.length !== prefixLength) expect({ received, emitted: emitted.length }).toEqual({ received, emitted: prefixLength });
+      if (emitted.length !== prefixLength)
+        expect({ received, emitted: emitted.length }).toEqual({ received, emitted: prefixLength });
       if (emitted.length > before) {
         expect(emitted.slice(before)).toEqual(whole.slice(before, emitted.length));
         productive++;
@@ -105,10 +114,13 @@ describe('latency: each event is emitted during the read that completes its byte
     checkEveryRead(events, {}, splitBytes(toSseText(events), 64));
   });
 
-  it.each<NonNullable<ToSseTextOptions['lineEnding']>>(['\r\n', '\r'])('with %j line endings, fed one byte at a time', (lineEnding) => {
-    const events = benchEvents('streamed', 40);
-    checkEveryRead(events, { lineEnding }, splitBytes(toSseText(events, { lineEnding }), 1));
-  });
+  it.each<NonNullable<ToSseTextOptions['lineEnding']>>(['\r\n', '\r'])(
+    'with %j line endings, fed one byte at a time',
+    (lineEnding) => {
+      const events = benchEvents('streamed', 40);
+      checkEveryRead(events, { lineEnding }, splitBytes(toSseText(events, { lineEnding }), 1));
+    },
+  );
 
   it('emits an event in the same read as its last byte when chunks end exactly at event boundaries', () => {
     const events = benchEvents('streamed', 200);

@@ -35,7 +35,11 @@ function countWork<T>(run: () => Promise<T>): Promise<{ result: T; counted: type
   const parse = JSON.parse;
   const indexOf = String.prototype.indexOf;
   for (const key of Object.keys(work) as (keyof typeof work)[]) work[key] = 0;
-  TextDecoder.prototype.decode = function (this: TextDecoder, input?: AllowSharedBufferSource, options?: TextDecodeOptions) {
+  TextDecoder.prototype.decode = function (
+    this: TextDecoder,
+    input?: AllowSharedBufferSource,
+    options?: TextDecodeOptions,
+  ) {
     work.decodes++;
     work.decodedBytes += input === undefined ? 0 : input.byteLength;
     return decode.call(this, input, options);
@@ -60,7 +64,10 @@ function countWork<T>(run: () => Promise<T>): Promise<{ result: T; counted: type
     });
 }
 
-async function measure(shape: BenchShape, targetBytes: number): Promise<{ bytes: number; total: number; counted: typeof work; events: ResponseEvent[] }> {
+async function measure(
+  shape: BenchShape,
+  targetBytes: number,
+): Promise<{ bytes: number; total: number; counted: typeof work; events: ResponseEvent[] }> {
   const bytes = generateStream(shape, targetBytes);
   const chunks = splitBytes(bytes, 64);
   const { result, counted } = await countWork(() => lastValueFrom(responseEvents(from(chunks)).pipe(toArray())));
@@ -69,29 +76,32 @@ async function measure(shape: BenchShape, targetBytes: number): Promise<{ bytes:
 }
 
 describe('linear work on streams fed in 64-byte chunks', () => {
-  it.each<BenchShape>(['final-only', 'streamed'])('%s: at most 12 units of work per byte, at 200 KB and at 2 MB alike', async (shape) => {
-    const small = await measure(shape, 200_000);
-    const large = await measure(shape, 2_000_000);
-    for (const run of [small, large]) {
-      expect(run.events[run.events.length - 1]?.type).toBe('completed');
-      // Every byte is decoded once, every character fed to the parser once (plus the closing blank line), every
-      // event's JSON parsed once.
-      // (The text has multi-byte characters: fewer characters than bytes.)
-      expect(run.counted.decodedBytes).toBe(run.bytes);
-      expect(run.counted.fedChars).toBeGreaterThan(0.9 * run.bytes);
-      expect(run.counted.fedChars).toBeLessThanOrEqual(run.bytes + 2);
-      expect(run.counted.feeds).toBeGreaterThanOrEqual(Math.ceil(run.bytes / 64) - 1);
-      expect(run.counted.feeds).toBeLessThanOrEqual(Math.ceil(run.bytes / 64) + 2);
-      expect(run.counted.parsedChars).toBeGreaterThan(0.8 * run.bytes);
-      expect(run.counted.parsedChars).toBeLessThanOrEqual(run.bytes);
-      expect(run.counted.scannedChars).toBeGreaterThan(run.counted.fedChars);
-      expect(run.total).toBeLessThanOrEqual(12 * run.bytes);
-    }
-    // Ten times the bytes, ten times the work (a quadratic parser would do a hundred times).
-    const growth = large.total / large.bytes / (small.total / small.bytes);
-    expect(growth).toBeGreaterThan(0.9);
-    expect(growth).toBeLessThan(1.1);
-  });
+  it.each<BenchShape>(['final-only', 'streamed'])(
+    '%s: at most 12 units of work per byte, at 200 KB and at 2 MB alike',
+    async (shape) => {
+      const small = await measure(shape, 200_000);
+      const large = await measure(shape, 2_000_000);
+      for (const run of [small, large]) {
+        expect(run.events[run.events.length - 1]?.type).toBe('completed');
+        // Every byte is decoded once, every character fed to the parser once (plus the closing blank line), every
+        // event's JSON parsed once.
+        // (The text has multi-byte characters: fewer characters than bytes.)
+        expect(run.counted.decodedBytes).toBe(run.bytes);
+        expect(run.counted.fedChars).toBeGreaterThan(0.9 * run.bytes);
+        expect(run.counted.fedChars).toBeLessThanOrEqual(run.bytes + 2);
+        expect(run.counted.feeds).toBeGreaterThanOrEqual(Math.ceil(run.bytes / 64) - 1);
+        expect(run.counted.feeds).toBeLessThanOrEqual(Math.ceil(run.bytes / 64) + 2);
+        expect(run.counted.parsedChars).toBeGreaterThan(0.8 * run.bytes);
+        expect(run.counted.parsedChars).toBeLessThanOrEqual(run.bytes);
+        expect(run.counted.scannedChars).toBeGreaterThan(run.counted.fedChars);
+        expect(run.total).toBeLessThanOrEqual(12 * run.bytes);
+      }
+      // Ten times the bytes, ten times the work (a quadratic parser would do a hundred times).
+      const growth = large.total / large.bytes / (small.total / small.bytes);
+      expect(growth).toBeGreaterThan(0.9);
+      expect(growth).toBeLessThan(1.1);
+    },
+  );
 
   it('holds the final 200 KB event as one event: one JSON.parse of it, not one per chunk', async () => {
     const run = await measure('final-only', 200_000);

@@ -4,7 +4,15 @@
  */
 import fc from 'fast-check';
 import { type WireItem } from '../../lib';
-import { type ProviderShape, type WireJson, PROVIDER_SHAPES, applyShape, items, streamedEvents, toSseText } from '../../lib/testing';
+import {
+  type ProviderShape,
+  type WireJson,
+  PROVIDER_SHAPES,
+  applyShape,
+  items,
+  streamedEvents,
+  toSseText,
+} from '../../lib/testing';
 import { concatBytes } from '../proof';
 
 /** Short texts mixing ASCII, multi-byte characters, SSE and JSON specials. */
@@ -20,11 +28,28 @@ export const text = fc.string({
 /** One output item of a kind, in the canonical shape of the `items` builders; ids are assigned by position. */
 const itemAt = (index: number): fc.Arbitrary<WireItem> =>
   fc.oneof(
-    { weight: 4, arbitrary: fc.array(text, { minLength: 1, maxLength: 2 }).map((texts) => items.message(`msg_${index}`, ...texts)) },
-    { weight: 2, arbitrary: fc.array(text, { maxLength: 2 }).map((summaries) => items.reasoning(`rs_${index}`, ...summaries)) },
-    { weight: 2, arbitrary: text.map((args) => items.functionCall(`fc_${index}`, `call_${index}`, 'lookup', JSON.stringify({ q: args }))) },
-    { weight: 1, arbitrary: text.map((input) => items.customToolCall(`ct_${index}`, `call_c${index}`, 'shell', input)) },
-    { weight: 1, arbitrary: fc.constant<WireItem>({ type: 'web_search_call', id: `ws_${index}`, status: 'completed' }) },
+    {
+      weight: 4,
+      arbitrary: fc.array(text, { minLength: 1, maxLength: 2 }).map((texts) => items.message(`msg_${index}`, ...texts)),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.array(text, { maxLength: 2 }).map((summaries) => items.reasoning(`rs_${index}`, ...summaries)),
+    },
+    {
+      weight: 2,
+      arbitrary: text.map((args) =>
+        items.functionCall(`fc_${index}`, `call_${index}`, 'lookup', JSON.stringify({ q: args })),
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: text.map((input) => items.customToolCall(`ct_${index}`, `call_c${index}`, 'shell', input)),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constant<WireItem>({ type: 'web_search_call', id: `ws_${index}`, status: 'completed' }),
+    },
   );
 
 /** The output items of one response: 1 to 4 items of mixed kinds, ids unique. */
@@ -75,7 +100,12 @@ export interface GeneratedStream {
 
 export const stream: fc.Arbitrary<GeneratedStream> = fc
   .record({ output, shape, framing })
-  .map(({ output: out, shape: s, framing: f }) => ({ output: out, shape: s, framing: f, text: frame(shapedEvents(out, s, f.deltaSize), f) }));
+  .map(({ output: out, shape: s, framing: f }) => ({
+    output: out,
+    shape: s,
+    framing: f,
+    text: frame(shapedEvents(out, s, f.deltaSize), f),
+  }));
 
 /** Offsets at which to cut `bytes`: random ones, plus ones just inside CRLFs, BOMs and multi-byte characters. */
 export function cutsOf(bytes: Uint8Array): fc.Arbitrary<number[]> {
@@ -84,7 +114,10 @@ export function cutsOf(bytes: Uint8Array): fc.Arbitrary<number[]> {
     if (byte === 0x0d || byte >= 0x80) special.push(i + 1);
   });
   return fc
-    .tuple(fc.array(fc.integer({ min: 1, max: Math.max(1, bytes.length - 1) }), { maxLength: 30 }), fc.subarray(special, { maxLength: Math.min(30, special.length) }))
+    .tuple(
+      fc.array(fc.integer({ min: 1, max: Math.max(1, bytes.length - 1) }), { maxLength: 30 }),
+      fc.subarray(special, { maxLength: Math.min(30, special.length) }),
+    )
     .map(([random, inside]) => [...random, ...inside]);
 }
 

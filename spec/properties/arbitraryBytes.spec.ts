@@ -86,7 +86,10 @@ describe('arbitrary bytes (property)', () => {
     ['one long line, byte by byte', (n: number) => Array.from(enc('data: ' + 'a'.repeat(n)), (b) => Uint8Array.of(b))],
     ['one long line, each chunk ending in CR', (n: number) => Array.from({ length: n / 10 }, () => enc('data: abc\r'))],
     ['many tiny events', (n: number) => [enc('data: {"type":"keepalive"}\n\n'.repeat(n / 28))]],
-    ['many comment lines with LF in small chunks', (n: number) => Array.from({ length: n / 10 }, () => enc(':comment\n'))],
+    [
+      'many comment lines with LF in small chunks',
+      (n: number) => Array.from({ length: n / 10 }, () => enc(':comment\n')),
+    ],
   ])('costs linear work for %s', (_name, make) => {
     for (const n of [20_000, 200_000]) {
       const chunks = make(n);

@@ -27,10 +27,16 @@ describe('idle timeout (property, virtual time)', () => {
     const seen = { error: 0, complete: 0 };
     fc.assert(
       fc.property(
-        fc.array(fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: T - 1 }) }, fc.integer({ min: T + 1, max: 3 * T })), {
-          minLength: 1,
-          maxLength: 12,
-        }),
+        fc.array(
+          fc.oneof(
+            { weight: 6, arbitrary: fc.integer({ min: 0, max: T - 1 }) },
+            fc.integer({ min: T + 1, max: 3 * T }),
+          ),
+          {
+            minLength: 1,
+            maxLength: 12,
+          },
+        ),
         fc.array(fc.integer({ min: 1, max: text.length - 1 }), { maxLength: 11 }),
         (gaps, cutPoints) => {
           const cuts = [...new Set(cutPoints)].sort((a, b) => a - b).slice(0, gaps.length - 1);

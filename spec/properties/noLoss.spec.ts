@@ -42,7 +42,9 @@ describe('no loss, no duplicate (property)', () => {
         const byIndex = [...done].sort((a, b) => (a.outputIndex ?? -1) - (b.outputIndex ?? -1));
         expect(byIndex.map((e) => e.outputIndex)).toEqual(out.map((_, i) => i));
         const firstMessage = out.findIndex((item) => item.type === 'message');
-        const actual = byIndex.map((e, i) => (shape === 'final-only' && i === firstMessage ? joinedText(e.item) : e.item));
+        const actual = byIndex.map((e, i) =>
+          shape === 'final-only' && i === firstMessage ? joinedText(e.item) : e.item,
+        );
         expect(actual).toEqual(expected(out, shape));
       }),
       { numRuns: 60 },

@@ -4,7 +4,14 @@
  */
 import fc from 'fast-check';
 import { Subject } from 'rxjs';
-import { MalformedEventError, type ResponseEvent, type SseMessage, StreamClosedError, fromSSE, responseEvents } from '../../lib';
+import {
+  MalformedEventError,
+  type ResponseEvent,
+  type SseMessage,
+  StreamClosedError,
+  fromSSE,
+  responseEvents,
+} from '../../lib';
 import { configureFastCheck, runSync } from '../proof';
 import { stream } from './arbitraries';
 import { from } from 'rxjs';
@@ -14,7 +21,10 @@ configureFastCheck();
 const encoder = new TextEncoder();
 
 /** What a consumer has seen once `bytes` arrived, the connection still open. */
-function seenWhileOpen<T>(pipeline: (source: Subject<Uint8Array>) => import('rxjs').Observable<T>, bytes: Uint8Array): T[] {
+function seenWhileOpen<T>(
+  pipeline: (source: Subject<Uint8Array>) => import('rxjs').Observable<T>,
+  bytes: Uint8Array,
+): T[] {
   const source = new Subject<Uint8Array>();
   const seen: T[] = [];
   const subscription = pipeline(source).subscribe({ next: (value) => seen.push(value), error: () => undefined });
@@ -33,7 +43,10 @@ describe('prefixes (property)', () => {
     fc.assert(
       fc.property(cutStream, ([bytes, cut]) => {
         const full = runSync(responseEvents(from([bytes]), { idleTimeoutMs: Infinity })).values;
-        const partial = seenWhileOpen<ResponseEvent>((s) => responseEvents(s, { idleTimeoutMs: Infinity }), bytes.subarray(0, cut));
+        const partial = seenWhileOpen<ResponseEvent>(
+          (s) => responseEvents(s, { idleTimeoutMs: Infinity }),
+          bytes.subarray(0, cut),
+        );
         expect(partial).toEqual(full.slice(0, partial.length));
       }),
       { numRuns: 150 },
@@ -63,7 +76,9 @@ describe('prefixes (property)', () => {
           expect(cutShort.values).toEqual(full.values);
         } else {
           // Cut before or inside an event: StreamClosedError, or MalformedEventError for a cut JSON (issue 2).
-          expect(cutShort.error instanceof StreamClosedError || cutShort.error instanceof MalformedEventError).toBe(true);
+          expect(cutShort.error instanceof StreamClosedError || cutShort.error instanceof MalformedEventError).toBe(
+            true,
+          );
         }
       }),
       { numRuns: 150 },

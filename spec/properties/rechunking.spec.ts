@@ -29,14 +29,11 @@ const bytesWithCuts = stream.chain((s) => {
 describe('re-chunking (property)', () => {
   it('yields the same normalized events for any cut of the same bytes', () => {
     fc.assert(
-      fc.property(
-        bytesWithCuts,
-        ([bytes, cuts]) => {
-          const whole = outcome(from([bytes]));
-          expect(whole.completed).toBe(true);
-          expect(outcome(from(splitAt(bytes, cuts)))).toEqual(whole);
-        },
-      ),
+      fc.property(bytesWithCuts, ([bytes, cuts]) => {
+        const whole = outcome(from([bytes]));
+        expect(whole.completed).toBe(true);
+        expect(outcome(from(splitAt(bytes, cuts)))).toEqual(whole);
+      }),
       { numRuns: 150 },
     );
   });
@@ -55,14 +52,11 @@ describe('re-chunking (property)', () => {
 
   it('yields the same SSE messages for any cut, at the fromSSE level', () => {
     fc.assert(
-      fc.property(
-        bytesWithCuts,
-        ([bytes, cuts]) => {
-          const whole = runSync(fromSSE(from([bytes])));
-          const cut = runSync(fromSSE(from(splitAt(bytes, cuts))));
-          expect(cut).toEqual(whole);
-        },
-      ),
+      fc.property(bytesWithCuts, ([bytes, cuts]) => {
+        const whole = runSync(fromSSE(from([bytes])));
+        const cut = runSync(fromSSE(from(splitAt(bytes, cuts))));
+        expect(cut).toEqual(whole);
+      }),
       { numRuns: 100 },
     );
   });

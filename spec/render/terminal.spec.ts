@@ -113,45 +113,93 @@ describe('terminal rendering', () => {
   it('writes only the new characters as deltas arrive', async () => {
     const long = items.message('msg_1', 'word '.repeat(100).trim());
     const { writes, sink } = recordingSink({ columns: 40, color: false });
-    await renderTranscript(responseEvents(toSseText(streamedEvents([long], { deltaSize: 3 }))).pipe(toTranscript()), sink);
+    await renderTranscript(
+      responseEvents(toSseText(streamedEvents([long], { deltaSize: 3 }))).pipe(toTranscript()),
+      sink,
+    );
     const text = writes.join('');
-    expect(text.split('\n').slice(1, -3).every((line) => line.length <= 40 && line.length >= 35)).toBe(true);
+    expect(
+      text
+        .split('\n')
+        .slice(1, -3)
+        .every((line) => line.length <= 40 && line.length >= 35),
+    ).toBe(true);
     expect(writes.length).toBeGreaterThan(100);
     expect(Math.max(...writes.map((w) => w.length))).toBeLessThanOrEqual(10);
     expect(stripAnsi(text).replace(/\s+/g, ' ').trim()).toBe(`answer ${'word '.repeat(100).trim()}`);
   });
 
   it('wraps incrementally exactly as it wraps the whole text at once, within the width (property)', () => {
-    const piece = fc.constantFrom('a', 'bc', 'word', 'longerword', ' ', '  ', '\n', '\n\n', 'é', '😀', '\t', 'x'.repeat(25));
+    const piece = fc.constantFrom(
+      'a',
+      'bc',
+      'word',
+      'longerword',
+      ' ',
+      '  ',
+      '\n',
+      '\n\n',
+      'é',
+      '😀',
+      '\t',
+      'x'.repeat(25),
+    );
     fc.assert(
-      fc.property(fc.array(piece, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 5 }), (pieces, columns, cut) => {
-        const text = pieces.join('');
-        fc.pre(text.trim() !== '');
-        const deltas: string[] = [];
-        const chars = [...text];
-        for (let i = 0; i < chars.length; i += cut) deltas.push(chars.slice(i, i + cut).join(''));
-        const streamed = [events.created(), ...deltas.map((d) => events.textDelta(d, { itemId: 'm', outputIndex: 0 })), events.completed()];
-        const whole = [events.created(), events.itemDone(items.message('m', text), 0), events.completed()];
-        let a = '';
-        let b = '';
-        from(streamed).pipe(toTranscript(), toArray()).subscribe((u) => (a = renderToString(u, { columns })));
-        from(whole).pipe(toTranscript(), toArray()).subscribe((u) => (b = renderToString(u, { columns })));
-        expect(a).toBe(b);
-        for (const line of a.split('\n')) expect([...line].length).toBeLessThanOrEqual(Math.max(columns, 'answer'.length));
-        // Every visible character is written, in order.
-        expect(a.replace(/\s/g, '')).toBe(`answer${text.replace(/\s/g, '')}`);
-      }),
+      fc.property(
+        fc.array(piece, { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 5 }),
+        (pieces, columns, cut) => {
+          const text = pieces.join('');
+          fc.pre(text.trim() !== '');
+          const deltas: string[] = [];
+          const chars = [...text];
+          for (let i = 0; i < chars.length; i += cut) deltas.push(chars.slice(i, i + cut).join(''));
+          const streamed = [
+            events.created(),
+            ...deltas.map((d) => events.textDelta(d, { itemId: 'm', outputIndex: 0 })),
+            events.completed(),
+          ];
+          const whole = [events.created(), events.itemDone(items.message('m', text), 0), events.completed()];
+          let a = '';
+          let b = '';
+          from(streamed)
+            .pipe(toTranscript(), toArray())
+            .subscribe((u) => (a = renderToString(u, { columns })));
+          from(whole)
+            .pipe(toTranscript(), toArray())
+            .subscribe((u) => (b = renderToString(u, { columns })));
+          expect(a).toBe(b);
+          for (const line of a.split('\n'))
+            expect([...line].length).toBeLessThanOrEqual(Math.max(columns, 'answer'.length));
+          // Every visible character is written, in order.
+          expect(a.replace(/\s/g, '')).toBe(`answer${text.replace(/\s/g, '')}`);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('renders two responses in a row as blocks separated by blank lines', async () => {
     const first = streamedEvents([items.message('msg_1', 'First answer.')]);
-    const second = streamedEvents([items.reasoning('rs_2', 'Hmm.'), items.message('msg_2', 'Second answer.')], { responseId: 'resp_2' });
+    const second = streamedEvents([items.reasoning('rs_2', 'Hmm.'), items.message('msg_2', 'Second answer.')], {
+      responseId: 'resp_2',
+    });
     const updates = await lastValueFrom(
       concat(responseEvents(toSseText(first)), responseEvents(toSseText(second))).pipe(toTranscript(), toArray()),
     );
-    expect(renderToString(updates).split('\n')).toEqual(['answer', 'First answer.', '', 'thinking', 'Hmm.', '', 'answer', 'Second answer.', '', '']);
+    expect(renderToString(updates).split('\n')).toEqual([
+      'answer',
+      'First answer.',
+      '',
+      'thinking',
+      'Hmm.',
+      '',
+      'answer',
+      'Second answer.',
+      '',
+      '',
+    ]);
   });
 
   it('shows what came and why it stopped when the stream is cut mid-answer, and rejects with the typed error', async () => {
@@ -186,7 +234,10 @@ describe('terminal rendering', () => {
 
   it('resolves with the last transcript', async () => {
     const { sink } = recordingSink();
-    const transcript = await renderTranscript(responseEvents(toSseText(streamedEvents(weather))).pipe(toTranscript()), sink);
+    const transcript = await renderTranscript(
+      responseEvents(toSseText(streamedEvents(weather))).pipe(toTranscript()),
+      sink,
+    );
     expect(transcript.status).toBe('completed');
     expect(transcript.cells.map((cell) => cell.kind)).toEqual(['reasoning', 'toolCall', 'answer']);
   });
@@ -195,7 +246,9 @@ describe('terminal rendering', () => {
     const { writes, sink } = recordingSink();
     const controller = new AbortController();
     const updates$ = new Observable<TranscriptUpdate>((subscriber) => {
-      from([events.created(), events.textDelta('Partial')]).pipe(toTranscript()).subscribe((u) => subscriber.next(u));
+      from([events.created(), events.textDelta('Partial')])
+        .pipe(toTranscript())
+        .subscribe((u) => subscriber.next(u));
       return NEVER.subscribe();
     });
     const done = renderTranscript(updates$, sink, { signal: controller.signal });
@@ -205,13 +258,20 @@ describe('terminal rendering', () => {
   });
 
   it('never writes control characters from the model', async () => {
-    const updates = await updatesOfEvents([events.created(), events.textDelta(`red ${ESC}[31mtext${ESC}[0m\r\n\u0007bell`), events.completed()]);
+    const updates = await updatesOfEvents([
+      events.created(),
+      events.textDelta(`red ${ESC}[31mtext${ESC}[0m\r\n\u0007bell`),
+      events.completed(),
+    ]);
     expect(renderToString(updates)).toBe('answer\nred [31mtext[0m\nbell\n\n');
   });
 
   it('cuts a long tool call to one line of the width', async () => {
     const call = items.functionCall('fc_1', 'call_1', 'search', `{"query": "${'q'.repeat(80)}",\n "limit": 5}`);
-    const text = renderToString(await updatesOfEvents([events.created(), events.itemDone(call, 0), events.completed()]), { columns: 40 });
+    const text = renderToString(
+      await updatesOfEvents([events.created(), events.itemDone(call, 0), events.completed()]),
+      { columns: 40 },
+    );
     const [line, ...rest] = text.split('\n');
     expect([...(line ?? '')].length).toBe(40);
     expect(line).toMatch(/^tool search\(\{"query": "q+…$/);
@@ -226,7 +286,18 @@ describe('terminal rendering', () => {
       events.summaryDelta(' more', { itemId: 'rs_1', outputIndex: 0 }),
       events.completed(),
     ]);
-    expect(renderToString(updates).split('\n')).toEqual(['thinking', 'Think', '', 'answer', 'Hi', '', 'thinking', 'more', '', '']);
+    expect(renderToString(updates).split('\n')).toEqual([
+      'thinking',
+      'Think',
+      '',
+      'answer',
+      'Hi',
+      '',
+      'thinking',
+      'more',
+      '',
+      '',
+    ]);
   });
 });
 

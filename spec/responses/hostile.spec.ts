@@ -28,7 +28,13 @@ const at = { itemId: 'msg_1', outputIndex: 0 };
 
 describe('responseEvents with hostile Responses streams', () => {
   it('ignores events after response.completed', () => {
-    const result = run([wire.created(), wire.completed([message]), wire.textDelta('late', at), wire.outputItemDone(reasoning, 1), wire.error('x', 'late')]);
+    const result = run([
+      wire.created(),
+      wire.completed([message]),
+      wire.textDelta('late', at),
+      wire.outputItemDone(reasoning, 1),
+      wire.error('x', 'late'),
+    ]);
     expect(result.completed).toBe(true);
     expect(result.values.map((e) => e.type)).toEqual(['created', 'outputItemDone', 'completed']);
     expect(result.terminals).toBe(1);
@@ -42,7 +48,11 @@ describe('responseEvents with hostile Responses streams', () => {
 
   it('fails with ResponseIncompleteError for response.completed whose status is incomplete', () => {
     const completed = wire.completed([message]);
-    const response = { ...(completed['response'] as object), status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
+    const response = {
+      ...(completed['response'] as object),
+      status: 'incomplete',
+      incomplete_details: { reason: 'max_output_tokens' },
+    };
     const result = run([wire.created(), wire.textDelta('Hel', at), { ...completed, response }]);
     expect(result.values.map((e) => e.type)).toEqual(['created', 'outputTextDelta']);
     expect(result.error).toBeInstanceOf(ResponseIncompleteError);
@@ -64,9 +74,18 @@ describe('responseEvents with hostile Responses streams', () => {
   });
 
   it('fails with ResponseFailedError for an error event before response.created', () => {
-    const result = run([wire.error('rate_limit_exceeded', 'Rate limit reached. Please try again in 1.5s.'), wire.created(), wire.completed()]);
+    const result = run([
+      wire.error('rate_limit_exceeded', 'Rate limit reached. Please try again in 1.5s.'),
+      wire.created(),
+      wire.completed(),
+    ]);
     expect(result.values).toEqual([]);
-    expect(result.error).toMatchObject({ code: 'response_failed', source: 'error', serverCode: 'rate_limit_exceeded', retryAfterMs: 1500 });
+    expect(result.error).toMatchObject({
+      code: 'response_failed',
+      source: 'error',
+      serverCode: 'rate_limit_exceeded',
+      retryAfterMs: 1500,
+    });
   });
 
   describe('deltas for an item never announced', () => {
@@ -83,25 +102,45 @@ describe('responseEvents with hostile Responses streams', () => {
   });
 
   it('delivers an output_item.done re-sent with the same id once', () => {
-    const result = run([wire.created(), wire.outputItemDone(message, 0), wire.outputItemDone(message, 0), wire.outputItemDone(message), wire.completed([message])]);
+    const result = run([
+      wire.created(),
+      wire.outputItemDone(message, 0),
+      wire.outputItemDone(message, 0),
+      wire.outputItemDone(message),
+      wire.completed([message]),
+    ]);
     expect(done(result.values)).toEqual([{ item: message, recovered: false }]);
   });
 
   it('delivers an empty final message after streamed text once, as the server finalized it', () => {
     // The text reached the consumer as deltas; the item is not delivered a second time rebuilt from them.
     const empty = items.message('msg_1', '');
-    const streamedDone = run([wire.created(), wire.textDelta('Hello', at), wire.outputItemDone(empty, 0), wire.completed([empty])]);
+    const streamedDone = run([
+      wire.created(),
+      wire.textDelta('Hello', at),
+      wire.outputItemDone(empty, 0),
+      wire.completed([empty]),
+    ]);
     expect(done(streamedDone.values)).toEqual([{ item: empty, recovered: false }]);
     const onlyInOutput = run([wire.created(), wire.textDelta('Hello', at), wire.completed([empty])]);
     expect(done(onlyInOutput.values)).toEqual([{ item: empty, recovered: true }]);
     for (const result of [streamedDone, onlyInOutput]) {
-      expect(result.values.filter((e) => e.type === 'outputTextDelta').map((e) => (e.type === 'outputTextDelta' ? e.delta : ''))).toEqual(['Hello']);
+      expect(
+        result.values
+          .filter((e) => e.type === 'outputTextDelta')
+          .map((e) => (e.type === 'outputTextDelta' ? e.delta : '')),
+      ).toEqual(['Hello']);
       expect(result.completed).toBe(true);
     }
   });
 
   it('delivers items that came by output_item.done once when completed.output is empty', () => {
-    const result = run([wire.created(), wire.outputItemDone(reasoning, 0), wire.outputItemDone(items.message('msg_1', 'Hello'), 1), wire.completed([])]);
+    const result = run([
+      wire.created(),
+      wire.outputItemDone(reasoning, 0),
+      wire.outputItemDone(items.message('msg_1', 'Hello'), 1),
+      wire.completed([]),
+    ]);
     expect(done(result.values)).toEqual([
       { item: reasoning, recovered: false },
       { item: message, recovered: false },
@@ -110,7 +149,9 @@ describe('responseEvents with hostile Responses streams', () => {
 
   it('reads a stream with no sequence_number at all', () => {
     const gaps: SequenceGap[] = [];
-    const events = streamedEvents([reasoning, message]).map(({ sequence_number: _drop, ...event }) => event as WireJson);
+    const events = streamedEvents([reasoning, message]).map(
+      ({ sequence_number: _drop, ...event }) => event as WireJson,
+    );
     const result = run(events, { onSequenceGap: (gap) => gaps.push(gap) });
     expect(result.completed).toBe(true);
     expect(done(result.values).map((d) => d.item)).toEqual([reasoning, message]);
@@ -120,10 +161,13 @@ describe('responseEvents with hostile Responses streams', () => {
   describe('sequence numbers', () => {
     const numbered = streamedEvents([items.message('msg_1', 'abcdefgh')], { deltaSize: 2 });
     const seq = (event: WireJson) => event['sequence_number'] as number;
-    const deltas = (values: readonly ResponseEvent[]) => values.flatMap((e) => (e.type === 'outputTextDelta' ? [e.delta] : []));
+    const deltas = (values: readonly ResponseEvent[]) =>
+      values.flatMap((e) => (e.type === 'outputTextDelta' ? [e.delta] : []));
 
     it('drops a replayed event at or below the last seen number', () => {
-      const replayed = numbered.flatMap((event, i) => (i > 0 && event.type === 'response.output_text.delta' ? [event, numbered[i - 1]!, event] : [event]));
+      const replayed = numbered.flatMap((event, i) =>
+        i > 0 && event.type === 'response.output_text.delta' ? [event, numbered[i - 1]!, event] : [event],
+      );
       const result = run(replayed);
       expect(deltas(result.values)).toEqual(['ab', 'cd', 'ef', 'gh']);
       expect(done(result.values)).toHaveLength(1);
@@ -153,7 +197,12 @@ describe('responseEvents with hostile Responses streams', () => {
   });
 
   it('ignores unknown event types and delivers unknown item types once', () => {
-    const search: WireItem = { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search', query: 'q' } };
+    const search: WireItem = {
+      type: 'web_search_call',
+      id: 'ws_1',
+      status: 'completed',
+      action: { type: 'search', query: 'q' },
+    };
     const future: WireItem = { type: 'future_item', id: 'fi_1', payload: [1, 2, 3] };
     const result = run([
       wire.created(),
@@ -186,9 +235,16 @@ describe('responseEvents with hostile Responses streams', () => {
   });
 
   it('fails with ProtocolMismatchError naming Chat Completions when sent a Chat Completions stream', () => {
-    const chunk = (content: string) => ({ id: 'chatcmpl-1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content } }] });
+    const chunk = (content: string) => ({
+      id: 'chatcmpl-1',
+      object: 'chat.completion.chunk',
+      choices: [{ index: 0, delta: { content } }],
+    });
     const result = runSync(
-      responseEvents(`data: ${JSON.stringify(chunk('Hel'))}\n\ndata: ${JSON.stringify(chunk('lo'))}\n\ndata: [DONE]\n\n`, { idleTimeoutMs: Infinity }),
+      responseEvents(
+        `data: ${JSON.stringify(chunk('Hel'))}\n\ndata: ${JSON.stringify(chunk('lo'))}\n\ndata: [DONE]\n\n`,
+        { idleTimeoutMs: Infinity },
+      ),
     );
     expect(result.error).toBeInstanceOf(ProtocolMismatchError);
     expect(result.error).toMatchObject({ code: 'protocol_mismatch', detected: 'Chat Completions', retryable: false });
@@ -198,7 +254,9 @@ describe('responseEvents with hostile Responses streams', () => {
   it('fails with ProtocolMismatchError for an HTML error page sent with status 200', async () => {
     const page = '<!DOCTYPE html>\n<html><body><h1>Service Unavailable</h1></body></html>\n';
     const response = new Response(page, { status: 200, headers: { 'content-type': 'text/html' } });
-    const error = await new Promise<unknown>((resolve) => responseEvents(response, { idleTimeoutMs: Infinity }).subscribe({ error: resolve }));
+    const error = await new Promise<unknown>((resolve) =>
+      responseEvents(response, { idleTimeoutMs: Infinity }).subscribe({ error: resolve }),
+    );
     expect(error).toBeInstanceOf(ProtocolMismatchError);
     expect(error).toMatchObject({ code: 'protocol_mismatch', detected: 'HTML page', retryable: false });
     expect((error as Error).message).toContain('<!DOCTYPE html>');

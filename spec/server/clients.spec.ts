@@ -56,7 +56,9 @@ describe.each(['replay', 'passthrough'] as const)('clients over loopback, %s mod
 
   it('shows what each client makes of a final-only provider: only responses-rx keeps the answer and the reasoning', async () => {
     const server = await start('final-only');
-    const rx = await collect(streamResponse({ model: 'demo-turn-1', input: 'hi' }, { baseURL: server.url, apiKey: 'test' }));
+    const rx = await collect(
+      streamResponse({ model: 'demo-turn-1', input: 'hi' }, { baseURL: server.url, apiKey: 'test' }),
+    );
     const openai = await viaOpenAIClient(server.url, 'demo-turn-1');
     const aiSdk = await viaAiSdk(server.url, 'demo-turn-1');
 
@@ -65,13 +67,22 @@ describe.each(['replay', 'passthrough'] as const)('clients over loopback, %s mod
     expect(deltasOf(rx.values)).toBe('');
     expect(answerOf(rx.values)).toBe(turnText(0));
     expect(reasoningOf(rx.values)).toBe(turnReasoning(0));
-    expect(rx.values.filter((e) => e.type === 'outputItemDone').map((e) => e.type === 'outputItemDone' && [e.item.type, e.recovered])).toEqual([
+    expect(
+      rx.values
+        .filter((e) => e.type === 'outputItemDone')
+        .map((e) => e.type === 'outputItemDone' && [e.item.type, e.recovered]),
+    ).toEqual([
       ['message', false],
       ['reasoning', true],
     ]);
 
     // openai: relays the raw events; no deltas, the text only inside response.output_item.done, no output_text helper.
-    expect(openai.types).toEqual(['response.created', 'response.in_progress', 'response.output_item.done', 'response.completed']);
+    expect(openai.types).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.done',
+      'response.completed',
+    ]);
     expect(openai.deltaText).toBe('');
     expect(openai.itemDoneText).toBe(turnText(0));
     expect(openai.completedOutputText).toBeUndefined();

@@ -32,12 +32,19 @@ describe('parseFault', () => {
     expect(parseFault(text)).toEqual(fault);
   });
 
-  it.each(['', 'explode', 'chunk=0', 'chunk', 'stall-after=x', 'http-error=200', 'http-error=700', 'drop-completed=1', 'http-error=429:soon'])(
-    'rejects %j with a TypeError naming the accepted forms',
-    (text) => {
-      expect(() => parseFault(text)).toThrow(/Accepted forms: drop-completed, stall-after=N/);
-    },
-  );
+  it.each([
+    '',
+    'explode',
+    'chunk=0',
+    'chunk',
+    'stall-after=x',
+    'http-error=200',
+    'http-error=700',
+    'drop-completed=1',
+    'http-error=429:soon',
+  ])('rejects %j with a TypeError naming the accepted forms', (text) => {
+    expect(() => parseFault(text)).toThrow(/Accepted forms: drop-completed, stall-after=N/);
+  });
 
   it('validates typed faults, and the server rejects a bad one when created', async () => {
     expect(() => validateFault({ kind: 'chunk', bytes: 0 })).toThrow(TypeError);
@@ -67,7 +74,9 @@ describe('faults seen by streamResponse', () => {
   });
 
   // A short stream: at one byte per write, the demo's longer turns take seconds under --detectOpenHandles.
-  const short = streamedEvents([items.reasoning('rs_1', 'Think ✓'), items.message('msg_1', 'Hé — 14 °C ☔ ok')], { deltaSize: 3 });
+  const short = streamedEvents([items.reasoning('rs_1', 'Think ✓'), items.message('msg_1', 'Hé — 14 °C ☔ ok')], {
+    deltaSize: 3,
+  });
 
   it('chunk=1: one byte per write gives the same events as the unchunked stream', async () => {
     const whole = await start({ replay: short });
@@ -83,9 +92,11 @@ describe('faults seen by streamResponse', () => {
     const chunked = await start({ replay: short, fault: 'chunk=1' });
     const { values } = await ask(chunked);
     expect(answerOf(values)).toBe('Hé — 14 °C ☔ ok');
-    expect(values.filter((event) => event.type === 'outputTextDelta').map((event) => event.type === 'outputTextDelta' && event.delta)).toEqual(
-      ['Hé ', '— 1', '4 °', 'C ☔', ' ok'],
-    );
+    expect(
+      values
+        .filter((event) => event.type === 'outputTextDelta')
+        .map((event) => event.type === 'outputTextDelta' && event.delta),
+    ).toEqual(['Hé ', '— 1', '4 °', 'C ☔', ' ok']);
   });
 
   it('malformed: the corrupted event fails the stream with MalformedEventError, or is skipped on request', async () => {
@@ -104,7 +115,12 @@ describe('faults seen by streamResponse', () => {
     const server = await start({ fault: 'http-error=429:3' });
     const { error } = await ask(server);
     expect(error).toBeInstanceOf(HttpError);
-    expect(error).toMatchObject({ status: 429, retryable: true, retryAfterMs: 3000, error: { code: 'rate_limit_exceeded' } });
+    expect(error).toMatchObject({
+      status: 429,
+      retryable: true,
+      retryAfterMs: 3000,
+      error: { code: 'rate_limit_exceeded' },
+    });
   });
 
   it('applies faults after the shape: final-only with malformed=2 corrupts the synthesized message', async () => {

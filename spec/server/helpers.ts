@@ -14,7 +14,9 @@ export { type Collected, collect } from '../support';
 export function answerOf(events: readonly ResponseEvent[]): string {
   return events
     .flatMap((event) => (event.type === 'outputItemDone' && event.item.type === 'message' ? [event.item] : []))
-    .flatMap((item) => (item['content'] as { type: string; text?: string }[]).filter((part) => part.type === 'output_text'))
+    .flatMap((item) =>
+      (item['content'] as { type: string; text?: string }[]).filter((part) => part.type === 'output_text'),
+    )
     .map((part) => part.text ?? '')
     .join('');
 }
@@ -36,17 +38,29 @@ export function deltasOf(events: readonly ResponseEvent[]): string {
 /** A raw `node:http` server on loopback, for answers the embedded server never gives (JSON 200, HTML, silence). */
 export interface RawServer {
   readonly url: string;
-  readonly requests: { method: string | undefined; url: string | undefined; headers: IncomingMessage['headers']; body: string }[];
+  readonly requests: {
+    method: string | undefined;
+    url: string | undefined;
+    headers: IncomingMessage['headers'];
+    body: string;
+  }[];
   close(): Promise<void>;
 }
 
-export async function rawServer(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<RawServer> {
+export async function rawServer(
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<RawServer> {
   const requests: RawServer['requests'] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      requests.push({ method: request.method, url: request.url, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      requests.push({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       handler(request, response);
     });
   });
@@ -87,7 +101,8 @@ export async function viaOpenAIClient(baseURL: string, model: string, input = 'h
     if (event.type === 'response.output_item.done' && event.item.type === 'message') {
       for (const part of event.item.content) if (part.type === 'output_text') itemDoneText += part.text;
     }
-    if (event.type === 'response.completed') completedOutputText = (event.response as { output_text?: string }).output_text;
+    if (event.type === 'response.completed')
+      completedOutputText = (event.response as { output_text?: string }).output_text;
   }
   return { types, deltaText, itemDoneText, completedOutputText };
 }
@@ -102,7 +117,9 @@ export interface AiSdkResult {
 
 export async function viaAiSdk(baseURL: string, model: string, input = 'hi'): Promise<AiSdkResult> {
   const languageModel = createOpenAI({ baseURL, apiKey: 'test' }).responses(model);
-  const { stream } = await languageModel.doStream({ prompt: [{ role: 'user', content: [{ type: 'text', text: input }] }] });
+  const { stream } = await languageModel.doStream({
+    prompt: [{ role: 'user', content: [{ type: 'text', text: input }] }],
+  });
   const types: string[] = [];
   const errors: unknown[] = [];
   let text = '';

@@ -4,7 +4,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { HttpError, streamResponse } from '../../lib';
-import { DEMO_CONVERSATION, type ResponsesServer, type ServerLogEntry, closeOnSignals, createResponsesServer, demoTurnIndex, loadRecording, parseSseRecording } from '../../lib/server';
+import {
+  DEMO_CONVERSATION,
+  type ResponsesServer,
+  type ServerLogEntry,
+  closeOnSignals,
+  createResponsesServer,
+  demoTurnIndex,
+  loadRecording,
+  parseSseRecording,
+} from '../../lib/server';
 import { items, streamedEvents, toSseText, wire } from '../../lib/testing';
 import { answerOf, collect, rawServer } from './helpers';
 
@@ -48,7 +57,10 @@ describe('routes', () => {
 
   it('serves POST /responses as well as /v1/responses', async () => {
     const server = await start();
-    const response = await fetch(`http://127.0.0.1:${server.port}/responses`, { method: 'POST', body: '{"model":"demo-turn-1"}' });
+    const response = await fetch(`http://127.0.0.1:${server.port}/responses`, {
+      method: 'POST',
+      body: '{"model":"demo-turn-1"}',
+    });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(await response.text()).toContain('event: response.completed');
   });
@@ -60,9 +72,14 @@ describe('routes', () => {
     ['a JSON body that is not an object', 'POST', '/v1/responses', '[1]', 400],
   ])('answers %s with an OpenAI error body', async (_name, method, path, body, status) => {
     const server = await start();
-    const response = await fetch(`http://127.0.0.1:${server.port}${path}`, { method, ...(body === undefined ? {} : { body }) });
+    const response = await fetch(`http://127.0.0.1:${server.port}${path}`, {
+      method,
+      ...(body === undefined ? {} : { body }),
+    });
     expect(response.status).toBe(status);
-    expect(await response.json()).toMatchObject({ error: { type: 'invalid_request_error', message: expect.any(String) } });
+    expect(await response.json()).toMatchObject({
+      error: { type: 'invalid_request_error', message: expect.any(String) },
+    });
   });
 });
 
@@ -81,7 +98,10 @@ describe('replay', () => {
     const result = await collect(streamResponse({ model: 'x' }, { baseURL: server.url, apiKey: 'k' }));
     expect(result.completed).toBe(true);
     const completed = recording.find((event) => typeof event !== 'string' && event.type === 'response.completed');
-    expect(result.values.at(-1)).toMatchObject({ type: 'completed', responseId: (completed as unknown as { response: { id: string } }).response.id });
+    expect(result.values.at(-1)).toMatchObject({
+      type: 'completed',
+      responseId: (completed as unknown as { response: { id: string } }).response.id,
+    });
   });
 
   it('replays in-memory events, raw strings included as they are', async () => {
@@ -124,12 +144,15 @@ describe('replay', () => {
   it('rejects a missing recording or folder, and replay with upstream, when created', async () => {
     await expect(createResponsesServer({ replay: join(dir, 'missing.sse') })).rejects.toThrow(/no such file/);
     await expect(createResponsesServer({ replay: { dir: join(dir, 'missing') } })).rejects.toThrow(/no such directory/);
-    await expect(createResponsesServer({ replay: hello, upstream: 'http://127.0.0.1:1/v1' })).rejects.toThrow(/either replay or upstream/);
+    await expect(createResponsesServer({ replay: hello, upstream: 'http://127.0.0.1:1/v1' })).rejects.toThrow(
+      /either replay or upstream/,
+    );
     await expect(createResponsesServer({ shape: 'chatty' as never })).rejects.toThrow(/unknown shape/);
   });
 
   it('parses SSE recordings with CRLF, comments and multi-line data', () => {
-    const text = ': comment\r\nevent: x\r\ndata: {"type":"response.created",\r\ndata: "a":1}\r\n\r\ndata: [DONE]\r\n\r\n';
+    const text =
+      ': comment\r\nevent: x\r\ndata: {"type":"response.created",\r\ndata: "a":1}\r\n\r\ndata: [DONE]\r\n\r\n';
     expect(parseSseRecording(text)).toEqual([{ type: 'response.created', a: 1 }, '[DONE]']);
   });
 });
@@ -163,7 +186,11 @@ describe('the demo conversation', () => {
   it('clamps turn numbers to the turns that exist', () => {
     expect(demoTurnIndex({ model: 'demo-turn-99' })).toBe(DEMO_CONVERSATION.length - 1);
     expect(demoTurnIndex({ model: 'demo-turn-0' })).toBe(0);
-    expect(demoTurnIndex({ input: [{ type: 'function_call_output' }, { role: 'user' }, { role: 'user' }, { role: 'user' }] })).toBe(2);
+    expect(
+      demoTurnIndex({
+        input: [{ type: 'function_call_output' }, { role: 'user' }, { role: 'user' }, { role: 'user' }],
+      }),
+    ).toBe(2);
   });
 });
 
@@ -184,12 +211,17 @@ describe('passthrough', () => {
     const proxy = await start({ upstream: `${upstream.url}/`, keyEnv: 'RESPONSES_RX_TEST_KEY' });
     expect(proxy.mode).toBe('passthrough');
     expect(await answer(proxy, { model: 'gpt-5', input: 'hi' })).toBe('Hello from a recording');
-    expect(upstream.requests[0]).toMatchObject({ url: '/v1/responses', headers: { authorization: 'Bearer sk-upstream' } });
+    expect(upstream.requests[0]).toMatchObject({
+      url: '/v1/responses',
+      headers: { authorization: 'Bearer sk-upstream' },
+    });
     expect(JSON.parse(upstream.requests[0]?.body ?? '')).toEqual({ model: 'gpt-5', input: 'hi', stream: true });
   });
 
   it("relays an upstream error's status, body and retry-after as they are", async () => {
-    const body = JSON.stringify({ error: { message: 'Slow down', type: 'requests', param: null, code: 'rate_limit_exceeded' } });
+    const body = JSON.stringify({
+      error: { message: 'Slow down', type: 'requests', param: null, code: 'rate_limit_exceeded' },
+    });
     const upstream = await rawServer((_request, response) => {
       response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' });
       response.end(body);
@@ -197,7 +229,13 @@ describe('passthrough', () => {
     servers.push(upstream);
     const proxy = await start({ upstream: upstream.url });
     const { error } = await collect(streamResponse({ model: 'm' }, { baseURL: proxy.url, apiKey: 'client-key' }));
-    expect(error).toMatchObject({ code: 'http_error', status: 429, retryAfterMs: 7000, body, error: { message: 'Slow down' } });
+    expect(error).toMatchObject({
+      code: 'http_error',
+      status: 429,
+      retryAfterMs: 7000,
+      body,
+      error: { message: 'Slow down' },
+    });
     // No key in the environment variable: the client's own Authorization header is forwarded.
     expect(upstream.requests[0]?.headers.authorization).toBe('Bearer client-key');
   });
@@ -213,15 +251,20 @@ describe('passthrough', () => {
   it('closes the upstream request when the client goes away', async () => {
     let upstreamEnded!: () => void;
     const upstreamClosed = new Promise<void>((resolve) => (upstreamEnded = resolve));
-    const upstream = await start({ fault: 'stall-after=3', onRequestEnd: (summary) => summary.outcome === 'client-closed' && upstreamEnded() });
+    const upstream = await start({
+      fault: 'stall-after=3',
+      onRequestEnd: (summary) => summary.outcome === 'client-closed' && upstreamEnded(),
+    });
     const proxy = await start({ upstream: upstream.url });
     await new Promise<void>((resolve) => {
-      const subscription = streamResponse({ model: 'demo-turn-1' }, { baseURL: proxy.url, apiKey: 'k' }).subscribe((event) => {
-        if (event.type === 'outputItemAdded') {
-          subscription.unsubscribe();
-          resolve();
-        }
-      });
+      const subscription = streamResponse({ model: 'demo-turn-1' }, { baseURL: proxy.url, apiKey: 'k' }).subscribe(
+        (event) => {
+          if (event.type === 'outputItemAdded') {
+            subscription.unsubscribe();
+            resolve();
+          }
+        },
+      );
     });
     await upstreamClosed;
   });
@@ -238,7 +281,13 @@ describe('logs and lifecycle', () => {
     const end = entries.at(-1);
     expect(end?.kind).toBe('end');
     if (end?.kind !== 'end') throw new Error('no end entry');
-    expect(end.summary).toMatchObject({ outcome: 'finished', status: 200, completed: true, text: answerText(0), eventTypes });
+    expect(end.summary).toMatchObject({
+      outcome: 'finished',
+      status: 200,
+      completed: true,
+      text: answerText(0),
+      eventTypes,
+    });
     // The reasoning never streamed in this shape; the summary comes from response.completed, as a client reads it.
     expect(end.summary.reasoningSummary).toMatch(/^The user wants a one-sentence definition/);
     expect(end.message).toContain('response.output_text.delta ×');
@@ -248,7 +297,10 @@ describe('logs and lifecycle', () => {
   it('close() ends stalled streams and open connections, and can be called twice', async () => {
     let ended!: (outcome: string) => void;
     const requestEnded = new Promise<string>((resolve) => (ended = resolve));
-    const server = await createResponsesServer({ fault: 'stall-after=1', onRequestEnd: (summary) => ended(summary.outcome) });
+    const server = await createResponsesServer({
+      fault: 'stall-after=1',
+      onRequestEnd: (summary) => ended(summary.outcome),
+    });
     let openWhileStalled = -1;
     const result = new Promise((resolve) => {
       streamResponse({ model: 'demo-turn-1' }, { baseURL: server.url, apiKey: 'k' }).subscribe({

@@ -16,7 +16,9 @@ const data = (messages: SseMessage[]) => messages.flatMap((m) => (m.type === 'ev
 
 describe('fromSSE', () => {
   it('parses events with their event name and id', async () => {
-    expect(await events(['event: greet\nid: 7\ndata: hello\n\n'])).toEqual([{ type: 'event', event: 'greet', id: '7', data: 'hello' }]);
+    expect(await events(['event: greet\nid: 7\ndata: hello\n\n'])).toEqual([
+      { type: 'event', event: 'greet', id: '7', data: 'hello' },
+    ]);
   });
 
   it('emits comments as comment messages', async () => {

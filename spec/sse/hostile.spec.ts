@@ -135,9 +135,12 @@ describe('fromSSE with hostile bytes', () => {
     });
 
     it('reads the same messages when every byte is its own chunk', () => {
-      const text = toSseText(streamedEvents([items.reasoning('rs_1', 'Überlegung 🤔'), items.message('msg_1', 'Grüße, 世界!')]), {
-        lineEnding: '\r\n',
-      });
+      const text = toSseText(
+        streamedEvents([items.reasoning('rs_1', 'Überlegung 🤔'), items.message('msg_1', 'Grüße, 世界!')]),
+        {
+          lineEnding: '\r\n',
+        },
+      );
       expect(messages(byteByByte(text))).toEqual(messages(chunks(text)));
     });
   });
@@ -155,12 +158,19 @@ describe('fromSSE with hostile bytes', () => {
     });
 
     it('keeps a comment between the data lines of an event from splitting it', () => {
-      expect(messages(chunks('data: a\n: keep-alive\ndata: b\n\n'))).toEqual([{ type: 'comment', comment: 'keep-alive' }, event('a\nb')]);
+      expect(messages(chunks('data: a\n: keep-alive\ndata: b\n\n'))).toEqual([
+        { type: 'comment', comment: 'keep-alive' },
+        event('a\nb'),
+      ]);
     });
 
     it('reads a field with no colon as that field with an empty value', () => {
       // `data` alone appends an empty line: the event has empty data. Unknown fields without colon are ignored.
-      expect(messages(chunks('data\n\nfoo\ndata: a\n\nevent\ndata: b\n\n'))).toEqual([event(''), event('a'), event('b')]);
+      expect(messages(chunks('data\n\nfoo\ndata: a\n\nevent\ndata: b\n\n'))).toEqual([
+        event(''),
+        event('a'),
+        event('b'),
+      ]);
     });
 
     it('removes exactly one space after the colon, and keeps a tab', () => {
@@ -178,7 +188,9 @@ describe('fromSSE with hostile bytes', () => {
     });
 
     it('treats field names as case-sensitive and ignores unknown fields', () => {
-      expect(messages(chunks('Data: a\nDATA: b\nEvent: x\nfoo: bar\nretry: abc\nretry: 10\ndata: c\n\n'))).toEqual([event('c')]);
+      expect(messages(chunks('Data: a\nDATA: b\nEvent: x\nfoo: bar\nretry: abc\nretry: 10\ndata: c\n\n'))).toEqual([
+        event('c'),
+      ]);
     });
 
     it('dispatches nothing for a block without data, and forgets its event name and id', () => {
@@ -202,7 +214,9 @@ describe('fromSSE with hostile bytes', () => {
     });
 
     it('fails with a typed error when the stream ends inside an event (truncated JSON)', () => {
-      const text = toSseText([wire.created(), wire.completed([items.message('msg_1', 'Hi')])]).trimEnd().slice(0, -10);
+      const text = toSseText([wire.created(), wire.completed([items.message('msg_1', 'Hi')])])
+        .trimEnd()
+        .slice(0, -10);
       // The cut event reaches toWireEvents marked unterminated…
       const last = runSync(fromSSE(text)).values.at(-1);
       expect(last).toMatchObject({ type: 'event', unterminated: true });
@@ -226,7 +240,11 @@ describe('fromSSE with hostile bytes', () => {
   describe('size', () => {
     it('reads a 5 MB single event, in one chunk or in 64 KiB chunks', () => {
       const big = 'é'.repeat(2_500_000); // 5 MB of UTF-8
-      const text = toSseText([wire.created(), wire.textDelta(big, { itemId: 'msg_1', outputIndex: 0 }), wire.completed([items.message('msg_1', big)])]);
+      const text = toSseText([
+        wire.created(),
+        wire.textDelta(big, { itemId: 'msg_1', outputIndex: 0 }),
+        wire.completed([items.message('msg_1', big)]),
+      ]);
       const all = bytes(text);
       const pieces: Uint8Array[] = [];
       for (let i = 0; i < all.length; i += 65_536) pieces.push(all.subarray(i, i + 65_536));
@@ -257,7 +275,9 @@ describe('fromSSE with hostile bytes', () => {
           },
         }),
       };
-      const error = await new Promise<unknown>((resolve) => fromSSE(endless, { maxEventSize: 10_000 }).subscribe({ error: resolve }));
+      const error = await new Promise<unknown>((resolve) =>
+        fromSSE(endless, { maxEventSize: 10_000 }).subscribe({ error: resolve }),
+      );
       expect(error).toBeInstanceOf(EventTooLargeError);
       expect(error).toMatchObject({ code: 'event_too_large', maxEventSize: 10_000, retryable: false });
       // The limit, plus the chunk that crossed it: nothing is pulled after the error.
@@ -271,7 +291,9 @@ describe('fromSSE with hostile bytes', () => {
       expect(runSync(fromSSE(chunks(...lines, '\n'), { maxEventSize: 1000 })).error).toBeInstanceOf(EventTooLargeError);
       expect(runSync(fromSSE(chunks(...lines, '\n'), { maxEventSize: 10_000 })).completed).toBe(true);
       const longComment = `: ${'c'.repeat(5000)}`;
-      expect(runSync(fromSSE(byteByByte(longComment), { maxEventSize: 1000 })).error).toBeInstanceOf(EventTooLargeError);
+      expect(runSync(fromSSE(byteByByte(longComment), { maxEventSize: 1000 })).error).toBeInstanceOf(
+        EventTooLargeError,
+      );
     });
 
     it('rejects a maxEventSize that is not a positive integer when called', () => {

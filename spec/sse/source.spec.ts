@@ -6,7 +6,8 @@ import { collect } from '../support';
 
 const text = toSseText(streamedEvents([items.message('msg_1', 'Hello there')]));
 const bytes = new TextEncoder().encode(text);
-const pieces = (n: number) => Array.from({ length: Math.ceil(bytes.length / n) }, (_, i) => bytes.subarray(i * n, (i + 1) * n));
+const pieces = (n: number) =>
+  Array.from({ length: Math.ceil(bytes.length / n) }, (_, i) => bytes.subarray(i * n, (i + 1) * n));
 
 const answer = async (source: Parameters<typeof responseEvents>[0]) => {
   const result = await collect(responseEvents(source));
@@ -65,13 +66,16 @@ describe('SSE sources', () => {
 
   it('reads nothing before subscribe', async () => {
     let pulls = 0;
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        pulls++;
-        controller.enqueue(bytes);
-        controller.close();
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulls++;
+          controller.enqueue(bytes);
+          controller.close();
+        },
       },
-    }, { highWaterMark: 0 });
+      { highWaterMark: 0 },
+    );
     const events$ = responseEvents(stream);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(pulls).toBe(0);

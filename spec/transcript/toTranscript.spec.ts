@@ -33,7 +33,10 @@ function expectedCell(item: WireItem): string | undefined {
     return text.trim() === '' ? undefined : `answer:${text}`;
   }
   if (item.type === 'reasoning') {
-    const text = (record['summary'] as { text: string }[]).map((part) => part.text).filter((t) => t !== '').join('\n\n');
+    const text = (record['summary'] as { text: string }[])
+      .map((part) => part.text)
+      .filter((t) => t !== '')
+      .join('\n\n');
     return text.trim() === '' ? undefined : `reasoning:${text}`;
   }
   return `toolCall:${String(record['name'])}(${String(record['arguments'] ?? record['input'])})`;
@@ -50,15 +53,20 @@ describe('toTranscript over responseEvents', () => {
   ];
   const expected = output.map(expectedCell).filter((cell): cell is string => cell !== undefined);
 
-  it.each(PROVIDER_SHAPES.map((shape) => [shape]))('shows every answer and reasoning block once for a %s provider', async (shape) => {
-    const { updates, error } = await transcriptOf(toSseText(applyShape(streamedEvents(output), shape as ProviderShape)));
-    expect(error).toBeUndefined();
-    const transcript = last(updates);
-    expect(transcript.status).toBe('completed');
-    expect(transcript.cells.every((cell) => cell.status === 'final')).toBe(true);
-    expect(transcript.cells.map(cellText).sort()).toEqual([...expected].sort());
-    expect(updates.filter((u) => u.type === 'turnCompleted')).toHaveLength(1);
-  });
+  it.each(PROVIDER_SHAPES.map((shape) => [shape]))(
+    'shows every answer and reasoning block once for a %s provider',
+    async (shape) => {
+      const { updates, error } = await transcriptOf(
+        toSseText(applyShape(streamedEvents(output), shape as ProviderShape)),
+      );
+      expect(error).toBeUndefined();
+      const transcript = last(updates);
+      expect(transcript.status).toBe('completed');
+      expect(transcript.cells.every((cell) => cell.status === 'final')).toBe(true);
+      expect(transcript.cells.map(cellText).sort()).toEqual([...expected].sort());
+      expect(updates.filter((u) => u.type === 'turnCompleted')).toHaveLength(1);
+    },
+  );
 
   it('keeps output order when everything streams, and streams each cell live', async () => {
     const { updates } = await transcriptOf(toSseText(streamedEvents(output)));
@@ -70,7 +78,9 @@ describe('toTranscript over responseEvents', () => {
       if (cell.kind === 'toolCall') continue;
       const added = updates.find((u) => u.type === 'cellAdded' && u.cell.key === cell.key);
       const first = added?.type === 'cellAdded' && added.cell.kind !== 'toolCall' ? added.cell.text : undefined;
-      const streamed = deltas.filter((u) => u.cell.key === cell.key).map((u) => (u.type === 'cellDelta' ? u.delta : ''));
+      const streamed = deltas
+        .filter((u) => u.cell.key === cell.key)
+        .map((u) => (u.type === 'cellDelta' ? u.delta : ''));
       expect(`${first}${streamed.join('')}`).toBe(cell.text);
     }
   });
@@ -103,7 +113,9 @@ describe('toTranscript over responseEvents', () => {
     expect(failure).toMatchObject({ type: 'error', turn: 1 });
     expect(failure?.type === 'error' ? failure.error : undefined).toBe(error);
     expect(last(updates)).toMatchObject({ status: 'errored', error });
-    expect(last(updates).cells.map((cell) => [cell.status, cellText(cell)])).toEqual([['final', 'answer:This answer ']]);
+    expect(last(updates).cells.map((cell) => [cell.status, cellText(cell)])).toEqual([
+      ['final', 'answer:This answer '],
+    ]);
     expect(updates.filter((u) => u.type === 'error')).toHaveLength(1);
   });
 

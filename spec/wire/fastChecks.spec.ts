@@ -6,13 +6,24 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { MalformedEventError, type KnownWireEventType, type RawWireEvent, validateWireEvent, wireEventSchemas } from 'responses-rx';
+import {
+  MalformedEventError,
+  type KnownWireEventType,
+  type RawWireEvent,
+  validateWireEvent,
+  wireEventSchemas,
+} from 'responses-rx';
 import { passesFastCheck } from '../../lib/wire/fastChecks';
 import { recordedDir } from '../support';
 
 type Json = Record<string, unknown>;
 
-const item = (): Json => ({ type: 'message', id: 'msg_1', status: 'completed', content: [{ type: 'output_text', text: 'Hi' }] });
+const item = (): Json => ({
+  type: 'message',
+  id: 'msg_1',
+  status: 'completed',
+  content: [{ type: 'output_text', text: 'Hi' }],
+});
 const response = (): Json => ({
   id: 'resp_1',
   object: 'response',
@@ -38,44 +49,169 @@ const valid: Record<KnownWireEventType, () => Json> = {
   'response.in_progress': () => ({ type: 'response.in_progress', response: response() }),
   'response.output_item.added': () => ({ type: 'response.output_item.added', item: item(), output_index: 0 }),
   'response.output_item.done': () => ({ type: 'response.output_item.done', item: item(), output_index: 0 }),
-  'response.output_text.delta': () => ({ type: 'response.output_text.delta', ...ref, content_index: 0, delta: 'He', logprobs: [], obfuscation: 'x' }),
+  'response.output_text.delta': () => ({
+    type: 'response.output_text.delta',
+    ...ref,
+    content_index: 0,
+    delta: 'He',
+    logprobs: [],
+    obfuscation: 'x',
+  }),
   'response.output_text.done': () => ({ type: 'response.output_text.done', ...ref, content_index: 0, text: 'Hello' }),
-  'response.content_part.done': () => ({ type: 'response.content_part.done', ...ref, content_index: 0, part: { type: 'output_text', text: 'Hello', annotations: [] } }),
-  'response.reasoning_summary_part.added': () => ({ type: 'response.reasoning_summary_part.added', ...ref, summary_index: 0, part: { type: 'summary_text', text: '' } }),
-  'response.reasoning_summary_text.delta': () => ({ type: 'response.reasoning_summary_text.delta', ...ref, summary_index: 0, delta: 'Th' }),
-  'response.reasoning_summary_text.done': () => ({ type: 'response.reasoning_summary_text.done', ...ref, summary_index: 0, text: 'Thinking' }),
-  'response.reasoning_text.delta': () => ({ type: 'response.reasoning_text.delta', ...ref, content_index: 0, delta: 'Th' }),
-  'response.reasoning_text.done': () => ({ type: 'response.reasoning_text.done', ...ref, content_index: 0, text: 'Thinking' }),
-  'response.function_call_arguments.delta': () => ({ type: 'response.function_call_arguments.delta', ...ref, call_id: 'call_1', delta: '{"a"' }),
-  'response.function_call_arguments.done': () => ({ type: 'response.function_call_arguments.done', ...ref, call_id: 'call_1', arguments: '{"a":1}' }),
-  'response.custom_tool_call_input.delta': () => ({ type: 'response.custom_tool_call_input.delta', ...ref, call_id: 'call_1', delta: 'ls' }),
-  'response.custom_tool_call_input.done': () => ({ type: 'response.custom_tool_call_input.done', ...ref, call_id: 'call_1', input: 'ls -la' }),
+  'response.content_part.done': () => ({
+    type: 'response.content_part.done',
+    ...ref,
+    content_index: 0,
+    part: { type: 'output_text', text: 'Hello', annotations: [] },
+  }),
+  'response.reasoning_summary_part.added': () => ({
+    type: 'response.reasoning_summary_part.added',
+    ...ref,
+    summary_index: 0,
+    part: { type: 'summary_text', text: '' },
+  }),
+  'response.reasoning_summary_text.delta': () => ({
+    type: 'response.reasoning_summary_text.delta',
+    ...ref,
+    summary_index: 0,
+    delta: 'Th',
+  }),
+  'response.reasoning_summary_text.done': () => ({
+    type: 'response.reasoning_summary_text.done',
+    ...ref,
+    summary_index: 0,
+    text: 'Thinking',
+  }),
+  'response.reasoning_text.delta': () => ({
+    type: 'response.reasoning_text.delta',
+    ...ref,
+    content_index: 0,
+    delta: 'Th',
+  }),
+  'response.reasoning_text.done': () => ({
+    type: 'response.reasoning_text.done',
+    ...ref,
+    content_index: 0,
+    text: 'Thinking',
+  }),
+  'response.function_call_arguments.delta': () => ({
+    type: 'response.function_call_arguments.delta',
+    ...ref,
+    call_id: 'call_1',
+    delta: '{"a"',
+  }),
+  'response.function_call_arguments.done': () => ({
+    type: 'response.function_call_arguments.done',
+    ...ref,
+    call_id: 'call_1',
+    arguments: '{"a":1}',
+  }),
+  'response.custom_tool_call_input.delta': () => ({
+    type: 'response.custom_tool_call_input.delta',
+    ...ref,
+    call_id: 'call_1',
+    delta: 'ls',
+  }),
+  'response.custom_tool_call_input.done': () => ({
+    type: 'response.custom_tool_call_input.done',
+    ...ref,
+    call_id: 'call_1',
+    input: 'ls -la',
+  }),
   'response.completed': () => ({ type: 'response.completed', response: response() }),
   'response.failed': () => ({ type: 'response.failed', response: response() }),
   'response.incomplete': () => ({ type: 'response.incomplete', response: response() }),
-  error: () => ({ type: 'error', code: 'rate_limit', message: 'slow down', param: null, error: { code: 429, message: 'slow down', type: 'x', param: null } }),
+  error: () => ({
+    type: 'error',
+    code: 'rate_limit',
+    message: 'slow down',
+    param: null,
+    error: { code: 429, message: 'slow down', type: 'x', param: null },
+  }),
 };
 const TYPES = Object.keys(valid) as KnownWireEventType[];
 
 /** Every path a schema checks, and some it does not (they must not matter). */
 const PATHS = [
-  'delta', 'text', 'arguments', 'input', 'item_id', 'output_index', 'content_index', 'summary_index', 'call_id', 'logprobs',
-  'item', 'item.type', 'item.id', 'item.content',
-  'part', 'part.type', 'part.text',
-  'response', 'response.id', 'response.status', 'response.model', 'response.output', 'response.output.0',
-  'response.output.0.type', 'response.output.0.id', 'response.output.1', 'response.usage', 'response.usage.input_tokens',
-  'response.usage.output_tokens', 'response.usage.total_tokens', 'response.usage.input_tokens_details',
-  'response.usage.input_tokens_details.cached_tokens', 'response.usage.output_tokens_details',
-  'response.usage.output_tokens_details.reasoning_tokens', 'response.error', 'response.error.code',
-  'response.error.message', 'response.error.type', 'response.error.param', 'response.incomplete_details',
-  'response.incomplete_details.reason', 'code', 'message', 'param', 'error', 'error.code', 'error.message', 'error.type',
+  'delta',
+  'text',
+  'arguments',
+  'input',
+  'item_id',
+  'output_index',
+  'content_index',
+  'summary_index',
+  'call_id',
+  'logprobs',
+  'item',
+  'item.type',
+  'item.id',
+  'item.content',
+  'part',
+  'part.type',
+  'part.text',
+  'response',
+  'response.id',
+  'response.status',
+  'response.model',
+  'response.output',
+  'response.output.0',
+  'response.output.0.type',
+  'response.output.0.id',
+  'response.output.1',
+  'response.usage',
+  'response.usage.input_tokens',
+  'response.usage.output_tokens',
+  'response.usage.total_tokens',
+  'response.usage.input_tokens_details',
+  'response.usage.input_tokens_details.cached_tokens',
+  'response.usage.output_tokens_details',
+  'response.usage.output_tokens_details.reasoning_tokens',
+  'response.error',
+  'response.error.code',
+  'response.error.message',
+  'response.error.type',
+  'response.error.param',
+  'response.incomplete_details',
+  'response.incomplete_details.reason',
+  'code',
+  'message',
+  'param',
+  'error',
+  'error.code',
+  'error.message',
+  'error.type',
   'error.param',
 ].map((p) => p.split('.'));
 
 /** Values at the edges of what the schemas accept: JSON's and a few JSON cannot carry. */
 const edge = fc.constantFrom<unknown>(
-  undefined, null, '', 'x', 0, -0, 3, -1, 1.5, 2 ** 53, Number.MAX_SAFE_INTEGER, NaN, Infinity, -Infinity, true, false,
-  [], [1], ['x'], {}, { type: 'message' }, { type: 1 }, { type: 'm', id: 3 }, [{ type: 'message' }], [null], [{}],
+  undefined,
+  null,
+  '',
+  'x',
+  0,
+  -0,
+  3,
+  -1,
+  1.5,
+  2 ** 53,
+  Number.MAX_SAFE_INTEGER,
+  NaN,
+  Infinity,
+  -Infinity,
+  true,
+  false,
+  [],
+  [1],
+  ['x'],
+  {},
+  { type: 'message' },
+  { type: 1 },
+  { type: 'm', id: 3 },
+  [{ type: 'message' }],
+  [null],
+  [{}],
 );
 const anyValue = fc.oneof({ arbitrary: edge, weight: 4 }, { arbitrary: fc.anything({ maxDepth: 2 }), weight: 1 });
 const mutation = fc.record({ path: fc.constantFrom(...PATHS), value: anyValue, remove: fc.boolean() });
@@ -93,7 +229,10 @@ function mutate(event: Json, path: readonly string[], value: unknown, remove: bo
 }
 
 /** The verdict of the fast check, of zod, and of validateWireEvent on one event. */
-function verdicts(event: Json, type: KnownWireEventType): { fast: boolean; zod: boolean; validated: boolean; issues: unknown } {
+function verdicts(
+  event: Json,
+  type: KnownWireEventType,
+): { fast: boolean; zod: boolean; validated: boolean; issues: unknown } {
   const result = wireEventSchemas[type].safeParse(event);
   let validated = true;
   let issues: unknown;
@@ -125,7 +264,9 @@ describe('the fast checks of wire events', () => {
         expect(fast).toBe(zod);
         expect(validated).toBe(zod);
         if (!zod) {
-          const expected = wireEventSchemas[type].safeParse(event).error?.issues.map((issue) => ({ path: issue.path, message: issue.message }));
+          const expected = wireEventSchemas[type]
+            .safeParse(event)
+            .error?.issues.map((issue) => ({ path: issue.path, message: issue.message }));
           expect(issues).toEqual(expected);
         }
       }),
@@ -139,11 +280,23 @@ describe('the fast checks of wire events', () => {
     (holes['response'] as Json)['output'] = [, item()];
     const cases: [Json, KnownWireEventType][] = [
       [holes, 'response.completed'],
-      [Object.assign([], { type: 'response.output_text.delta', delta: 'x' }) as unknown as Json, 'response.output_text.delta'],
-      [Object.assign(new Date(0), { type: 'response.output_text.delta', delta: 'x' }) as unknown as Json, 'response.output_text.delta'],
-      [Object.assign(Object.create(null) as Json, { type: 'response.output_text.delta', delta: 'x' }), 'response.output_text.delta'],
+      [
+        Object.assign([], { type: 'response.output_text.delta', delta: 'x' }) as unknown as Json,
+        'response.output_text.delta',
+      ],
+      [
+        Object.assign(new Date(0), { type: 'response.output_text.delta', delta: 'x' }) as unknown as Json,
+        'response.output_text.delta',
+      ],
+      [
+        Object.assign(Object.create(null) as Json, { type: 'response.output_text.delta', delta: 'x' }),
+        'response.output_text.delta',
+      ],
       [{ type: 'response.output_text.delta', delta: new String('x') }, 'response.output_text.delta'],
-      [{ type: 'response.output_item.done', item: Object.assign([], { type: 'message' }) }, 'response.output_item.done'],
+      [
+        { type: 'response.output_item.done', item: Object.assign([], { type: 'message' }) },
+        'response.output_item.done',
+      ],
     ];
     for (const [event, type] of cases) {
       const { fast, zod, validated } = verdicts(event, type);
@@ -165,7 +318,10 @@ describe('the fast checks of wire events', () => {
         const type = event['type'];
         if (typeof type !== 'string' || !(type in wireEventSchemas)) continue;
         const known = type as KnownWireEventType;
-        expect({ type, fast: passesFastCheck(event, known) }).toEqual({ type, fast: wireEventSchemas[known].safeParse(event).success });
+        expect({ type, fast: passesFastCheck(event, known) }).toEqual({
+          type,
+          fast: wireEventSchemas[known].safeParse(event).success,
+        });
         checked++;
       }
     }
