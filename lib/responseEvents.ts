@@ -56,7 +56,8 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
  * });
  * ```
  *
- * @param source the SSE bytes: a fetch `Response`, a `ReadableStream`, an `AsyncIterable`, an `Observable`, or a string.
+ * @param source the SSE bytes: a fetch `Response`, a `ReadableStream`, an `AsyncIterable`, an `Observable`, or the
+ *   whole stream as a string or a `Uint8Array` (a `Buffer`).
  * @param options timeout, fallback policy, malformed-event handling, limits.
  * @returns a cold Observable: subscribing reads the source, unsubscribing cancels it.
  * @throws TypeError at call time for an unsupported source or invalid options.

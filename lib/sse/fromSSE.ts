@@ -47,6 +47,8 @@ const BOM = 0xfeff;
 const CR = 0x0d;
 const LF = 0x0a;
 const CR_OR_CRLF = /\r\n?/g;
+/** The most characters handed to the parser at once (see `feed`). */
+const FEED_SLICE = 64 * 1024;
 
 /** What a first line no event stream starts with reveals: an HTML page (a proxy, a login page) or a plain JSON body. */
 function notAnEventStream(line: string | undefined): string | undefined {
@@ -122,6 +124,13 @@ export function fromSSE(source: SseSource, options: FromSSEOptions = {}): Observ
       maxBufferSize: maxEventSize,
     });
     const feed = (input: string): void => {
+      // The parser checks maxEventSize only on what a chunk leaves unfinished, so a whole source given at once (a
+      // string, a Buffer) would parse a line of any length: feed it in slices, so the limit holds for every source.
+      if (input.length <= FEED_SLICE) return feedSlice(input);
+      for (let start = 0; start < input.length && !subscriber.closed; start += FEED_SLICE)
+        feedSlice(input.slice(start, start + FEED_SLICE));
+    };
+    const feedSlice = (input: string): void => {
       if (input.length === 0 || subscriber.closed) return;
       let text = input;
       if (pendingCR) {

@@ -16,10 +16,11 @@ export interface ResponseLike {
 
 /**
  * Anything responses-rx can read SSE from: a fetch `Response`, a web `ReadableStream`, an `AsyncIterable` of chunks
- * (a Node `Readable` is one), an `Observable` of chunks, or the whole stream as one `string`.
+ * (a Node `Readable` is one), an `Observable` of chunks, or the whole stream at once as a `string` or as bytes (a
+ * `Uint8Array`, e.g. the Node `Buffer` that `readFile` gives).
  */
 export type SseSource =
-  ResponseLike | ReadableStream<SseChunk> | AsyncIterable<SseChunk> | Observable<SseChunk> | string;
+  ResponseLike | ReadableStream<SseChunk> | AsyncIterable<SseChunk> | Observable<SseChunk> | string | Uint8Array;
 
 /**
  * Turns any {@link SseSource} into a cold Observable of chunks. Nothing is read before subscribe; unsubscribing
@@ -44,7 +45,7 @@ export type SseSource =
  * @throws TypeError when `source` is none of the supported kinds.
  */
 export function chunksOf(source: SseSource): Observable<SseChunk> {
-  if (typeof source === 'string') {
+  if (typeof source === 'string' || source instanceof Uint8Array) {
     return new Observable<SseChunk>((subscriber) => {
       subscriber.next(source);
       subscriber.complete();
@@ -61,7 +62,7 @@ export function chunksOf(source: SseSource): Observable<SseChunk> {
   if (isAsyncIterable(source)) return fromAsyncIterable(source);
   throw new TypeError(
     `Unsupported SSE source (${describe(source)}): pass a fetch Response, a ReadableStream, an AsyncIterable ` +
-      `(e.g. a Node Readable), an Observable of Uint8Array or string chunks, or a string.`,
+      `(e.g. a Node Readable), an Observable of Uint8Array or string chunks, a string, or a Uint8Array (e.g. a Buffer).`,
   );
 }
 
