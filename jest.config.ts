@@ -11,6 +11,7 @@ const config: Config = {
     '^responses-rx$': '<rootDir>/lib/index.ts',
     '^responses-rx/testing$': '<rootDir>/lib/testing/index.ts',
     '^responses-rx/server$': '<rootDir>/lib/server/index.ts',
+    '^responses-rx/terminal$': '<rootDir>/lib/terminal/index.ts',
   },
   testTimeout: 30000,
 };

@@ -98,7 +98,7 @@ export { checkEventStream, toHttpError, parseApiError } from './http/checkRespon
 export { parseRetryAfter, type HeaderLookup } from './http/retryAfter';
 
 // provider shapes (also used by the server, in responses-rx/server)
-export { PROVIDER_SHAPES, isProviderShape, type ProviderShape } from './testing/shapes';
+export { PROVIDER_SHAPES, isProviderShape, type ProviderShape } from './server/shapes';
 
 // consumers
 export {
@@ -131,4 +131,4 @@ export {
   type TerminalLabels,
   type TerminalRendererOptions,
   type RenderTranscriptOptions,
-} from './render/terminal';
+} from './terminal/renderer';

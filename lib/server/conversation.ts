@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { type WireJson, items } from '../testing/builders';
-import { streamedEvents } from '../testing/shapes';
+import type { WireJson } from '../wire/json';
+import { items } from './items';
+import { streamedEvents } from './shapes';
 import type { WireItem } from '../wire/schemas';
 
 /** One turn of the demo: what the user said, and the response the model gave. */

@@ -29,3 +29,12 @@ export {
 } from './replay';
 export { DEMO_CONVERSATION, demoTurnEvents, demoTurnIndex, type DemoTurn } from './conversation';
 export type { StreamDigest } from './summary';
+export {
+  createShaper,
+  applyShape,
+  streamedEvents,
+  tokenize,
+  isProviderShape,
+  PROVIDER_SHAPES,
+  type ProviderShape,
+} from './shapes';

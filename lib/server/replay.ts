@@ -7,8 +7,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fromSSE } from '../sse/fromSSE';
-import type { WireJson } from '../testing/builders';
-import { parseJsonLines } from '../testing/sse';
+import type { WireJson } from '../wire/json';
+import { parseJsonLines } from './sseText';
 import { demoTurnEvents, demoTurnIndex } from './conversation';
 
 /**

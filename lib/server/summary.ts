@@ -98,3 +98,27 @@ function itemText(item: WireItem): { kind: 'text' | 'reasoning'; text: string } 
   if (item.type === 'reasoning') return { kind: 'reasoning', text: texts(item['summary'], 'summary_text', '\n\n') };
   return undefined;
 }
+
+/** Where the server's answers come from. */
+export type ServerMode = 'replay' | 'passthrough';
+
+/**
+ * How an answer ended:
+ * - `finished`: the server sent everything it meant to and ended the response (a `drop-completed` fault included);
+ * - `client-closed`: the connection closed first (the client aborted, or `server.close()` ended a stalled stream);
+ * - `rejected`: answered with a non-2xx status (bad request, unknown model, `http-error` fault, relayed upstream error);
+ * - `upstream-failed`: passthrough only, the upstream stream broke mid-way (the client's connection is reset too).
+ */
+export type RequestOutcome = 'finished' | 'client-closed' | 'rejected' | 'upstream-failed';
+
+/** What the server did for one `POST /responses`. */
+export interface RequestSummary extends StreamDigest {
+  /** 1, 2, 3… in arrival order. */
+  readonly requestId: number;
+  /** The request's `model`, when it had one. */
+  readonly model: string | undefined;
+  readonly mode: ServerMode;
+  /** The HTTP status sent. */
+  readonly status: number;
+  readonly outcome: RequestOutcome;
+}

@@ -5,10 +5,11 @@
  * @module
  */
 import type { NormalizedEvent, PartKind, ResponseEvent } from '../events';
+import type { WireJson } from '../wire/json';
 import type { WireItem, WireResponse } from '../wire/schemas';
 
-/** A wire event as a plain JSON object (what one SSE `data:` line holds). */
-export type WireJson = { readonly type: string; readonly [key: string]: unknown };
+export type { WireJson } from '../wire/json';
+export { items } from '../server/items';
 
 interface PartRef {
   readonly itemId?: string;
@@ -19,32 +20,6 @@ const ref = (at: PartRef = {}): { item_id?: string; output_index?: number } => (
   ...(at.itemId === undefined ? {} : { item_id: at.itemId }),
   ...(at.outputIndex === undefined ? {} : { output_index: at.outputIndex }),
 });
-
-/** Output items in the canonical wire shape. */
-export const items = {
-  /** A completed assistant message with one `output_text` part per text. */
-  message(id: string, ...texts: string[]): WireItem {
-    return {
-      type: 'message',
-      id,
-      role: 'assistant',
-      status: 'completed',
-      content: texts.map((text) => ({ type: 'output_text', text, annotations: [] })),
-    };
-  },
-  /** A reasoning item with one `summary_text` part per summary. */
-  reasoning(id: string, ...summaries: string[]): WireItem {
-    return { type: 'reasoning', id, summary: summaries.map((text) => ({ type: 'summary_text', text })) };
-  },
-  /** A completed function call. */
-  functionCall(id: string, callId: string, name: string, args: string): WireItem {
-    return { type: 'function_call', id, call_id: callId, name, arguments: args, status: 'completed' };
-  },
-  /** A completed custom tool call. */
-  customToolCall(id: string, callId: string, name: string, input: string): WireItem {
-    return { type: 'custom_tool_call', id, call_id: callId, name, input, status: 'completed' };
-  },
-};
 
 /** Wire events, named after their JSON `type`. */
 export const wire = {

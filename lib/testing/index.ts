@@ -7,6 +7,6 @@ export {
   isProviderShape,
   PROVIDER_SHAPES,
   type ProviderShape,
-} from './shapes';
+} from '../server/shapes';
 export { toSseText, splitBytes, splitAt, parseJsonLines, type ToSseTextOptions } from './sse';
 export { createTestScheduler } from './marbles';

@@ -1,40 +1,9 @@
 /**
- * SSE framing for tests and replays.
+ * SSE framing and byte cutting for tests.
  *
  * @module
  */
-import type { WireJson } from './builders';
-
-/** Options of {@link toSseText}. */
-export interface ToSseTextOptions {
-  /** Write an `event: <type>` line before each `data:` line, as OpenAI does. @defaultValue true */
-  readonly eventNames?: boolean;
-  /** The line ending. @defaultValue '\n' */
-  readonly lineEnding?: '\n' | '\r\n' | '\r';
-}
-
-/**
- * Frames wire events as SSE text: `event: <type>\ndata: <json>\n\n` per event.
- *
- * ## Example
- * ```ts
- * import { toSseText, wire } from 'responses-rx/testing';
- *
- * const text = toSseText([wire.created(), wire.completed()]);
- * ```
- */
-export function toSseText(events: readonly (WireJson | string)[], options: ToSseTextOptions = {}): string {
-  const eol = options.lineEnding ?? '\n';
-  const names = options.eventNames ?? true;
-  let text = '';
-  for (const event of events) {
-    const data = typeof event === 'string' ? event : JSON.stringify(event);
-    const name = typeof event === 'string' ? undefined : event.type;
-    if (names && name !== undefined) text += `event: ${name}${eol}`;
-    text += `data: ${data}${eol}${eol}`;
-  }
-  return text;
-}
+export { toSseText, parseJsonLines, type ToSseTextOptions } from '../server/sseText';
 
 /**
  * Cuts bytes (or text, encoded as UTF-8) into chunks of `size` bytes, ignoring character boundaries, as a network
@@ -63,21 +32,4 @@ export function splitAt(input: Uint8Array | string, offsets: readonly number[]):
   }
   chunks.push(bytes.subarray(start));
   return chunks;
-}
-
-/** Parses a one-JSON-event-per-line recording (blank lines skipped; a line that is not JSON is kept as raw text). */
-export function parseJsonLines(text: string): (WireJson | string)[] {
-  return text
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      try {
-        const value = JSON.parse(line) as unknown;
-        return typeof value === 'object' && value !== null && typeof (value as WireJson).type === 'string'
-          ? (value as WireJson)
-          : line;
-      } catch {
-        return line;
-      }
-    });
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { WireItem } from '../wire/schemas';
-import type { WireJson } from './builders';
+import type { WireJson } from '../wire/json';
 
 /**
  * - `streamed`: everything, as OpenAI sends it.

@@ -1,0 +1,168 @@
+/**
+ * One request and its answer: the SSE framing, the provider shape and the faults applied event by event, the log,
+ * and the summary of how the answer ended.
+ *
+ * @module
+ */
+import type { ServerResponse } from 'node:http';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { type Observable, concatMap, defer, lastValueFrom, takeWhile } from 'rxjs';
+import type { WireJson } from '../wire/json';
+import { DEFAULT_MALFORMED_EVENT, type Fault } from './faults';
+import { sendJsonError } from './http';
+import { describeEvent, describeRequest, describeSummary } from './log';
+import type { ServerConfig } from './options';
+import type { ResponsesRequest } from './replay';
+import { createShaper } from './shapes';
+import { type RequestOutcome, type RequestSummary, StreamDigester } from './summary';
+
+/** One request and its answer: applies shape and faults, frames SSE, logs, and reports how it ended. */
+export class Exchange {
+  private model: string | undefined;
+  private readonly digester = new StreamDigester();
+  private readonly closeHandlers: (() => void)[] = [];
+  private clientClosed = false;
+  private ended = false;
+  private sent = 0;
+
+  constructor(
+    private readonly config: ServerConfig,
+    private readonly requestId: number,
+    private readonly response: ServerResponse,
+  ) {
+    response.once('close', () => {
+      if (!response.writableFinished) {
+        this.clientClosed = true;
+        for (const handler of this.closeHandlers) handler();
+      }
+    });
+  }
+
+  begin(body: ResponsesRequest): void {
+    this.model = typeof body.model === 'string' ? body.model : undefined;
+    this.config.log?.({
+      kind: 'request',
+      requestId: this.requestId,
+      model: this.model,
+      mode: this.config.mode,
+      message: describeRequest(this.requestId, this.model, this.config.mode, this.config.shape),
+    });
+  }
+
+  onClientClose(handler: () => void): void {
+    if (this.clientClosed) handler();
+    else this.closeHandlers.push(handler);
+  }
+
+  reject(
+    status: number,
+    type: string,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+    param: string | null = null,
+  ): void {
+    sendJsonError(this.response, status, type, code, message, headers, param);
+    this.end(status, 'rejected');
+  }
+
+  relay(status: number, headers: Record<string, string>, body: string): void {
+    if (!this.clientClosed) this.response.writeHead(status, headers).end(body);
+    this.end(status, status >= 200 && status < 300 ? 'finished' : 'rejected');
+  }
+
+  /** Sends the events as SSE, shaped and with the faults applied; resolves when the answer is over. */
+  async stream(events$: Observable<WireJson | string>): Promise<void> {
+    const response = this.response;
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+      'x-request-id': `req_rx_${this.requestId}`,
+    });
+    response.flushHeaders();
+    const shaper = createShaper(this.config.shape);
+    const send$ = defer(() => events$).pipe(
+      concatMap((event) => (typeof event === 'string' ? [event] : shaper(event))),
+      takeWhile(() => !this.clientClosed),
+      concatMap((event) => this.send(event)),
+      takeWhile((goOn) => goOn),
+    );
+    let outcome: RequestOutcome = 'finished';
+    try {
+      await lastValueFrom(send$, { defaultValue: true });
+    } catch {
+      outcome = 'upstream-failed';
+    }
+    if (this.clientClosed) {
+      this.end(200, 'client-closed');
+    } else if (outcome === 'upstream-failed') {
+      response.destroy();
+      this.end(200, outcome);
+    } else {
+      response.end();
+      this.end(200, 'finished');
+    }
+  }
+
+  /** Sends one event; resolves false when the answer must stop here. */
+  private async send(event: WireJson | string): Promise<boolean> {
+    const faults = this.config.faults;
+    const eventType = typeof event === 'string' ? '(raw)' : event.type;
+    if (eventType === 'response.completed' && faults.some((fault) => fault.kind === 'drop-completed')) return false;
+    const stall = faults.find(
+      (fault): fault is Extract<Fault, { kind: 'stall-after' }> => fault.kind === 'stall-after',
+    );
+    if (stall !== undefined && this.sent >= stall.events) {
+      await new Promise<void>((resolve) => this.onClientClose(resolve));
+      return false;
+    }
+    let data = typeof event === 'string' ? event : JSON.stringify(event);
+    const malformed = faults.find(
+      (fault): fault is Extract<Fault, { kind: 'malformed' }> => fault.kind === 'malformed',
+    );
+    if (malformed !== undefined && this.sent === (malformed.event ?? DEFAULT_MALFORMED_EVENT)) data = data.slice(0, -1);
+    const frame = `${typeof event === 'string' ? '' : `event: ${eventType}\n`}data: ${data}\n\n`;
+    const chunk = faults.find((fault): fault is Extract<Fault, { kind: 'chunk' }> => fault.kind === 'chunk');
+    this.sent += 1;
+    this.digester.push(eventType, frame);
+    this.config.log?.({
+      kind: 'event',
+      requestId: this.requestId,
+      eventType,
+      message: describeEvent(this.requestId, eventType),
+    });
+    return this.write(Buffer.from(frame, 'utf8'), chunk?.bytes);
+  }
+
+  private async write(bytes: Buffer, chunkSize: number | undefined): Promise<boolean> {
+    const size = chunkSize ?? bytes.length;
+    for (let start = 0; start < bytes.length; start += size) {
+      if (this.clientClosed) return false;
+      if (!this.response.write(bytes.subarray(start, start + size))) {
+        await new Promise<void>((resolve) => {
+          this.response.once('drain', resolve);
+          this.onClientClose(resolve);
+        });
+      }
+      // Each chunk leaves in its own write, so the client's reads see the split.
+      if (chunkSize !== undefined) await nextTurn();
+    }
+    return !this.clientClosed;
+  }
+
+  private end(status: number, outcome: RequestOutcome): void {
+    if (this.ended) return;
+    this.ended = true;
+    const summary: RequestSummary = {
+      requestId: this.requestId,
+      model: this.model,
+      mode: this.config.mode,
+      status,
+      outcome,
+      ...this.digester.digest(),
+    };
+    this.config.log?.({ kind: 'end', requestId: this.requestId, summary, message: describeSummary(summary) });
+    this.config.onRequestEnd?.(summary);
+  }
+}

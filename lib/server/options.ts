@@ -1,0 +1,132 @@
+/**
+ * The embedded server's options, and their validation into the config every part of the server reads.
+ *
+ * @module
+ */
+import { type Fault, parseFault, validateFault } from './faults';
+import type { ServerLogEntry } from './log';
+import { DEMO_REPLAY, type ReplaySource, validateReplaySource } from './replay';
+import { type ProviderShape, isProviderShape } from './shapes';
+import type { RequestSummary, ServerMode } from './summary';
+
+/** Options of {@link createResponsesServer}. */
+export interface ResponsesServerOptions {
+  /**
+   * What to replay (see {@link ReplaySource}). Mutually exclusive with `upstream`.
+   * @defaultValue the bundled demo conversation, when `upstream` is not set either
+   */
+  readonly replay?: ReplaySource;
+  /**
+   * Passthrough mode: the upstream API root (e.g. `https://api.openai.com/v1`); requests go to `${upstream}/responses`
+   * and its SSE is relayed as it arrives. Mutually exclusive with `replay`.
+   * @defaultValue none (replay mode)
+   */
+  readonly upstream?: string;
+  /**
+   * Passthrough mode: the environment variable holding the upstream API key, sent as `Authorization: Bearer`. When it
+   * is unset or empty, the client's own `Authorization` header is forwarded instead.
+   * @defaultValue `'OPENAI_API_KEY'`
+   */
+  readonly keyEnv?: string;
+  /**
+   * The provider shape to reproduce (see `ProviderShape`), applied event by event to the replay or the upstream.
+   * @defaultValue `'streamed'` (events as they are)
+   */
+  readonly shape?: ProviderShape;
+  /**
+   * Faults to inject in every answer, typed or in their string form (`'stall-after=3'`, see `parseFault`).
+   * @defaultValue none
+   */
+  readonly fault?: Fault | string | readonly (Fault | string)[];
+  /**
+   * The interface to listen on.
+   * @defaultValue `'127.0.0.1'` (loopback only)
+   */
+  readonly host?: string;
+  /**
+   * The port; `0` picks a free one (read it from `server.port`).
+   * @defaultValue 0
+   */
+  readonly port?: number;
+  /**
+   * Replay mode: a pause before each event, in milliseconds, so a replay streams like a model does.
+   * @defaultValue 0
+   */
+  readonly eventDelayMs?: number;
+  /**
+   * Receives one entry per request, per event sent and per answer finished (with the text and reasoning summary).
+   * @defaultValue none (silent)
+   */
+  readonly log?: (entry: ServerLogEntry) => void;
+  /**
+   * Called when an answer to `POST /responses` is over, however it ended (see {@link RequestSummary.outcome}).
+   * @defaultValue none
+   */
+  readonly onRequestEnd?: (summary: RequestSummary) => void;
+  /**
+   * Passthrough mode: the fetch used to reach the upstream.
+   * @defaultValue `globalThis.fetch`
+   */
+  readonly fetch?: typeof fetch;
+}
+
+/** The validated options, defaults filled in. */
+export interface ServerConfig {
+  readonly mode: ServerMode;
+  readonly replay: ReplaySource;
+  readonly upstream: string | undefined;
+  readonly keyEnv: string;
+  readonly shape: ProviderShape;
+  readonly faults: readonly Fault[];
+  readonly host: string;
+  readonly port: number;
+  readonly eventDelayMs: number;
+  readonly log: ((entry: ServerLogEntry) => void) | undefined;
+  readonly onRequestEnd: ((summary: RequestSummary) => void) | undefined;
+  readonly fetch: typeof fetch;
+}
+
+/** Validates the options and fills in the defaults; rejects with a `TypeError` on invalid options. */
+export async function resolveConfig(options: ResponsesServerOptions): Promise<ServerConfig> {
+  if (options.replay !== undefined && options.upstream !== undefined) {
+    throw new TypeError('createResponsesServer: pass either replay or upstream, not both');
+  }
+  const shape = options.shape ?? 'streamed';
+  if (!isProviderShape(shape)) throw new TypeError(`createResponsesServer: unknown shape ${String(shape)}`);
+  const faultList = options.fault === undefined ? [] : Array.isArray(options.fault) ? options.fault : [options.fault];
+  const faults = (faultList as readonly (Fault | string)[]).map((fault) =>
+    typeof fault === 'string' ? parseFault(fault) : validateFault(fault),
+  );
+  const upstream = options.upstream?.replace(/\/+$/, '');
+  if (upstream !== undefined && !URL.canParse(`${upstream}/responses`)) {
+    throw new TypeError(
+      `createResponsesServer: upstream must be an absolute URL, got ${JSON.stringify(options.upstream)}`,
+    );
+  }
+  const replay = options.replay ?? DEMO_REPLAY;
+  if (upstream === undefined) await validateReplaySource(replay);
+  const port = options.port ?? 0;
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
+    throw new TypeError(`createResponsesServer: invalid port ${port}`);
+  const eventDelayMs = options.eventDelayMs ?? 0;
+  if (!(Number.isFinite(eventDelayMs) && eventDelayMs >= 0)) {
+    throw new TypeError(`createResponsesServer: eventDelayMs must be a number >= 0, got ${eventDelayMs}`);
+  }
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  if (upstream !== undefined && typeof fetchImpl !== 'function')
+    throw new TypeError('createResponsesServer: no fetch; pass options.fetch');
+  return {
+    mode: upstream === undefined ? 'replay' : 'passthrough',
+    replay,
+    upstream,
+    keyEnv: options.keyEnv ?? 'OPENAI_API_KEY',
+    shape,
+    faults,
+    host: options.host ?? '127.0.0.1',
+    port,
+    eventDelayMs,
+    log: options.log,
+    onRequestEnd: options.onRequestEnd,
+    fetch: fetchImpl,
+  };
+}

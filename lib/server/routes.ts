@@ -1,0 +1,71 @@
+/**
+ * The embedded server's routes: which request goes where.
+ *
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerPassthrough } from './answerPassthrough';
+import { answerReplay } from './answerReplay';
+import { Exchange } from './exchange';
+import { DEFAULT_RETRY_AFTER_SECONDS, type Fault, faultErrorBody } from './faults';
+import { readJsonBody, sendJsonError } from './http';
+import type { ServerConfig } from './options';
+
+const RESPONSES_PATHS = new Set(['/v1/responses', '/responses']);
+const HEALTH_PATHS = new Set(['/health', '/v1/health']);
+
+/**
+ * Answers one request: `GET /health`, `POST /v1/responses` (and `/responses`), 404 and 405 otherwise. Rejects the
+ * request (400) when its body is not a JSON object, and answers with the `http-error` fault when one is set.
+ */
+export async function route(
+  config: ServerConfig,
+  requestId: number,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const path = new URL(request.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '') || '/';
+  if (HEALTH_PATHS.has(path) && (request.method === 'GET' || request.method === 'HEAD')) {
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
+    return;
+  }
+  if (!RESPONSES_PATHS.has(path)) {
+    request.resume();
+    sendJsonError(
+      response,
+      404,
+      'invalid_request_error',
+      'not_found',
+      `No route ${request.method} ${path}; use POST /v1/responses.`,
+    );
+    return;
+  }
+  if (request.method !== 'POST') {
+    request.resume();
+    response.setHeader('allow', 'POST');
+    sendJsonError(response, 405, 'invalid_request_error', 'method_not_allowed', `Use POST ${path}.`);
+    return;
+  }
+  const exchange = new Exchange(config, requestId, response);
+  const body = await readJsonBody(request);
+  if (typeof body === 'string') {
+    exchange.reject(400, 'invalid_request_error', 'invalid_json', body);
+    return;
+  }
+  exchange.begin(body);
+  const httpError = config.faults.find(
+    (fault): fault is Extract<Fault, { kind: 'http-error' }> => fault.kind === 'http-error',
+  );
+  if (httpError !== undefined) {
+    const { error } = faultErrorBody(httpError.status);
+    exchange.reject(httpError.status, error.type, error.code, error.message, {
+      'retry-after': String(httpError.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS),
+    });
+    return;
+  }
+  if (config.upstream === undefined) {
+    await answerReplay(config, body, exchange);
+  } else {
+    await answerPassthrough(config, config.upstream, body, request, exchange);
+  }
+}
