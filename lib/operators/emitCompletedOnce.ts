@@ -1,4 +1,4 @@
-import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
+import { type MonoTypeOperatorFunction, defer, takeWhile, tap } from 'rxjs';
 import { StreamClosedError } from '../errors';
 import type { ResponseEvent } from '../events';
 
@@ -28,14 +28,15 @@ import type { ResponseEvent } from '../events';
  */
 export function emitCompletedOnce<E extends ResponseEvent>(): MonoTypeOperatorFunction<E> {
   return (source) =>
-    new Observable<E>((subscriber) =>
-      source.subscribe({
-        next: (event) => {
-          subscriber.next(event);
-          if (event.type === 'completed') subscriber.complete();
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.error(new StreamClosedError()),
-      }),
-    );
+    defer(() => {
+      let completed = false;
+      return source.pipe(
+        takeWhile((event) => !(completed = event.type === 'completed'), true),
+        tap({
+          complete: () => {
+            if (!completed) throw new StreamClosedError();
+          },
+        }),
+      );
+    });
 }

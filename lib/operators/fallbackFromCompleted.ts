@@ -3,6 +3,7 @@ import type { NormalizedEvent, ResponseEvent } from '../events';
 import { type FallbackPolicy, type RecoveryCandidate, byOutputIndex } from '../policies/fallbackPolicy';
 import { recoverMissing } from '../policies/recoverMissing';
 import { Deliveries } from '../streamState';
+import { subscribeWithin } from '../util/subscribeWithin';
 import type { TrackedEvent } from './trackStreamedKinds';
 
 /**
@@ -38,7 +39,7 @@ export function fallbackFromCompleted(
   }
   return (source) =>
     new Observable<ResponseEvent>((subscriber) =>
-      source.subscribe({
+      subscribeWithin(subscriber, source, {
         next: ({ event, state, first }) => {
           if (event.type === 'partDone') return;
           if (event.type === 'outputItemDone' && !first) return;
@@ -67,8 +68,6 @@ export function fallbackFromCompleted(
           }
           subscriber.next(event);
         },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
       }),
     );
 }

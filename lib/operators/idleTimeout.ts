@@ -1,5 +1,6 @@
 import { type MonoTypeOperatorFunction, Observable, asyncScheduler } from 'rxjs';
 import { IdleTimeoutError } from '../errors';
+import { subscribeWithin } from '../util/subscribeWithin';
 
 /** Configuration of {@link idleTimeout}. */
 export interface IdleTimeoutConfig {
@@ -51,17 +52,12 @@ export function idleTimeout<T>(config: number | IdleTimeoutConfig): MonoTypeOper
         if (silence >= each) subscriber.error(new IdleTimeoutError(each));
         else this.schedule(undefined, each - silence);
       }, each);
-      const subscription = source.subscribe({
+      subscriber.add(timer);
+      subscribeWithin(subscriber, source, {
         next: (value) => {
           last = asyncScheduler.now();
           subscriber.next(value);
         },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
       });
-      return () => {
-        timer.unsubscribe();
-        subscription.unsubscribe();
-      };
     });
 }

@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { type OperatorFunction, filter, map } from 'rxjs';
 import { ResponseFailedError, ResponseIncompleteError } from '../errors';
 import type { NormalizedEvent, Usage } from '../events';
 import type { WireEvent, WireErrorObject, WireResponse, WireUsage } from '../wire/schemas';
@@ -28,21 +28,9 @@ import type { WireEvent, WireErrorObject, WireResponse, WireUsage } from '../wir
  */
 export function normalizeEvents(): OperatorFunction<WireEvent, NormalizedEvent> {
   return (source) =>
-    new Observable<NormalizedEvent>((subscriber) =>
-      source.subscribe({
-        next: (wire) => {
-          let event: NormalizedEvent | undefined;
-          try {
-            event = normalizeWireEvent(wire);
-          } catch (error) {
-            subscriber.error(error);
-            return;
-          }
-          if (event !== undefined) subscriber.next(event);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      }),
+    source.pipe(
+      map(normalizeWireEvent),
+      filter((event): event is NormalizedEvent => event !== undefined),
     );
 }
 

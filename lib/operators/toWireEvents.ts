@@ -1,6 +1,7 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { MalformedEventError } from '../errors';
 import type { SseMessage } from '../sse/fromSSE';
+import { subscribeWithin } from '../util/subscribeWithin';
 import { parseRawWireEvent, validateWireEvent } from '../wire/parseWireEvent';
 import type { WireEvent } from '../wire/schemas';
 
@@ -64,7 +65,7 @@ export function toWireEvents(options: ToWireEventsOptions = {}): OperatorFunctio
   return (source) =>
     new Observable<WireEvent>((subscriber) => {
       let lastSequence: number | undefined;
-      return source.subscribe({
+      subscribeWithin(subscriber, source, {
         next: (message) => {
           if (message.type !== 'event') return;
           let event: WireEvent | undefined;
@@ -87,8 +88,6 @@ export function toWireEvents(options: ToWireEventsOptions = {}): OperatorFunctio
           }
           if (event !== undefined) subscriber.next(event);
         },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
       });
     });
 }

@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { type OperatorFunction, defer, map } from 'rxjs';
 import type { NormalizedEvent } from '../events';
 import { type StreamState, StreamTracker } from '../streamState';
 
@@ -41,15 +41,8 @@ export interface TrackedEvent<E extends NormalizedEvent = NormalizedEvent> {
  */
 export function trackStreamedKinds<E extends NormalizedEvent>(): OperatorFunction<E, TrackedEvent<E>> {
   return (source) =>
-    new Observable<TrackedEvent<E>>((subscriber) => {
+    defer(() => {
       const state = new StreamTracker();
-      return source.subscribe({
-        next: (event) => {
-          const first = state.observe(event);
-          subscriber.next({ event, state, first });
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
+      return source.pipe(map((event): TrackedEvent<E> => ({ event, state, first: state.observe(event) })));
     });
 }

@@ -6,6 +6,7 @@
 import { createParser } from 'eventsource-parser';
 import { Observable } from 'rxjs';
 import { EventTooLargeError, ProtocolMismatchError } from '../errors';
+import { subscribeWithin } from '../util/subscribeWithin';
 import { type SseSource, chunksOf } from './source';
 
 /** A dispatched SSE event: its `data` (lines joined with LF), and `event` / `id` when the block set them. */
@@ -144,7 +145,7 @@ export function fromSSE(source: SseSource, options: FromSSEOptions = {}): Observ
       // CR ending a chunk no longer waits for the next byte.
       parser.feed(text.indexOf('\r') === -1 ? text : text.replace(CR_OR_CRLF, '\n'));
     };
-    return chunks$.subscribe({
+    subscribeWithin(subscriber, chunks$, {
       next: (chunk) => {
         if (subscriber.closed) return;
         if (typeof chunk === 'string') {
@@ -159,7 +160,6 @@ export function fromSSE(source: SseSource, options: FromSSEOptions = {}): Observ
           feed(decoder.decode(chunk, { stream: true }));
         }
       },
-      error: (error: unknown) => subscriber.error(error),
       complete: () => {
         feed(decoder.decode());
         // Ends a last line and dispatches a last event whose blank line never came.

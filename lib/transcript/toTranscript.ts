@@ -2,6 +2,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import type { ResponseEvent } from '../events';
 import { EMPTY_TRANSCRIPT, type Transcript, type TranscriptUpdate } from './transcript';
 import { TranscriptBuilder } from './transcriptBuilder';
+import { subscribeWithin } from '../util/subscribeWithin';
 
 /** Options of {@link toTranscript}. */
 export interface ToTranscriptOptions {
@@ -100,7 +101,7 @@ export function toTranscript(options: ToTranscriptOptions = {}): OperatorFunctio
           subscriber.next(update);
         }
       };
-      return source.subscribe({
+      subscribeWithin(subscriber, source, {
         next: (event) => {
           let updates: TranscriptUpdate[];
           try {
