@@ -28,7 +28,9 @@ export type ResponsesRxErrorCode =
   | 'idle_timeout'
   | 'http_error'
   | 'unexpected_content_type'
-  | 'connection_failed';
+  | 'connection_failed'
+  | 'resume_refused'
+  | 'response_cancelled';
 
 /** Base class of every error raised by responses-rx. */
 export abstract class ResponsesRxError extends Error {
@@ -333,6 +335,62 @@ export class ConnectionError extends ResponsesRxError {
       { cause: details.cause },
     );
     this.url = details.url;
+  }
+}
+
+/**
+ * The server refused to resume a background response's stream (`GET /v1/responses/{id}?stream=true&starting_after=N`
+ * answered 404, 400 or another non-retryable status): it no longer keeps the response (OpenAI keeps background
+ * responses about 10 minutes), never had it (it was not created with `background: true`), or the id is wrong. Not
+ * retryable: what was delivered stays delivered; send the request again for a new answer.
+ */
+export class ResumeRefusedError extends ResponsesRxError {
+  readonly code = 'resume_refused' as const;
+  readonly retryable = false;
+  /** The response that could not be resumed. */
+  readonly responseId: string;
+  /** The sequence number the resume asked to continue after (`starting_after`), when there was one. */
+  readonly startingAfter: number | undefined;
+  /** The HTTP status of the refusal. */
+  readonly status: number;
+
+  constructor(details: { responseId: string; startingAfter?: number | undefined; status: number; cause?: unknown }) {
+    const why = details.cause instanceof Error ? details.cause.message : `HTTP ${details.status}`;
+    super(
+      `The server refused to resume response ${details.responseId}` +
+        `${details.startingAfter === undefined ? '' : ` after event ${details.startingAfter}`} (${why}). ` +
+        `It no longer keeps that response (expired) or never had it (created without background: true); ` +
+        `the events already delivered stand, send the request again for the rest.`,
+      { cause: details.cause },
+    );
+    this.name = 'ResumeRefusedError';
+    this.responseId = details.responseId;
+    this.startingAfter = details.startingAfter;
+    this.status = details.status;
+  }
+}
+
+/**
+ * The response was cancelled (`POST /v1/responses/{id}/cancel`, by this client or another): a `response.cancelled`
+ * event, or a lifecycle event whose response has `status: "cancelled"`. Not retryable as is: someone chose to stop it;
+ * send the request again if an answer is still wanted.
+ */
+export class ResponseCancelledError extends ResponsesRxError {
+  readonly code = 'response_cancelled' as const;
+  readonly retryable = false;
+  /** The cancelled response's id, when known. */
+  readonly responseId: string | undefined;
+  /** The response object as received, when the event carried one. */
+  readonly response: unknown;
+
+  constructor(details: { responseId?: string | undefined; response?: unknown } = {}) {
+    super(
+      `The response${details.responseId === undefined ? '' : ` ${details.responseId}`} was cancelled before it ` +
+        `completed; the events already delivered are all there is. Send the request again for a full answer.`,
+    );
+    this.name = 'ResponseCancelledError';
+    this.responseId = details.responseId;
+    this.response = details.response;
   }
 }
 

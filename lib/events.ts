@@ -15,14 +15,36 @@ export interface Usage {
   readonly totalTokens: number;
 }
 
+/**
+ * What every event a stream sent carries: its place in the stream. Events the fallback recovers were never sent, so
+ * they have none.
+ */
+export interface SequencedEvent {
+  /**
+   * The wire event's `sequence_number`, when the server sent one: the cursor to resume a background response after
+   * it (`GET /v1/responses/{id}?stream=true&starting_after=<sequenceNumber>`). Source: the Responses API streaming
+   * events reference (every event has `sequence_number`).
+   */
+  readonly sequenceNumber?: number | undefined;
+}
+
 /** A response started (`response.created`). */
-export interface CreatedEvent {
+export interface CreatedEvent extends SequencedEvent {
   readonly type: 'created';
   readonly responseId?: string | undefined;
 }
 
+/**
+ * A background response is waiting for capacity (`response.queued`, status `queued`); `created` came before it, and
+ * output follows once it runs.
+ */
+export interface QueuedEvent extends SequencedEvent {
+  readonly type: 'queued';
+  readonly responseId?: string | undefined;
+}
+
 /** An output item was announced (`response.output_item.added`); its content follows as deltas. */
-export interface OutputItemAddedEvent {
+export interface OutputItemAddedEvent extends SequencedEvent {
   readonly type: 'outputItemAdded';
   readonly item: WireItem;
   readonly outputIndex?: number | undefined;
@@ -32,7 +54,7 @@ export interface OutputItemAddedEvent {
  * An output item is final. `recovered` is false when the stream delivered it (`response.output_item.done`) and true
  * when the fallback recovered it from `response.completed` (or rebuilt it from deltas and `*.done` events).
  */
-export interface OutputItemDoneEvent {
+export interface OutputItemDoneEvent extends SequencedEvent {
   readonly type: 'outputItemDone';
   readonly item: WireItem;
   readonly outputIndex?: number | undefined;
@@ -40,7 +62,7 @@ export interface OutputItemDoneEvent {
 }
 
 /** A piece of the assistant's answer text (`response.output_text.delta`). */
-export interface OutputTextDeltaEvent {
+export interface OutputTextDeltaEvent extends SequencedEvent {
   readonly type: 'outputTextDelta';
   readonly delta: string;
   readonly itemId?: string | undefined;
@@ -49,7 +71,7 @@ export interface OutputTextDeltaEvent {
 }
 
 /** A piece of a reasoning summary (`response.reasoning_summary_text.delta`). */
-export interface ReasoningSummaryDeltaEvent {
+export interface ReasoningSummaryDeltaEvent extends SequencedEvent {
   readonly type: 'reasoningSummaryDelta';
   readonly delta: string;
   readonly itemId?: string | undefined;
@@ -58,7 +80,7 @@ export interface ReasoningSummaryDeltaEvent {
 }
 
 /** A piece of raw reasoning content (`response.reasoning_text.delta`). */
-export interface ReasoningContentDeltaEvent {
+export interface ReasoningContentDeltaEvent extends SequencedEvent {
   readonly type: 'reasoningContentDelta';
   readonly delta: string;
   readonly itemId?: string | undefined;
@@ -67,7 +89,7 @@ export interface ReasoningContentDeltaEvent {
 }
 
 /** A new reasoning summary part begins (`response.reasoning_summary_part.added`). */
-export interface ReasoningSummaryPartAddedEvent {
+export interface ReasoningSummaryPartAddedEvent extends SequencedEvent {
   readonly type: 'reasoningSummaryPartAdded';
   readonly itemId?: string | undefined;
   readonly summaryIndex: number;
@@ -75,7 +97,7 @@ export interface ReasoningSummaryPartAddedEvent {
 }
 
 /** A piece of a tool call's input: function-call arguments or custom-tool input. */
-export interface ToolCallInputDeltaEvent {
+export interface ToolCallInputDeltaEvent extends SequencedEvent {
   readonly type: 'toolCallInputDelta';
   readonly delta: string;
   readonly itemId?: string | undefined;
@@ -84,7 +106,7 @@ export interface ToolCallInputDeltaEvent {
 }
 
 /** The response completed (`response.completed`): always the last event of a successful stream, exactly once. */
-export interface CompletedEvent {
+export interface CompletedEvent extends SequencedEvent {
   readonly type: 'completed';
   readonly responseId?: string | undefined;
   readonly usage?: Usage | undefined;
@@ -95,6 +117,7 @@ export interface CompletedEvent {
 /** Every normalized event a consumer can receive. */
 export type ResponseEvent =
   | CreatedEvent
+  | QueuedEvent
   | OutputItemAddedEvent
   | OutputItemDoneEvent
   | OutputTextDeltaEvent
@@ -119,7 +142,7 @@ export type PartKind = 'outputText' | 'contentPart' | 'reasoningSummary' | 'reas
  * uses to rebuild an item the provider never delivered whole. `fallbackFromCompleted` consumes them, so consumers of
  * `responseEvents` never receive them (the same text would otherwise arrive twice).
  */
-export interface PartDoneEvent {
+export interface PartDoneEvent extends SequencedEvent {
   readonly type: 'partDone';
   readonly part: PartKind;
   readonly text: string;

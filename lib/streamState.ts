@@ -60,6 +60,8 @@ export interface ItemEvidence {
 
 /** The read-only view of a stream's tracked state that policies receive. */
 export interface StreamState {
+  /** The response's id, from the first `created`, `queued` or `completed` that named one. */
+  readonly responseId: string | undefined;
   /** Which kinds of delta streamed. */
   readonly streamed: StreamedKinds;
   /** Items delivered whole by the stream, in arrival order. */
@@ -159,6 +161,7 @@ export class StreamTracker implements StreamState {
   private readonly order: Evidence[] = [];
   private anonymous: Evidence | undefined;
   reasoningDelivered = false;
+  responseId: string | undefined;
 
   get streamed(): StreamedKinds {
     return this.kinds;
@@ -218,6 +221,11 @@ export class StreamTracker implements StreamState {
       }
       case 'outputItemDone':
         return this.markDelivered(event.item, event.outputIndex);
+      case 'created':
+      case 'queued':
+      case 'completed':
+        this.responseId ??= event.responseId;
+        return true;
       default:
         return true;
     }

@@ -1,6 +1,6 @@
 import { map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ResponseFailedError, ResponseIncompleteError, normalizeEvents } from 'responses-rx';
+import { ResponseCancelledError, ResponseFailedError, ResponseIncompleteError, normalizeEvents } from 'responses-rx';
 import type { WireEvent } from 'responses-rx';
 import { createTestScheduler, events, items, wire } from 'responses-rx/testing';
 
@@ -141,6 +141,56 @@ describe('normalizeEvents', () => {
     });
     expect(errors[0]).toBeInstanceOf(ResponseIncompleteError);
     expect(errors[0]).toMatchObject({ code: 'response_incomplete', reason: 'max_output_tokens', retryable: false });
+  });
+
+  it('carries the wire sequence_number as sequenceNumber, and none when the wire had none', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const seq = (json: object, n: number) => w({ ...json, sequence_number: n });
+      const source = cold('-c-t-u-|', {
+        c: seq(wire.created(), 0),
+        t: seq(wire.textDelta('Hi', { itemId: 'msg_1', outputIndex: 0 }), 4),
+        u: v.t,
+      });
+      expectObservable(source.pipe(normalizeEvents())).toBe('-c-t-u-|', {
+        c: { ...events.created(), sequenceNumber: 0 },
+        t: { ...events.textDelta('Hi', { itemId: 'msg_1', outputIndex: 0 }), sequenceNumber: 4 },
+        u: events.textDelta('Hi', { itemId: 'msg_1', outputIndex: 0 }),
+      });
+      expectSubscriptions(source.subscriptions).toBe('^------!');
+    });
+  });
+
+  it('emits response.queued as a queued event with the response id', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const queued = w({ type: 'response.queued', response: { id: 'resp_q', status: 'queued' }, sequence_number: 1 });
+      const source = cold('-q-|', { q: queued });
+      expectObservable(source.pipe(normalizeEvents())).toBe('-q-|', {
+        q: { type: 'queued', responseId: 'resp_q', sequenceNumber: 1 },
+      });
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+  });
+
+  it.each([
+    ['response.cancelled', { type: 'response.cancelled', response: { id: 'resp_1', status: 'cancelled' } }],
+    [
+      'response.failed with status cancelled',
+      { type: 'response.failed', response: { id: 'resp_1', status: 'cancelled' } },
+    ],
+    [
+      'response.completed with status cancelled',
+      { type: 'response.completed', response: { id: 'resp_1', status: 'cancelled', output: [] } },
+    ],
+  ])('fails with ResponseCancelledError on %s', (_name, json) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-x-t-|', { c: v.c, x: w(json), t: v.t });
+      expectObservable(source.pipe(normalizeEvents())).toBe(
+        '-c-#',
+        { c: events.created() },
+        new ResponseCancelledError({ responseId: 'resp_1', response: json.response }),
+      );
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
   });
 
   it('unsubscribes early', () => {

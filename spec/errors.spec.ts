@@ -3,8 +3,10 @@ import {
   IdleTimeoutError,
   MalformedEventError,
   ResponseFailedError,
+  ResponseCancelledError,
   ResponseIncompleteError,
   ResponsesRxError,
+  ResumeRefusedError,
   StreamClosedError,
   isRetryableStatus,
   parseRetryAfterMessage,
@@ -40,6 +42,8 @@ describe('errors', () => {
       new StreamClosedError(),
       new IdleTimeoutError(1000),
       new HttpError({ status: 429, body: '', retryAfterMs: 2000 }),
+      new ResumeRefusedError({ responseId: 'resp_1', startingAfter: 7, status: 404 }),
+      new ResponseCancelledError({ responseId: 'resp_1' }),
     ];
     expect(all.map((e) => [e.name, e.code, e.retryable])).toEqual([
       ['MalformedEventError', 'malformed_event', false],
@@ -48,6 +52,8 @@ describe('errors', () => {
       ['StreamClosedError', 'stream_closed', true],
       ['IdleTimeoutError', 'idle_timeout', true],
       ['HttpError', 'http_error', true],
+      ['ResumeRefusedError', 'resume_refused', false],
+      ['ResponseCancelledError', 'response_cancelled', false],
     ]);
     for (const error of all) {
       expect(error).toBeInstanceOf(ResponsesRxError);

@@ -1,5 +1,5 @@
 import { type OperatorFunction, filter, map } from 'rxjs';
-import { ResponseFailedError, ResponseIncompleteError } from '../errors';
+import { ResponseCancelledError, ResponseFailedError, ResponseIncompleteError } from '../errors';
 import type { NormalizedEvent, Usage } from '../events';
 import type { WireEvent, WireErrorObject, WireResponse, WireUsage } from '../wire/schemas';
 
@@ -37,11 +37,22 @@ export function normalizeEvents(): OperatorFunction<WireEvent, NormalizedEvent> 
 /**
  * Maps one wire event to its normalized event.
  *
- * @returns the normalized event, or `undefined` when the wire event carries nothing to emit.
+ * @returns the normalized event, with the wire's `sequence_number` as `sequenceNumber` when it had one, or
+ *   `undefined` when the wire event carries nothing to emit.
  * @throws ResponseFailedError for `response.failed` and `error` events.
  * @throws ResponseIncompleteError for `response.incomplete`, and for `response.completed` with `status: "incomplete"`.
+ * @throws ResponseCancelledError for `response.cancelled`, and for a lifecycle event whose response has
+ *   `status: "cancelled"`.
  */
 export function normalizeWireEvent(wire: WireEvent): NormalizedEvent | undefined {
+  const event = normalizeKind(wire);
+  const sequence = wire.sequence_number;
+  if (event !== undefined && typeof sequence === 'number')
+    (event as { sequenceNumber?: number }).sequenceNumber = sequence;
+  return event;
+}
+
+function normalizeKind(wire: WireEvent): NormalizedEvent | undefined {
   switch (wire.type) {
     case 'response.output_text.delta':
       return {
@@ -79,7 +90,12 @@ export function normalizeWireEvent(wire: WireEvent): NormalizedEvent | undefined
     case 'response.created':
       return { type: 'created', responseId: wire.response?.id ?? undefined };
     case 'response.in_progress':
+      if (wire.response?.status === 'cancelled') throw cancelledError(wire.response);
       return undefined;
+    case 'response.queued':
+      return { type: 'queued', responseId: wire.response?.id ?? undefined };
+    case 'response.cancelled':
+      throw cancelledError(wire.response ?? undefined);
     case 'response.output_item.added':
       return { type: 'outputItemAdded', item: wire.item, outputIndex: wire.output_index ?? undefined };
     case 'response.output_item.done':
@@ -106,6 +122,7 @@ export function normalizeWireEvent(wire: WireEvent): NormalizedEvent | undefined
     case 'response.custom_tool_call_input.done':
       return partDone('toolCallInput', wire.input, wire.item_id, wire.output_index, 0, 'custom_tool_call');
     case 'response.completed':
+      if (wire.response.status === 'cancelled') throw cancelledError(wire.response);
       // A server that says "completed" but marks the response incomplete cut the answer short: never hide that.
       if (wire.response.status === 'incomplete') {
         throw new ResponseIncompleteError({
@@ -120,6 +137,7 @@ export function normalizeWireEvent(wire: WireEvent): NormalizedEvent | undefined
         response: wire.response as WireResponse,
       };
     case 'response.failed':
+      if (wire.response?.status === 'cancelled') throw cancelledError(wire.response);
       throw failedError(wire.response?.error ?? undefined, wire.response?.id ?? undefined, 'response.failed');
     case 'error':
       throw failedError(
@@ -128,6 +146,7 @@ export function normalizeWireEvent(wire: WireEvent): NormalizedEvent | undefined
         'error',
       );
     case 'response.incomplete':
+      if (wire.response?.status === 'cancelled') throw cancelledError(wire.response);
       throw new ResponseIncompleteError({
         reason: wire.response?.incomplete_details?.reason ?? undefined,
         response: wire.response ?? undefined,
@@ -183,4 +202,8 @@ function failedError(
     responseId,
     source,
   });
+}
+
+function cancelledError(response: WireResponse | undefined): ResponseCancelledError {
+  return new ResponseCancelledError({ responseId: response?.id ?? undefined, response });
 }

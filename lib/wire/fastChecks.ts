@@ -145,8 +145,10 @@ export function passesFastCheck(event: Fields, type: string): boolean {
       return typeof event['input'] === 'string' && hasPartRef(event) && isOptionalString(event['call_id']);
     case 'response.created':
     case 'response.in_progress':
+    case 'response.queued':
     case 'response.failed':
     case 'response.incomplete':
+    case 'response.cancelled':
       return isOptionalResponse(event['response']);
     case 'response.completed':
       return isResponse(event['response']);

@@ -66,6 +66,7 @@ const textDelta = {
 export const wireEventSchemas = {
   'response.created': z.looseObject({ response: wireResponseSchema.nullish() }),
   'response.in_progress': z.looseObject({ response: wireResponseSchema.nullish() }),
+  'response.queued': z.looseObject({ response: wireResponseSchema.nullish() }),
   'response.output_item.added': z.looseObject({ item: wireItemSchema, output_index: optionalIndex }),
   'response.output_item.done': z.looseObject({ item: wireItemSchema, output_index: optionalIndex }),
   'response.output_text.delta': z.looseObject({ ...textDelta, content_index: optionalIndex }),
@@ -117,6 +118,8 @@ export const wireEventSchemas = {
   'response.completed': z.looseObject({ response: wireResponseSchema }),
   'response.failed': z.looseObject({ response: wireResponseSchema.nullish() }),
   'response.incomplete': z.looseObject({ response: wireResponseSchema.nullish() }),
+  /** Sent by servers (the embedded one included) that end a cancelled background response's stream with an event. */
+  'response.cancelled': z.looseObject({ response: wireResponseSchema.nullish() }),
   error: z.looseObject({
     code: z.union([z.string(), z.number()]).nullish(),
     message: z.string().nullish(),

@@ -47,6 +47,8 @@ const ref = { item_id: 'msg_1', output_index: 1, sequence_number: 7 };
 const valid: Record<KnownWireEventType, () => Json> = {
   'response.created': () => ({ type: 'response.created', response: response() }),
   'response.in_progress': () => ({ type: 'response.in_progress', response: response() }),
+  'response.queued': () => ({ type: 'response.queued', response: { ...response(), status: 'queued' } }),
+  'response.cancelled': () => ({ type: 'response.cancelled', response: { ...response(), status: 'cancelled' } }),
   'response.output_item.added': () => ({ type: 'response.output_item.added', item: item(), output_index: 0 }),
   'response.output_item.done': () => ({ type: 'response.output_item.done', item: item(), output_index: 0 }),
   'response.output_text.delta': () => ({
