@@ -23,7 +23,7 @@ export {
   type WireErrorObject,
   type KnownWireEventType,
 } from './wire/schemas';
-export { parseWireEvent, parseRawWireEvent, validateWireEvent, type RawWireEvent } from './wire/parseWireEvent';
+export { parseWireEvent } from './wire/parseWireEvent';
 export { toWireEvents, type ToWireEventsOptions, type SequenceGap } from './operators/toWireEvents';
 
 // wire events -> normalized events
@@ -53,15 +53,7 @@ export { trackStreamedKinds, type TrackedEvent } from './operators/trackStreamed
 export { fallbackFromCompleted } from './operators/fallbackFromCompleted';
 export { emitCompletedOnce } from './operators/emitCompletedOnce';
 export { idleTimeout, type IdleTimeoutConfig } from './operators/idleTimeout';
-export {
-  StreamTracker,
-  type StreamState,
-  type StreamedKinds,
-  type DeliveredItem,
-  type ItemEvidence,
-  type EvidenceKind,
-  type PartText,
-} from './streamState';
+export type { StreamState, StreamedKinds, DeliveredItem, ItemEvidence, EvidenceKind, PartText } from './streamState';
 export type { FallbackPolicy, RecoveryCandidate } from './policies/fallbackPolicy';
 export { recoverMissing, undeliveredOutputItems, rebuildFromEvidence } from './policies/recoverMissing';
 export { recoverByStreamedKinds } from './policies/recoverByStreamedKinds';
@@ -101,9 +93,6 @@ export {
 export { checkEventStream, toHttpError, parseApiError } from './http/checkResponse';
 export { parseRetryAfter, type HeaderLookup } from './http/retryAfter';
 
-// provider shapes (also used by the server, in responses-rx/server)
-export { PROVIDER_SHAPES, isProviderShape, type ProviderShape } from './server/shapes';
-
 // consumers
 export {
   EMPTY_TRANSCRIPT,
@@ -126,13 +115,6 @@ export {
   type TranscriptErrorUpdate,
 } from './transcript/transcript';
 export { toTranscript, type ToTranscriptOptions } from './transcript/toTranscript';
-export {
-  TerminalRenderer,
-  renderTranscript,
-  renderToString,
-  isColorEnabled,
-  type TerminalSink,
-  type TerminalLabels,
-  type TerminalRendererOptions,
-  type RenderTranscriptOptions,
-} from './terminal/renderer';
+
+// The terminal renderer is in responses-rx/terminal, the embedded server in responses-rx/server (both Node only), the
+// builders and provider shapes in responses-rx/testing (and the shapes in responses-rx/server).

@@ -151,7 +151,10 @@ export class Deliveries {
 
 /**
  * The mutable tracker behind {@link StreamState}: one per subscription of `trackStreamedKinds`, updated in place as
- * events pass (so tracking costs O(1) per event). Read it synchronously; copy what you need to keep.
+ * events pass (so tracking costs O(1) per event). Read it synchronously; copy what you need to keep. Internal: users
+ * see it as the read-only {@link StreamState}, and only {@link StreamTracker.observe} changes it.
+ *
+ * @internal
  */
 export class StreamTracker implements StreamState {
   private readonly kinds = { text: false, reasoning: false, toolInput: false };
@@ -160,8 +163,16 @@ export class StreamTracker implements StreamState {
   private readonly byId = new Map<string, Evidence>();
   private readonly order: Evidence[] = [];
   private anonymous: Evidence | undefined;
-  reasoningDelivered = false;
-  responseId: string | undefined;
+  private reasoningDone = false;
+  private firstResponseId: string | undefined;
+
+  get reasoningDelivered(): boolean {
+    return this.reasoningDone;
+  }
+
+  get responseId(): string | undefined {
+    return this.firstResponseId;
+  }
 
   get streamed(): StreamedKinds {
     return this.kinds;
@@ -224,7 +235,7 @@ export class StreamTracker implements StreamState {
       case 'created':
       case 'queued':
       case 'completed':
-        this.responseId ??= event.responseId;
+        this.firstResponseId ??= event.responseId;
         return true;
       default:
         return true;
@@ -239,7 +250,7 @@ export class StreamTracker implements StreamState {
   markDelivered(item: WireItem, outputIndex: number | undefined): boolean {
     if (!this.deliveries.add(item, outputIndex)) return false;
     const id = item.id ?? undefined;
-    if (item.type === 'reasoning') this.reasoningDelivered = true;
+    if (item.type === 'reasoning') this.reasoningDone = true;
     // The item is whole now: its evidence is no longer needed.
     const entry =
       (outputIndex !== undefined ? this.byIndex.get(outputIndex) : undefined) ??

@@ -2,15 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { NEVER, Observable, concat, from, lastValueFrom, toArray } from 'rxjs';
-import {
-  StreamClosedError,
-  TerminalRenderer,
-  isColorEnabled,
-  renderToString,
-  renderTranscript,
-  responseEvents,
-  toTranscript,
-} from 'responses-rx';
+import { StreamClosedError, responseEvents, toTranscript } from 'responses-rx';
+import { TerminalRenderer, isColorEnabled, renderToString, renderTranscript } from 'responses-rx/terminal';
 import type { ResponseEvent, TranscriptUpdate } from 'responses-rx';
 import { events, items, parseJsonLines, streamedEvents, toSseText } from 'responses-rx/testing';
 

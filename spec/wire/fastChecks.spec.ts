@@ -6,14 +6,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import {
-  MalformedEventError,
-  type KnownWireEventType,
-  type RawWireEvent,
-  validateWireEvent,
-  wireEventSchemas,
-} from 'responses-rx';
+import { MalformedEventError, type KnownWireEventType, wireEventSchemas } from 'responses-rx';
 import { passesFastCheck } from '../../lib/wire/fastChecks';
+import { type RawWireEvent, validateWireEvent } from '../../lib/wire/parseWireEvent';
 import { recordedDir } from '../support';
 
 type Json = Record<string, unknown>;
