@@ -10,7 +10,7 @@ import { libDir, rel, resolveRelative, specifiersOf } from './imports';
 
 /** Each lib/ module's layer, lowest first; a module may import from its own layer and lower ones only. */
 const LAYERS: readonly (readonly [layer: string, pattern: RegExp])[] = [
-  ['errors', /^(errors|http\/retryAfter)\.ts$/],
+  ['base', /^(errors\.ts|http\/retryAfter\.ts|util\/)/],
   ['sse', /^sse\//],
   ['wire', /^wire\//],
   ['normalized', /^(events|streamState|operators\/[^/]+|policies\/[^/]+|responseEvents)\.ts$/],
