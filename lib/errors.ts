@@ -2,14 +2,15 @@
  * Every error responses-rx raises. Each class has a literal `code` that never changes, a `retryable` flag, a message
  * that says what happened and what to do, and the data needed to act on it.
  *
- * Match on `code` (or `instanceof`), never on message text:
+ * Match on `code`, never on message text:
  *
  * ```ts
- * import { ResponsesRxError } from 'responses-rx';
+ * import { isResponsesRxError } from 'responses-rx';
  *
  * events$.subscribe({
  *   error: (err) => {
- *     if (err instanceof ResponsesRxError && err.retryable) scheduleRetry(err.retryAfterMs ?? 1000);
+ *     if (isResponsesRxError(err) && err.retryable) scheduleRetry(err.retryAfterMs ?? 1000);
+ *     if (isResponsesRxError(err) && err.code === 'idle_timeout') console.error(`silent for ${err.idleMs} ms`);
  *   },
  * });
  * ```
@@ -32,8 +33,38 @@ export type ResponsesRxErrorCode =
   | 'resume_refused'
   | 'response_cancelled';
 
-/** Base class of every error raised by responses-rx. */
+/**
+ * Marks every responses-rx error. `Symbol.for` keys are shared by the whole process, so the mark is the same in the
+ * ES module and the CommonJS build of this package when an app loads both (the dual-package hazard).
+ */
+const BRAND = Symbol.for('responses-rx.ResponsesRxError');
+
+/**
+ * True when `value` is an error raised by responses-rx, from whichever copy of the package (ES module or CommonJS)
+ * raised it. Then match on its `code`, which narrows it to its class.
+ *
+ * ## Example
+ * ```ts
+ * import { isResponsesRxError } from 'responses-rx';
+ *
+ * if (isResponsesRxError(err) && err.code === 'http_error') console.error(err.status, err.body);
+ * ```
+ */
+export function isResponsesRxError(value: unknown): value is AnyResponsesRxError {
+  return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+}
+
+/**
+ * Base class of every error raised by responses-rx. Each subclass has a literal `name` (minifiers rename classes, not
+ * strings) and a literal `code`, also readable on the class (`HttpError.code`).
+ *
+ * `instanceof` works across the ES module and CommonJS copies of the package: an error from one copy is an instance of
+ * the other copy's class with the same `code`. Matching on `code` (or {@link isResponsesRxError}) is still the
+ * simplest.
+ */
 export abstract class ResponsesRxError extends Error {
+  /** The class name, as a literal string, e.g. `'HttpError'`. */
+  abstract override readonly name: string;
   /** Stable machine-readable code; match on this, not on the message. */
   abstract readonly code: ResponsesRxErrorCode;
   /** True when sending the same request again may succeed. */
@@ -43,8 +74,21 @@ export abstract class ResponsesRxError extends Error {
 
   protected constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number | undefined }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
+    Object.defineProperty(this, BRAND, { value: true });
     this.retryAfterMs = options?.retryAfterMs;
+  }
+
+  /**
+   * `value instanceof C`: true for instances of `C` by prototype, and for responses-rx errors from another copy of
+   * the package whose `code` is `C.code` (any of them when `C` is `ResponsesRxError`).
+   */
+  static [Symbol.hasInstance]<T>(this: { readonly prototype: T }, value: unknown): value is T {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (!isResponsesRxError(value)) return false;
+    if ((this as unknown) === ResponsesRxError) return true;
+    return (
+      Object.prototype.hasOwnProperty.call(this, 'code') && (this as unknown as { code: unknown }).code === value.code
+    );
   }
 }
 
@@ -66,7 +110,10 @@ function preview(raw: string): string {
  * bytes. Pass `onMalformed: 'skip'` to drop such events instead.
  */
 export class MalformedEventError extends ResponsesRxError {
-  readonly code = 'malformed_event' as const;
+  /** The `code` of every MalformedEventError. */
+  static readonly code = 'malformed_event';
+  override readonly name = 'MalformedEventError';
+  readonly code = MalformedEventError.code;
   readonly retryable = false;
   /** The SSE `data` exactly as received. */
   readonly raw: string;
@@ -99,7 +146,10 @@ export class MalformedEventError extends ResponsesRxError {
  * (`chat.completion.chunk` with `choices`) sent to a Responses client. Not retryable: fix the endpoint or base URL.
  */
 export class ProtocolMismatchError extends ResponsesRxError {
-  readonly code = 'protocol_mismatch' as const;
+  /** The `code` of every ProtocolMismatchError. */
+  static readonly code = 'protocol_mismatch';
+  override readonly name = 'ProtocolMismatchError';
+  readonly code = ProtocolMismatchError.code;
   readonly retryable = false;
   /** What the stream looks like instead: `'Chat Completions'`, `'HTML page'` or `'plain JSON'`. */
   readonly detected: string;
@@ -123,7 +173,10 @@ export class ProtocolMismatchError extends ResponsesRxError {
  * sends a newline). Raised instead of buffering without bound. Not retryable.
  */
 export class EventTooLargeError extends ResponsesRxError {
-  readonly code = 'event_too_large' as const;
+  /** The `code` of every EventTooLargeError. */
+  static readonly code = 'event_too_large';
+  override readonly name = 'EventTooLargeError';
+  readonly code = EventTooLargeError.code;
   readonly retryable = false;
   /** The limit that was exceeded, in characters. */
   readonly maxEventSize: number;
@@ -159,7 +212,10 @@ export const NON_RETRYABLE_SERVER_CODES: ReadonlySet<string> = new Set([
  * server errors, unknown codes); `retryAfterMs` is read from messages such as "Please try again in 1.898s".
  */
 export class ResponseFailedError extends ResponsesRxError {
-  readonly code = 'response_failed' as const;
+  /** The `code` of every ResponseFailedError. */
+  static readonly code = 'response_failed';
+  override readonly name = 'ResponseFailedError';
+  readonly code = ResponseFailedError.code;
   readonly retryable: boolean;
   /** The server's own error code (`rate_limit_exceeded`, `server_error`, …), when it sent one. */
   readonly serverCode: string | undefined;
@@ -196,7 +252,10 @@ export class ResponseFailedError extends ResponsesRxError {
  * or content was filtered. Not retryable as is: raise the limit or change the request.
  */
 export class ResponseIncompleteError extends ResponsesRxError {
-  readonly code = 'response_incomplete' as const;
+  /** The `code` of every ResponseIncompleteError. */
+  static readonly code = 'response_incomplete';
+  override readonly name = 'ResponseIncompleteError';
+  readonly code = ResponseIncompleteError.code;
   readonly retryable = false;
   /** `incomplete_details.reason` as sent (`max_output_tokens`, `content_filter`, …), when present. */
   readonly reason: string | undefined;
@@ -220,7 +279,10 @@ export class ResponseIncompleteError extends ResponsesRxError {
  * was delivered first. Retryable; the source's own error, if any, is the `cause`.
  */
 export class StreamClosedError extends ResponsesRxError {
-  readonly code = 'stream_closed' as const;
+  /** The `code` of every StreamClosedError. */
+  static readonly code = 'stream_closed';
+  override readonly name = 'StreamClosedError';
+  readonly code = StreamClosedError.code;
   readonly retryable = true;
 
   constructor(details: { cause?: unknown } = {}) {
@@ -236,7 +298,10 @@ export class StreamClosedError extends ResponsesRxError {
 
 /** No bytes arrived for `idleMs` milliseconds. Retryable. */
 export class IdleTimeoutError extends ResponsesRxError {
-  readonly code = 'idle_timeout' as const;
+  /** The `code` of every IdleTimeoutError. */
+  static readonly code = 'idle_timeout';
+  override readonly name = 'IdleTimeoutError';
+  readonly code = IdleTimeoutError.code;
   readonly retryable = true;
   /** The silence allowed, in milliseconds. */
   readonly idleMs: number;
@@ -263,7 +328,10 @@ export interface ApiErrorBody {
  * `retry-after-ms` or `retry-after` (seconds or an HTTP date).
  */
 export class HttpError extends ResponsesRxError {
-  readonly code = 'http_error' as const;
+  /** The `code` of every HttpError. */
+  static readonly code = 'http_error';
+  override readonly name = 'HttpError';
+  readonly code = HttpError.code;
   readonly retryable: boolean;
   /** The HTTP status code. */
   readonly status: number;
@@ -299,7 +367,10 @@ export class HttpError extends ResponsesRxError {
 
 /** A 2xx answer that is not `text/event-stream` (a JSON body, an HTML page from a proxy). Not retryable. */
 export class UnexpectedContentTypeError extends ResponsesRxError {
-  readonly code = 'unexpected_content_type' as const;
+  /** The `code` of every UnexpectedContentTypeError. */
+  static readonly code = 'unexpected_content_type';
+  override readonly name = 'UnexpectedContentTypeError';
+  readonly code = UnexpectedContentTypeError.code;
   readonly retryable = false;
   /** The `content-type` header as received (empty when absent). */
   readonly contentType: string;
@@ -323,7 +394,10 @@ export class UnexpectedContentTypeError extends ResponsesRxError {
  * A failure after the headers arrived is a {@link StreamClosedError} instead.
  */
 export class ConnectionError extends ResponsesRxError {
-  readonly code = 'connection_failed' as const;
+  /** The `code` of every ConnectionError. */
+  static readonly code = 'connection_failed';
+  override readonly name = 'ConnectionError';
+  readonly code = ConnectionError.code;
   readonly retryable = true;
   /** The URL that could not be reached. */
   readonly url: string;
@@ -345,7 +419,10 @@ export class ConnectionError extends ResponsesRxError {
  * retryable: what was delivered stays delivered; send the request again for a new answer.
  */
 export class ResumeRefusedError extends ResponsesRxError {
-  readonly code = 'resume_refused' as const;
+  /** The `code` of every ResumeRefusedError. */
+  static readonly code = 'resume_refused';
+  override readonly name = 'ResumeRefusedError';
+  readonly code = ResumeRefusedError.code;
   readonly retryable = false;
   /** The response that could not be resumed. */
   readonly responseId: string;
@@ -363,7 +440,6 @@ export class ResumeRefusedError extends ResponsesRxError {
         `the events already delivered stand, send the request again for the rest.`,
       { cause: details.cause },
     );
-    this.name = 'ResumeRefusedError';
     this.responseId = details.responseId;
     this.startingAfter = details.startingAfter;
     this.status = details.status;
@@ -376,7 +452,10 @@ export class ResumeRefusedError extends ResponsesRxError {
  * send the request again if an answer is still wanted.
  */
 export class ResponseCancelledError extends ResponsesRxError {
-  readonly code = 'response_cancelled' as const;
+  /** The `code` of every ResponseCancelledError. */
+  static readonly code = 'response_cancelled';
+  override readonly name = 'ResponseCancelledError';
+  readonly code = ResponseCancelledError.code;
   readonly retryable = false;
   /** The cancelled response's id, when known. */
   readonly responseId: string | undefined;
@@ -388,7 +467,6 @@ export class ResponseCancelledError extends ResponsesRxError {
       `The response${details.responseId === undefined ? '' : ` ${details.responseId}`} was cancelled before it ` +
         `completed; the events already delivered are all there is. Send the request again for a full answer.`,
     );
-    this.name = 'ResponseCancelledError';
     this.responseId = details.responseId;
     this.response = details.response;
   }
@@ -436,3 +514,18 @@ function describeCause(cause: unknown): string {
   }
   return String(cause);
 }
+
+/** Every error class responses-rx raises, as a union: narrowing on `code` gives the class and its data. */
+export type AnyResponsesRxError =
+  | MalformedEventError
+  | ProtocolMismatchError
+  | EventTooLargeError
+  | ResponseFailedError
+  | ResponseIncompleteError
+  | StreamClosedError
+  | IdleTimeoutError
+  | HttpError
+  | UnexpectedContentTypeError
+  | ConnectionError
+  | ResumeRefusedError
+  | ResponseCancelledError;

@@ -75,10 +75,12 @@ export {
   ConnectionError,
   ResumeRefusedError,
   ResponseCancelledError,
+  isResponsesRxError,
   NON_RETRYABLE_SERVER_CODES,
   isRetryableStatus,
   parseRetryAfterMessage,
   type ResponsesRxErrorCode,
+  type AnyResponsesRxError,
   type EventIssue,
   type ApiErrorBody,
 } from './errors';

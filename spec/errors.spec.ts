@@ -1,3 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as errors from '../lib/errors';
 import {
   HttpError,
   IdleTimeoutError,
@@ -67,5 +72,93 @@ describe('errors', () => {
     expect([400, 401, 403, 404, 408, 409, 422, 429, 500, 502, 503].filter(isRetryableStatus)).toEqual([
       408, 409, 429, 500, 502, 503,
     ]);
+  });
+});
+
+describe('error names and instanceof across copies of the package', () => {
+  const root = path.resolve(__dirname, '..');
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'responses-rx-errors-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** One of each class, built from a module exporting them (this copy, a minified bundle, a second copy). */
+  const everyError = (m: typeof errors): errors.ResponsesRxError[] => [
+    new m.MalformedEventError({ raw: '{', reason: 'the data is not valid JSON' }),
+    new m.ProtocolMismatchError({ detected: 'HTML page', raw: '<html>' }),
+    new m.EventTooLargeError(10),
+    new m.ResponseFailedError({ source: 'error' }),
+    new m.ResponseIncompleteError({}),
+    new m.StreamClosedError(),
+    new m.IdleTimeoutError(5),
+    new m.HttpError({ status: 500, body: '' }),
+    new m.UnexpectedContentTypeError({ contentType: 'text/html', bodyStart: '<html>' }),
+    new m.ConnectionError({ url: 'http://127.0.0.1:1' }),
+    new m.ResumeRefusedError({ responseId: 'resp_1', status: 404 }),
+    new m.ResponseCancelledError(),
+  ];
+  const NAMES = [
+    'MalformedEventError',
+    'ProtocolMismatchError',
+    'EventTooLargeError',
+    'ResponseFailedError',
+    'ResponseIncompleteError',
+    'StreamClosedError',
+    'IdleTimeoutError',
+    'HttpError',
+    'UnexpectedContentTypeError',
+    'ConnectionError',
+    'ResumeRefusedError',
+    'ResponseCancelledError',
+  ];
+
+  it('keeps literal names in a minified bundle, where class names are mangled', () => {
+    const out = path.join(dir, 'errors.min.js');
+    // esbuild's own API, in a child process: its JS API checks TextEncoder, which Jest's sandbox replaces.
+    const build = `require('esbuild').buildSync({ entryPoints: ['lib/errors.ts'], bundle: true, minify: true, format: 'cjs', outfile: ${JSON.stringify(out)} })`;
+    execFileSync(process.execPath, ['-e', build], { cwd: root, stdio: 'pipe' });
+    const minified = require(out) as typeof errors;
+    expect(minified.HttpError.name).not.toBe('HttpError');
+    expect(everyError(minified).map((e) => e.name)).toEqual(NAMES);
+    expect(everyError(minified).map((e) => String(e).split(':')[0])).toEqual(NAMES);
+  });
+
+  it('names every error of this copy literally too', () => {
+    expect(everyError(errors).map((e) => e.name)).toEqual(NAMES);
+  });
+
+  it('recognizes errors of another copy of the package with instanceof and isResponsesRxError', () => {
+    let other!: typeof errors;
+    jest.isolateModules(() => {
+      other = require('../lib/errors') as typeof errors;
+    });
+    expect(other.HttpError).not.toBe(errors.HttpError);
+    const theirs = everyError(other);
+    const ours = everyError(errors);
+    for (const [index, error] of theirs.entries()) {
+      const Same = ours[index]!.constructor as new (...args: never[]) => unknown;
+      const Other = ours[(index + 1) % ours.length]!.constructor as new (...args: never[]) => unknown;
+      expect(error instanceof Same).toBe(true);
+      expect(error instanceof Other).toBe(false);
+      expect(error instanceof errors.ResponsesRxError).toBe(true);
+      expect(errors.isResponsesRxError(error)).toBe(true);
+    }
+    for (const value of [new Error('x'), { code: 'http_error' }, null, undefined, 'http_error'])
+      expect([value instanceof errors.HttpError, errors.isResponsesRxError(value)]).toEqual([false, false]);
+  });
+
+  it('keeps instanceof for subclasses of its classes', () => {
+    class RateLimited extends errors.HttpError {}
+    const error = new RateLimited({ status: 429, body: '' });
+    expect(error).toBeInstanceOf(RateLimited);
+    expect(error).toBeInstanceOf(errors.HttpError);
+    expect(new errors.HttpError({ status: 429, body: '' })).not.toBeInstanceOf(RateLimited);
+  });
+
+  it('narrows to the class on code', () => {
+    const error: unknown = new errors.HttpError({ status: 503, body: 'busy' });
+    expect(errors.isResponsesRxError(error) && error.code === 'http_error' ? error.status : 0).toBe(503);
+    expect(error instanceof errors.HttpError ? error.body : '').toBe('busy');
   });
 });
