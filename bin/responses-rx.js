@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 'use strict';
-require('../dist/cjs/cli/main.js').run();
+require('../dist/cli/main.js').run();

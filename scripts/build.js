@@ -1,52 +1,38 @@
 #!/usr/bin/env node
-// Builds dist/: CommonJS (dist/cjs), ES modules (dist/esm) and type declarations (dist/types) from lib/.
+// Builds dist/ with tsup (see tsup.config.ts) and records a hash of what it was built from in dist/.inputs.
+// `node scripts/build.js --if-stale` (npm start, the package spec) skips the build when that hash still matches.
 'use strict';
 const { execFileSync } = require('node:child_process');
+const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const dist = path.join(root, 'dist');
-const tsc = require.resolve('typescript/bin/tsc');
+const stamp = path.join(root, 'dist', '.inputs');
+const INPUTS = ['lib', 'package.json', 'tsup.config.ts', 'tsconfig.json', 'tsconfig.build.json'];
 
-function run(args, label) {
-  process.stdout.write(`build: ${label}\n`);
-  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), ...args], {
-    stdio: 'inherit',
-    cwd: root,
-  });
+function files(entry) {
+  const full = path.join(root, entry);
+  if (!fs.existsSync(full)) return [];
+  if (!fs.statSync(full).isDirectory()) return [entry];
+  return fs
+    .readdirSync(full)
+    .sort()
+    .flatMap((name) => files(path.join(entry, name)));
 }
 
-fs.rmSync(dist, { recursive: true, force: true });
-run(['--module', 'commonjs', '--outDir', 'dist/cjs', '--declaration', 'false'], 'CommonJS');
-run(['--module', 'es2022', '--outDir', 'dist/esm', '--declaration', 'false'], 'ES modules');
-run(['--emitDeclarationOnly', '--outDir', 'dist/types'], 'type declarations');
-
-// Node's ES module loader needs full relative specifiers: './x' -> './x.js', './dir' -> './dir/index.js'.
-const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]*)\2/g;
-function rewrite(dir) {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      rewrite(file);
-      continue;
-    }
-    if (!entry.name.endsWith('.js')) continue;
-    const source = fs.readFileSync(file, 'utf8');
-    const fixed = source.replace(SPECIFIER, (match, lead, quote, spec) => {
-      if (/\.(c|m)?js$|\.json$/.test(spec)) return match;
-      const target = path.resolve(path.dirname(file), spec);
-      const full = fs.existsSync(`${target}.js`)
-        ? `${spec}.js`
-        : fs.existsSync(path.join(target, 'index.js'))
-          ? `${spec}/index.js`
-          : spec;
-      return `${lead}${quote}${full}${quote}`;
-    });
-    if (fixed !== source) fs.writeFileSync(file, fixed);
-  }
+function inputsHash() {
+  const hash = createHash('sha256');
+  for (const file of INPUTS.flatMap(files)) hash.update(`${file}\0`).update(fs.readFileSync(path.join(root, file)));
+  return hash.digest('hex');
 }
-rewrite(path.join(dist, 'esm'));
-fs.writeFileSync(path.join(dist, 'esm', 'package.json'), '{ "type": "module" }\n');
-fs.writeFileSync(path.join(dist, 'cjs', 'package.json'), '{ "type": "commonjs" }\n');
-process.stdout.write('build: done\n');
+
+const hash = inputsHash();
+if (process.argv.includes('--if-stale') && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) {
+  process.exit(0);
+}
+execFileSync(process.execPath, [require.resolve('tsup/dist/cli-default.js'), '--silent'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+fs.writeFileSync(stamp, hash);

@@ -1,6 +1,7 @@
 /**
- * The package as users install it: builds dist/ and loads it through the exports map, as CommonJS and as an ES
- * module, from a separate folder that links the package in node_modules.
+ * The package as users install it: dist/ (built by `npm ci`'s prepare, rebuilt here only when lib/ changed since)
+ * loaded through the exports map, as CommonJS and as an ES module, from a separate folder that links the package in
+ * node_modules. spec/pack.spec.ts packs a clean copy.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -11,7 +12,7 @@ const root = path.resolve(__dirname, '..');
 let consumer: string;
 
 beforeAll(() => {
-  execFileSync(process.execPath, [path.join(root, 'scripts/build.js')], { cwd: root, stdio: 'pipe' });
+  execFileSync(process.execPath, [path.join(root, 'scripts/build.js'), '--if-stale'], { cwd: root, stdio: 'pipe' });
   consumer = mkdtempSync(path.join(os.tmpdir(), 'responses-rx-consumer-'));
   mkdirSync(path.join(consumer, 'node_modules'));
   symlinkSync(root, path.join(consumer, 'node_modules', 'responses-rx'), 'dir');
@@ -52,17 +53,44 @@ describe('package', () => {
     expect(out.trim()).toBe(expected);
   });
 
-  it('ships type declarations first in the exports map, and declares no side effects', () => {
+  it('gives each format its own declarations, types first, for every subpath, also for moduleResolution node', () => {
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-    expect(Object.keys(pkg.exports['.'])[0]).toBe('types');
-    expect(Object.keys(pkg.exports['./testing'])[0]).toBe('types');
-    expect(Object.keys(pkg.exports['./server'])[0]).toBe('types');
     expect(pkg.exports['./package.json']).toBe('./package.json');
     expect(pkg.sideEffects).toBe(false);
     expect(pkg.peerDependencies.rxjs).toMatch(/^\^7/);
-    for (const entry of [pkg.exports['.'].types, pkg.exports['./testing'].types, pkg.exports['./server'].types]) {
-      expect(existsSync(path.join(root, entry))).toBe(true);
+    const subpaths = Object.keys(pkg.exports).filter((key) => key !== './package.json');
+    expect(subpaths).toEqual(expect.arrayContaining(['.', './testing', './server']));
+    for (const subpath of subpaths) {
+      const { import: esm, require: cjs } = pkg.exports[subpath];
+      expect(Object.keys(esm)).toEqual(['types', 'default']);
+      expect(Object.keys(cjs)).toEqual(['types', 'default']);
+      expect(esm.types).toMatch(/\.d\.mts$/);
+      expect(esm.default).toMatch(/\.mjs$/);
+      expect(cjs.types).toMatch(/\.d\.ts$/);
+      expect(cjs.default).toMatch(/\.js$/);
+      for (const file of [esm.types, esm.default, cjs.types, cjs.default])
+        expect(existsSync(path.join(root, file))).toBe(true);
+      // moduleResolution "node" (node10) ignores exports: typesVersions maps the subpath to the same declarations.
+      if (subpath !== '.') expect(pkg.typesVersions['*'][subpath.slice(2)]).toEqual([cjs.types]);
     }
+    expect(pkg.types).toBe(pkg.exports['.'].require.types);
+    expect(pkg.main).toBe(pkg.exports['.'].require.default);
+  });
+
+  it('recognizes an error from the ES module build in the CommonJS build, and back', () => {
+    const probe = `
+      const cjs = require('responses-rx');
+      import('responses-rx').then((esm) => {
+        const fromEsm = new esm.HttpError({ status: 503, body: '' });
+        const fromCjs = new cjs.IdleTimeoutError(5);
+        console.log(JSON.stringify([
+          esm.HttpError !== cjs.HttpError,
+          fromEsm instanceof cjs.HttpError, fromEsm instanceof cjs.ResponsesRxError, cjs.isResponsesRxError(fromEsm),
+          fromCjs instanceof esm.IdleTimeoutError, fromCjs instanceof esm.HttpError, fromEsm.name, fromCjs.name,
+        ]));
+      });`;
+    const out = execFileSync(process.execPath, ['-e', probe], { cwd: consumer }).toString();
+    expect(JSON.parse(out)).toEqual([true, true, true, true, true, false, 'HttpError', 'IdleTimeoutError']);
   });
 
   it('loads the Node-only server from responses-rx/server, as CommonJS and as an ES module', () => {
@@ -81,16 +109,17 @@ describe('package', () => {
   });
 
   it('keeps Node built-ins out of the main entry, so browser bundles stay clean', () => {
-    const seen = new Set<string>();
-    const visit = (file: string): void => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      const source = readFileSync(file, 'utf8');
-      expect(source).not.toMatch(/from ['"]node:/);
-      for (const [, spec] of source.matchAll(/from ['"](\.{1,2}\/[^'"]+)['"]/g))
-        visit(path.resolve(path.dirname(file), spec!));
-    };
-    visit(path.join(root, 'dist/esm/index.js'));
-    expect(seen.size).toBeGreaterThan(10);
+    // esbuild in a child process: its JS API checks TextEncoder, which Jest's sandbox replaces.
+    const probe = `require('esbuild').build({ entryPoints: ['responses-rx'], bundle: true, write: false, metafile: true,
+      platform: 'browser', format: 'esm', external: ['rxjs'], logLevel: 'silent' })
+      .then((r) => console.log(JSON.stringify(Object.keys(r.metafile.inputs))))`;
+    const inputs: string[] = JSON.parse(
+      execFileSync(process.execPath, ['-e', probe], {
+        cwd: consumer,
+        env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') },
+      }).toString(),
+    );
+    expect(inputs.some((file) => file.endsWith('dist/index.mjs'))).toBe(true);
+    expect(inputs.filter((file) => /^node:|\(disabled\)/.test(file))).toEqual([]);
   });
 });

@@ -91,7 +91,7 @@ Sends a real request (POST {base}/responses, stream: true) with the key in OPENA
  *
  * ## Example
  * ```ts
- * import { main } from 'responses-rx/dist/cjs/cli/main';
+ * import { main } from 'responses-rx/dist/cli/main';
  *
  * process.exitCode = await main(['replay', 'stream.sse', '--json']);
  * ```
