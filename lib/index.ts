@@ -58,7 +58,24 @@ export type { FallbackPolicy, RecoveryCandidate } from './policies/fallbackPolic
 export { recoverMissing, undeliveredOutputItems, rebuildFromEvidence } from './policies/recoverMissing';
 export { recoverByStreamedKinds } from './policies/recoverByStreamedKinds';
 export { recoverNothing } from './policies/recoverNothing';
-export { responseEvents, DEFAULT_IDLE_TIMEOUT_MS, type ResponseEventsOptions } from './responseEvents';
+export {
+  responseEvents,
+  normalizedEventsOf,
+  deliverExactlyOnce,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  type ResponseEventsOptions,
+  type NormalizedEventsOptions,
+} from './responseEvents';
+export { onlyItemsSeen } from './policies/onlyItemsSeen';
+export {
+  backoffDelay,
+  resolveBackoff,
+  DEFAULT_BACKOFF,
+  type BackoffConfig,
+  type ResolvedBackoff,
+} from './policies/backoff';
+export { resumeStream, type ResumeStreamConfig, type ResumeCursor } from './operators/resumeStream';
+export { retryBeforeOutput, type RetryBeforeOutputConfig } from './operators/retryBeforeOutput';
 
 // errors
 export {
@@ -92,6 +109,13 @@ export {
   type StreamResponseOptions,
   type ResponsesRequestBody,
 } from './http/streamResponse';
+export { type ConnectionOptions } from './http/connection';
+export {
+  retrieveResponseEvents,
+  type RetrieveResponseEventsOptions,
+  type ResumeOptions,
+} from './http/retrieveResponseEvents';
+export { cancelResponse } from './http/cancelResponse';
 export { checkEventStream, toHttpError, parseApiError } from './http/checkResponse';
 export { parseRetryAfter, type HeaderLookup } from './http/retryAfter';
 

@@ -1,6 +1,6 @@
-import { type Observable, catchError, throwError } from 'rxjs';
+import { type Observable, type OperatorFunction, catchError, filter, throwError } from 'rxjs';
 import { ResponsesRxError, StreamClosedError } from './errors';
-import type { ResponseEvent } from './events';
+import type { NormalizedEvent, ResponseEvent } from './events';
 import { emitCompletedOnce } from './operators/emitCompletedOnce';
 import { fallbackFromCompleted } from './operators/fallbackFromCompleted';
 import { idleTimeout } from './operators/idleTimeout';
@@ -9,7 +9,7 @@ import { type ToWireEventsOptions, toWireEvents } from './operators/toWireEvents
 import { trackStreamedKinds } from './operators/trackStreamedKinds';
 import type { FallbackPolicy } from './policies/fallbackPolicy';
 import { recoverMissing } from './policies/recoverMissing';
-import { type FromSSEOptions, fromSSE } from './sse/fromSSE';
+import { type FromSSEOptions, type SseMessage, fromSSE } from './sse/fromSSE';
 import { type SseSource, chunksOf } from './sse/source';
 
 /** Options of {@link responseEvents}. */
@@ -63,17 +63,104 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
  * @throws TypeError at call time for an unsupported source or invalid options.
  */
 export function responseEvents(source: SseSource, options: ResponseEventsOptions = {}): Observable<ResponseEvent> {
+  return normalizedEventsOf(source, options).pipe(deliverExactlyOnce(options.fallback ?? recoverMissing));
+}
+
+/** Options of {@link normalizedEventsOf}. */
+export interface NormalizedEventsOptions extends ToWireEventsOptions, FromSSEOptions {
+  /**
+   * The longest silence allowed between two chunks of bytes, in milliseconds; then `IdleTimeoutError`.
+   * @defaultValue 300000 (5 minutes)
+   */
+  readonly idleTimeoutMs?: number;
+  /**
+   * What to do with a last event the end of the connection cut short (its JSON unfinished): `'error'` fails with
+   * `MalformedEventError` (issue 2's rule for a stream read once); `'drop'` leaves it out, so the early end is a
+   * `StreamClosedError` that `resumeStream` can resume from (the event comes again after the cursor).
+   * @defaultValue 'error'
+   */
+  readonly cutShort?: 'error' | 'drop';
+}
+
+/**
+ * The first half of {@link responseEvents}, for one connection: bytes → SSE messages → wire events → normalized
+ * events (with `partDone` evidence), each carrying its `sequenceNumber`. The source's own failure becomes a
+ * `StreamClosedError`; silence longer than `idleTimeoutMs` an `IdleTimeoutError`. Use it with `resumeStream` and
+ * {@link deliverExactlyOnce} to stitch several connections into one stream.
+ *
+ * ```
+ * bytes:   --created--delta--⚡            (⚡ = connection reset)
+ * normalizedEventsOf(bytes)
+ * result:  --c--------t------#            (# = StreamClosedError)
+ * ```
+ *
+ * ## Example
+ * ```ts
+ * import { deliverExactlyOnce, normalizedEventsOf } from 'responses-rx';
+ *
+ * normalizedEventsOf(response, { cutShort: 'drop' }).pipe(deliverExactlyOnce()).subscribe(console.log);
+ * ```
+ *
+ * @param source the SSE bytes of one connection.
+ * @param options timeout, limits, malformed-event handling, and what to do with a last event cut short.
+ * @returns a cold Observable of normalized events.
+ * @throws TypeError at call time for an unsupported source or invalid options.
+ */
+export function normalizedEventsOf(
+  source: SseSource,
+  options: NormalizedEventsOptions = {},
+): Observable<NormalizedEvent> {
+  const cutShort = options.cutShort ?? 'error';
+  if (cutShort !== 'error' && cutShort !== 'drop') {
+    throw new TypeError(`normalizedEventsOf: cutShort must be 'error' or 'drop', got ${String(cutShort)}`);
+  }
   const chunks$ = chunksOf(source).pipe(
     catchError((error: unknown) =>
       throwError(() => (error instanceof ResponsesRxError ? error : new StreamClosedError({ cause: error }))),
     ),
     idleTimeout(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS),
   );
-  return fromSSE(chunks$, options).pipe(
+  const messages$ = fromSSE(chunks$, options);
+  return (cutShort === 'drop' ? messages$.pipe(filter(isWhole)) : messages$).pipe(
     toWireEvents(options),
     normalizeEvents(),
-    trackStreamedKinds(),
-    fallbackFromCompleted(options.fallback ?? recoverMissing),
-    emitCompletedOnce(),
   );
+}
+
+/**
+ * The second half of {@link responseEvents}: `trackStreamedKinds` → `fallbackFromCompleted(fallback)` →
+ * `emitCompletedOnce`. Every output item exactly once, `completed` once and last, or `StreamClosedError`.
+ *
+ * ```
+ * source:  --c--t--C(output: [m])--|
+ * deliverExactlyOnce()
+ * result:  --c--t--(mC|)           (m rebuilt from what streamed, recovered)
+ * ```
+ *
+ * ## Example
+ * ```ts
+ * import { deliverExactlyOnce, normalizedEventsOf, recoverByStreamedKinds } from 'responses-rx';
+ *
+ * normalizedEventsOf(response).pipe(deliverExactlyOnce(recoverByStreamedKinds));
+ * ```
+ *
+ * @param fallback the policy that decides what to recover at `completed`; {@link recoverMissing} by default.
+ * @returns an operator from normalized events to consumer events.
+ */
+export function deliverExactlyOnce(
+  fallback: FallbackPolicy = recoverMissing,
+): OperatorFunction<NormalizedEvent, ResponseEvent> {
+  const recover = fallbackFromCompleted(fallback);
+  return (source) => source.pipe(trackStreamedKinds(), recover, emitCompletedOnce());
+}
+
+/** False for a last event the end of the connection cut short: its data is not whole JSON. */
+function isWhole(message: SseMessage): boolean {
+  if (message.type !== 'event' || message.unterminated !== true || message.data === '[DONE]') return true;
+  try {
+    JSON.parse(message.data);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -77,6 +77,12 @@ export interface StreamState {
    * nowhere in `output` (providers that rotate ids between events).
    */
   isDelivered(item: WireItem, outputIndex?: number, output?: readonly WireItem[]): boolean;
+  /**
+   * True when the stream carried anything of `item` (at `outputIndex`): it was delivered, or some evidence of it
+   * arrived (an announcement, a delta, a `*.done` part), found by the same id and output index the tracker files
+   * evidence under.
+   */
+  saw(item: WireItem, outputIndex?: number): boolean;
 }
 
 interface MutablePart {
@@ -261,6 +267,13 @@ export class StreamTracker implements StreamState {
 
   isDelivered(item: WireItem, outputIndex?: number, output?: readonly WireItem[]): boolean {
     return this.deliveries.has(item, outputIndex, output);
+  }
+
+  saw(item: WireItem, outputIndex?: number): boolean {
+    if (this.deliveries.has(item, outputIndex)) return true;
+    if (outputIndex !== undefined && this.byIndex.has(outputIndex)) return true;
+    const id = item.id ?? undefined;
+    return id !== undefined && this.byId.has(id);
   }
 
   private observePartDone(event: Extract<NormalizedEvent, { type: 'partDone' }>): void {

@@ -3,48 +3,51 @@
  *
  * @module
  */
-import { Observable, defer, switchMap } from 'rxjs';
-import { ConnectionError } from '../errors';
-import type { ResponseEvent } from '../events';
-import { idleTimeout } from '../operators/idleTimeout';
-import { DEFAULT_IDLE_TIMEOUT_MS, type ResponseEventsOptions, responseEvents } from '../responseEvents';
-import { checkEventStream } from './checkResponse';
+import type { Observable } from 'rxjs';
+import type { NormalizedEvent, ResponseEvent } from '../events';
+import { resumeStream } from '../operators/resumeStream';
+import { type RetryBeforeOutputConfig, retryBeforeOutput } from '../operators/retryBeforeOutput';
+import { type ResponseEventsOptions, deliverExactlyOnce, normalizedEventsOf, responseEvents } from '../responseEvents';
+import { cancelResponse } from './cancelResponse';
+import { type ConnectionOptions, cancelOnUnsubscribe, requestEventStream, resolveConnection } from './connection';
+import { type ResumeOptions, resumeOptionsOf, retrieveConnection } from './retrieveResponseEvents';
 
-/** OpenAI's own endpoint: the default when neither `baseURL` nor `OPENAI_BASE_URL` is set. */
-export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+export { DEFAULT_BASE_URL } from './connection';
 
 /**
- * The body of `POST /responses`, as the API defines it (`model`, `input`, `instructions`, `reasoning`, `tools`, …).
- * Sent as is, with `stream: true` added.
+ * The body of `POST /responses`, as the API defines it (`model`, `input`, `instructions`, `reasoning`, `tools`,
+ * `background`, …). Sent as is, with `stream: true` added.
  */
 export interface ResponsesRequestBody {
   readonly model?: string;
   readonly input?: unknown;
+  readonly background?: boolean;
   readonly [key: string]: unknown;
 }
 
-/** Options of {@link streamResponse}: where to send the request, and how to read the answer. */
-export interface StreamResponseOptions extends ResponseEventsOptions {
+/** Options of {@link streamResponse}: where to send the request, how to read the answer, and what to do on a drop. */
+export interface StreamResponseOptions extends ConnectionOptions, ResponseEventsOptions {
   /**
-   * The API root; `/responses` is appended. A trailing slash is ignored.
-   * @defaultValue `process.env.OPENAI_BASE_URL`, else `https://api.openai.com/v1`
+   * For a background request (`background: true` in the body): after a dropped connection (`StreamClosedError`,
+   * `IdleTimeoutError`, `ConnectionError`) once the response id is known, reconnect with
+   * `GET …/responses/{id}?stream=true&starting_after=<last sequenceNumber delivered>` (see `resumeStream`). `true`
+   * for the defaults (5 resumes, backoff from 500 ms to 30 s with jitter), or the bound and backoff.
+   * @defaultValue false
    */
-  readonly baseURL?: string;
+  readonly resume?: boolean | ResumeOptions;
   /**
-   * Sent as `Authorization: Bearer <apiKey>`. Pass `''` to send no `Authorization` header.
-   * @defaultValue `process.env.OPENAI_API_KEY`
+   * Send the request again after a retryable failure, but only while no event was emitted (HTTP 429 or 5xx, connection
+   * refused, closed before the first event; see `retryBeforeOutput`). `true` for the defaults (2 retries), or the
+   * bound, the backoff and which errors.
+   * @defaultValue false
    */
-  readonly apiKey?: string;
+  readonly retry?: boolean | RetryBeforeOutputConfig;
   /**
-   * The fetch implementation.
-   * @defaultValue `globalThis.fetch`
+   * For a background request: unsubscribing before the end cancels the response (`POST …/responses/{id}/cancel`)
+   * instead of leaving it to run on the server.
+   * @defaultValue false
    */
-  readonly fetch?: typeof fetch;
-  /**
-   * Extra request headers (they override the defaults, `Authorization` included).
-   * @defaultValue none
-   */
-  readonly headers?: Readonly<Record<string, string>>;
+  readonly cancelOnUnsubscribe?: boolean;
 }
 
 /**
@@ -59,7 +62,12 @@ export interface StreamResponseOptions extends ResponseEventsOptions {
  * - `IdleTimeoutError` when the headers take longer than `idleTimeoutMs`.
  *
  * After that, the errors of `responseEvents` apply (`StreamClosedError`, `IdleTimeoutError`,
- * `MalformedEventError`, `ResponseFailedError`, …).
+ * `MalformedEventError`, `ResponseFailedError`, `ResponseCancelledError`, …).
+ *
+ * When the connection drops: `retry` sends the request again while nothing was emitted; `resume` (background
+ * requests) continues after the last event delivered, so the stream equals the uninterrupted one event for event, or
+ * fails with `ResumeRefusedError` when the server no longer has the response; `cancelOnUnsubscribe` cancels a
+ * background response its consumer left.
  *
  * ```
  * subscribe:    ^
@@ -85,11 +93,11 @@ export interface StreamResponseOptions extends ResponseEventsOptions {
  * ```
  *
  * @param body the request body; `stream: true` is added.
- * @param options base URL, key, fetch, headers, and the `responseEvents` options (`idleTimeoutMs`, `fallback`,
- *   `onMalformed`, …).
+ * @param options base URL, key, fetch, headers, `resume`, `retry`, `cancelOnUnsubscribe`, and the `responseEvents`
+ *   options (`idleTimeoutMs`, `fallback`, `onMalformed`, …).
  * @returns a cold Observable of the response's events.
  * @throws TypeError at call time when the body is not an object, the base URL is not a URL, no fetch is available,
- *   or the `responseEvents` options are invalid.
+ *   `resume` is set for a request without `background: true`, or the options are invalid.
  * @see responseEvents to read a response you fetched yourself.
  */
 export function streamResponse(
@@ -99,52 +107,36 @@ export function streamResponse(
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new TypeError('streamResponse: the request body must be an object such as { model, input }');
   }
-  const env = environment();
-  const baseURL = (options.baseURL ?? env['OPENAI_BASE_URL'] ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-  const url = `${baseURL}/responses`;
-  if (!URL.canParse(url))
-    throw new TypeError(`streamResponse: baseURL must be an absolute URL, got ${JSON.stringify(baseURL)}`);
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== 'function')
-    throw new TypeError('streamResponse: no fetch implementation; pass options.fetch');
-  const apiKey = options.apiKey ?? env['OPENAI_API_KEY'] ?? '';
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: 'text/event-stream',
-    ...(apiKey === '' ? {} : { authorization: `Bearer ${apiKey}` }),
-    ...options.headers,
-  };
-  const payload = JSON.stringify({ ...body, stream: true });
-  // The headers get the same idle allowance as the body. Both calls validate the options now, not on subscribe.
-  const waitForHeaders = idleTimeout<Response>(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
-  responseEvents('', options);
-
-  return defer(() => {
-    const controller = new AbortController();
-    const request = async (): Promise<Response> => {
-      let response: Response;
-      try {
-        response = await fetchImpl(url, { method: 'POST', headers, body: payload, signal: controller.signal });
-      } catch (error) {
-        throw new ConnectionError({ url, cause: error });
-      }
-      return checkEventStream(response);
-    };
-    const events$ = defer(request).pipe(
-      waitForHeaders,
-      switchMap((response) => responseEvents(response, options)),
+  const connection = resolveConnection(options, 'streamResponse');
+  const resume = resumeOptionsOf(options.resume, 'streamResponse');
+  if (resume !== undefined && body.background !== true) {
+    throw new TypeError(
+      'streamResponse: resume needs a background request (background: true in the body): only background responses ' +
+        'are kept by the server to be streamed again',
     );
-    return new Observable<ResponseEvent>((subscriber) => {
-      const subscription = events$.subscribe(subscriber);
-      return () => {
-        subscription.unsubscribe();
-        controller.abort();
-      };
-    });
-  });
-}
+  }
+  const retry =
+    options.retry === undefined || options.retry === false ? undefined : options.retry === true ? {} : options.retry;
+  // Validates the responseEvents options now, not on subscribe.
+  responseEvents('', options);
+  const retryOperator = retry === undefined ? undefined : retryBeforeOutput<ResponseEvent>(retry);
 
-/** The process environment under Node; empty in a browser, where there is no `process`. */
-function environment(): Readonly<Record<string, string | undefined>> {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+  let events$: Observable<NormalizedEvent> = requestEventStream(
+    connection,
+    `${connection.baseURL}/responses`,
+    { method: 'POST', body: JSON.stringify({ ...body, stream: true }) },
+    options.idleTimeoutMs,
+    (response) => normalizedEventsOf(response, resume === undefined ? options : { ...options, cutShort: 'drop' }),
+  );
+  if (resume !== undefined) {
+    events$ = events$.pipe(
+      resumeStream(
+        (cursor) => retrieveConnection(connection, cursor.responseId, cursor.startingAfter, options),
+        resume,
+      ),
+    );
+  }
+  let out$ = events$.pipe(deliverExactlyOnce(options.fallback));
+  if (options.cancelOnUnsubscribe === true) out$ = out$.pipe(cancelOnUnsubscribe((id) => cancelResponse(id, options)));
+  return retryOperator === undefined ? out$ : out$.pipe(retryOperator);
 }
