@@ -1,8 +1,9 @@
-import { map } from 'rxjs';
+import { map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { StreamClosedError, emitCompletedOnce } from 'responses-rx';
 import type { ResponseEvent } from 'responses-rx';
 import { createTestScheduler, events } from 'responses-rx/testing';
+import { synchronousSource } from './support';
 
 describe('emitCompletedOnce', () => {
   let scheduler: TestScheduler;
@@ -42,22 +43,32 @@ describe('emitCompletedOnce', () => {
   });
 
   it('fails with StreamClosedError on an empty source', () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold<ResponseEvent>('|').pipe(emitCompletedOnce())).toBe('#', {}, new StreamClosedError());
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold<ResponseEvent>('|');
+      expectObservable(source.pipe(emitCompletedOnce())).toBe('#', {}, new StreamClosedError());
+      expectSubscriptions(source.subscriptions).toBe('(^!)');
     });
   });
 
   it('passes a source error through unchanged', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const error = new Error('boom');
-      expectObservable(cold('-a-#', values, error).pipe(emitCompletedOnce())).toBe('-a-#', values, error);
+      const source = cold('-a-#', values, error);
+      expectObservable(source.pipe(emitCompletedOnce())).toBe('-a-#', values, error);
+      expectSubscriptions(source.subscriptions).toBe('^--!');
     });
   });
 
   it('raises a typed, retryable error', () => {
-    const error = new StreamClosedError();
-    expect(error).toBeInstanceOf(StreamClosedError);
-    expect(error).toMatchObject({ code: 'stream_closed', retryable: true, name: 'StreamClosedError' });
+    const errors: unknown[] = [];
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const source = cold('-a-|', values);
+      source.pipe(emitCompletedOnce()).subscribe({ error: (error: unknown) => errors.push(error) });
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(StreamClosedError);
+    expect(errors[0]).toMatchObject({ code: 'stream_closed', retryable: true, name: 'StreamClosedError' });
   });
 
   it('unsubscribes early', () => {
@@ -77,6 +88,36 @@ describe('emitCompletedOnce', () => {
         map((event) => event),
       );
       expectObservable(result, '^--!').toBe('-c-', values);
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+  });
+
+  it('stops listening to a synchronous source when unsubscribed', () => {
+    scheduler.run(({ expectObservable, expectSubscriptions }) => {
+      const { source, emitted, subscriptions } = synchronousSource(scheduler, () => values.a);
+      expectObservable(source.pipe(emitCompletedOnce(), take(2))).toBe('(aa|)', values);
+      scheduler.flush();
+      expect(emitted).toHaveLength(2);
+      expectSubscriptions(subscriptions).toBe('(^!)');
+    });
+  });
+
+  it('stops listening to a synchronous source at completed', () => {
+    scheduler.run(({ expectObservable, expectSubscriptions }) => {
+      const { source, emitted, subscriptions } = synchronousSource(scheduler, (index) =>
+        index === 2 ? values.C : values.a,
+      );
+      expectObservable(source.pipe(emitCompletedOnce())).toBe('(aaC|)', values);
+      scheduler.flush();
+      expect(emitted).toHaveLength(3);
+      expectSubscriptions(subscriptions).toBe('(^!)');
+    });
+  });
+
+  it('an exception while handling an event errors the stream', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a-x-C-|', { ...values, x: null as unknown as ResponseEvent });
+      expectObservable(source.pipe(emitCompletedOnce())).toBe('-a-#', values, expect.any(TypeError));
       expectSubscriptions(source.subscriptions).toBe('^--!');
     });
   });

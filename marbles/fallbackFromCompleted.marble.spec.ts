@@ -1,4 +1,4 @@
-import { map, pipe } from 'rxjs';
+import { map, pipe, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   fallbackFromCompleted,
@@ -9,6 +9,7 @@ import {
 } from 'responses-rx';
 import type { FallbackPolicy, NormalizedEvent, WireItem } from 'responses-rx';
 import { createTestScheduler, events, items } from 'responses-rx/testing';
+import { synchronousSource } from './support';
 
 const reasoning = items.reasoning('rs_1', 'Thinking it over');
 const message = items.message('msg_1', 'Hello');
@@ -55,28 +56,30 @@ describe('fallbackFromCompleted', () => {
   });
 
   it('recovers every item from completed.output on a final-only provider, in output order, before completed', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-c-----C-', v);
       expectObservable(source.pipe(fallback())).toBe('-c-----(xyC)', {
         ...v,
         x: recoveredReasoning,
         y: recoveredMessage,
       });
+      expectSubscriptions(source.subscriptions).toBe('^');
     });
   });
 
   it('recovers only the reasoning when text streamed but reasoning did not', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-c-B-t-u-M-C', v);
       const expected = '-c-B-t-u-M-(xC)';
       expectObservable(source.pipe(fallback(recoverMissing))).toBe(expected, { ...v, x: recoveredReasoning });
       expectObservable(source.pipe(fallback(recoverByStreamedKinds))).toBe(expected, { ...v, x: recoveredReasoning });
+      expectSubscriptions(source.subscriptions).toBe(['^', '^']);
     });
   });
 
   it('rebuilds the answer of a done-only provider whose completed.output is empty', () => {
     const rebuilt: WireItem = { ...message };
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-c-A-s-B-d-E', v);
       expectObservable(source.pipe(fallback())).toBe('-c-A---B---(xyE)', {
         ...v,
@@ -87,35 +90,41 @@ describe('fallbackFromCompleted', () => {
         ),
         y: events.itemDone(rebuilt, 1, true),
       });
+      expectSubscriptions(source.subscriptions).toBe('^');
     });
   });
 
   it('rebuilds from deltas alone when no item was announced and no *.done came', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-c-t-u-E', v);
       expectObservable(source.pipe(fallback())).toBe('-c-t-u-(yE)', { ...v, y: events.itemDone(message, 1, true) });
+      expectSubscriptions(source.subscriptions).toBe('^');
     });
   });
 
   it('lets recoverByStreamedKinds recover every output item when nothing streamed and no item was delivered', () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-c---C', v).pipe(fallback(recoverByStreamedKinds))).toBe('-c---(xyC)', {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c---C', v);
+      expectObservable(source.pipe(fallback(recoverByStreamedKinds))).toBe('-c---(xyC)', {
         ...v,
         x: recoveredReasoning,
         y: recoveredMessage,
       });
+      expectSubscriptions(source.subscriptions).toBe('^');
     });
   });
 
   it('lets recoverByStreamedKinds recover nothing once reasoning streamed, even an undelivered message', () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-c-r-C', v).pipe(fallback(recoverByStreamedKinds))).toBe('-c-r-C', v);
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-r-C', v);
+      expectObservable(source.pipe(fallback(recoverByStreamedKinds))).toBe('-c-r-C', v);
       // recoverMissing, by contrast, recovers what was not delivered.
-      expectObservable(cold('-c-r-C', v).pipe(fallback(recoverMissing))).toBe('-c-r-(xyC)', {
+      expectObservable(source.pipe(fallback(recoverMissing))).toBe('-c-r-(xyC)', {
         ...v,
         x: recoveredReasoning,
         y: recoveredMessage,
       });
+      expectSubscriptions(source.subscriptions).toBe(['^', '^']);
     });
   });
 
@@ -129,7 +138,7 @@ describe('fallbackFromCompleted', () => {
       status: 'in_progress',
     };
     const at2 = { itemId: 'fc_1', outputIndex: 0 };
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-a-f-g-E', {
         ...v,
         a: events.itemAdded(added, 0),
@@ -142,24 +151,31 @@ describe('fallbackFromCompleted', () => {
         f: events.toolInputDelta('{"q"', { ...at2, callId: 'call_1' }),
         x: events.itemDone(call, 0, true),
       });
+      expectSubscriptions(source.subscriptions).toBe('^');
     });
   });
 
   it('lets recoverByStreamedKinds show nothing for a done-only provider (it never rebuilds)', () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-c-B-d-E|', v).pipe(fallback(recoverByStreamedKinds))).toBe('-c-B---E|', v);
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-B-d-E|', v);
+      expectObservable(source.pipe(fallback(recoverByStreamedKinds))).toBe('-c-B---E|', v);
+      expectSubscriptions(source.subscriptions).toBe('^-------!');
     });
   });
 
   it('recovers nothing when items came by output_item.done and completed.output is empty', () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-c-r-R-t-M-E|', v).pipe(fallback())).toBe('-c-r-R-t-M-E|', v);
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-r-R-t-M-E|', v);
+      expectObservable(source.pipe(fallback())).toBe('-c-r-R-t-M-E|', v);
+      expectSubscriptions(source.subscriptions).toBe('^-----------!');
     });
   });
 
   it('delivers an output_item.done re-sent with the same id once', () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-c-M-M-C', v).pipe(fallback())).toBe('-c-M---(xC)', { ...v, x: recoveredReasoning });
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-M-M-C', v);
+      expectObservable(source.pipe(fallback())).toBe('-c-M---(xC)', { ...v, x: recoveredReasoning });
+      expectSubscriptions(source.subscriptions).toBe('^');
     });
   });
 
@@ -168,25 +184,31 @@ describe('fallbackFromCompleted', () => {
       ...(response.output ?? []).map((item, outputIndex) => ({ item, outputIndex })),
       ...(response.output ?? []).map((item, outputIndex) => ({ item, outputIndex })),
     ];
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-c-M-C', v).pipe(fallback(greedy))).toBe('-c-M-(xC)', { ...v, x: recoveredReasoning });
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-M-C', v);
+      expectObservable(source.pipe(fallback(greedy))).toBe('-c-M-(xC)', { ...v, x: recoveredReasoning });
+      expectSubscriptions(source.subscriptions).toBe('^');
     });
   });
 
   it('emits recovered items in output order whatever order the policy returns', () => {
     const reversed: FallbackPolicy = (state, response) => [...recoverMissing(state, response)].reverse();
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-c-C', v).pipe(fallback(reversed))).toBe('-c-(xyC)', {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-C', v);
+      expectObservable(source.pipe(fallback(reversed))).toBe('-c-(xyC)', {
         ...v,
         x: recoveredReasoning,
         y: recoveredMessage,
       });
+      expectSubscriptions(source.subscriptions).toBe('^');
     });
   });
 
   it('recovers nothing with recoverNothing', () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-c-C|', v).pipe(fallback(recoverNothing))).toBe('-c-C|', v);
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-C|', v);
+      expectObservable(source.pipe(fallback(recoverNothing))).toBe('-c-C|', v);
+      expectSubscriptions(source.subscriptions).toBe('^---!');
     });
   });
 
@@ -195,15 +217,16 @@ describe('fallbackFromCompleted', () => {
       { ...reasoning, id: 'rs_rotated' },
       { ...message, id: 'msg_rotated' },
     ];
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-c-R-M-C|', { ...v, C: events.completed(rotatedOutput) });
       expectObservable(source.pipe(fallback())).toBe('-c-R-M-C|', { ...v, C: events.completed(rotatedOutput) });
+      expectSubscriptions(source.subscriptions).toBe('^-------!');
     });
   });
 
   it('keeps a different item at an index whose delivered id is still in completed.output', () => {
     const output = [message, call];
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       // A provider that numbers every item 0: msg_1 was delivered at 0, fc_1 sits at 1 in the output.
       const source = cold('-c-m-C', { ...v, m: events.itemDone(message, 0), C: events.completed(output) });
       expectObservable(source.pipe(fallback())).toBe('-c-m-(xC)', {
@@ -212,12 +235,15 @@ describe('fallbackFromCompleted', () => {
         x: events.itemDone(call, 1, true),
         C: events.completed(output),
       });
+      expectSubscriptions(source.subscriptions).toBe('^');
     });
   });
 
   it('never passes partDone evidence on', () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-c-t-d-M-s-R-C|', v).pipe(fallback())).toBe('-c-t---M---R-C|', v);
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-t-d-M-s-R-C|', v);
+      expectObservable(source.pipe(fallback())).toBe('-c-t---M---R-C|', v);
+      expectSubscriptions(source.subscriptions).toBe('^-------------!');
     });
   });
 
@@ -235,13 +261,30 @@ describe('fallbackFromCompleted', () => {
 
   it('fails with a TypeError when a policy returns something other than an array', () => {
     const wrong = (() => 'nothing') as unknown as FallbackPolicy;
-    const errors: unknown[] = [];
-    cold_run(wrong, errors);
-    expect(errors[0]).toBeInstanceOf(TypeError);
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-C|', v);
+      expectObservable(source.pipe(fallback(wrong))).toBe('-c-#', v, expect.any(TypeError));
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
   });
 
-  it('rejects a policy that is not a function when created', () => {
-    expect(() => fallbackFromCompleted('recoverMissing' as unknown as FallbackPolicy)).toThrow(TypeError);
+  it('fails with the TypeError of a policy returning a candidate without an item', () => {
+    const withoutItem = (() => [{ outputIndex: 0 }]) as unknown as FallbackPolicy;
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-C-|', v);
+      expectObservable(source.pipe(fallback(withoutItem))).toBe('-c-#', v, expect.any(TypeError));
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+  });
+
+  it('rejects a policy that is not a function when created, before anything subscribes', () => {
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const source = cold('-c-C|', v);
+      expect(() =>
+        source.pipe(trackStreamedKinds(), fallbackFromCompleted('recoverMissing' as unknown as FallbackPolicy)),
+      ).toThrow(TypeError);
+      expectSubscriptions(source.subscriptions).toBe([]);
+    });
   });
 
   it('unsubscribes early', () => {
@@ -264,13 +307,27 @@ describe('fallbackFromCompleted', () => {
       expectSubscriptions(source.subscriptions).toBe('^------!');
     });
   });
-});
 
-function cold_run(policy: FallbackPolicy, errors: unknown[]): void {
-  const scheduler = createTestScheduler((actual, expected) => expect(actual).toEqual(expected));
-  scheduler.run(({ cold }) => {
-    cold('-c-C|', v)
-      .pipe(fallback(policy))
-      .subscribe({ error: (e: unknown) => errors.push(e) });
+  it('stops listening to a synchronous source when unsubscribed', () => {
+    scheduler.run(({ expectObservable, expectSubscriptions }) => {
+      const { source, emitted, subscriptions } = synchronousSource(scheduler, () => v['t'] as NormalizedEvent);
+      expectObservable(source.pipe(fallback(), take(2))).toBe('(tt|)', v);
+      scheduler.flush();
+      expect(emitted).toHaveLength(2);
+      expectSubscriptions(subscriptions).toBe('(^!)');
+    });
   });
-}
+
+  it('stops listening to a synchronous source when unsubscribed while recovering', () => {
+    scheduler.run(({ expectObservable, expectSubscriptions }) => {
+      // created, then completed (two items to recover), then more: take(2) stops after the first recovered item.
+      const { source, emitted, subscriptions } = synchronousSource(scheduler, (index) =>
+        index === 1 ? (v['C'] as NormalizedEvent) : (v['c'] as NormalizedEvent),
+      );
+      expectObservable(source.pipe(fallback(), take(2))).toBe('(cx|)', { ...v, x: recoveredReasoning });
+      scheduler.flush();
+      expect(emitted).toHaveLength(2);
+      expectSubscriptions(subscriptions).toBe('(^!)');
+    });
+  });
+});

@@ -1,7 +1,8 @@
-import { map } from 'rxjs';
+import { map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { IdleTimeoutError, idleTimeout } from 'responses-rx';
 import { createTestScheduler } from 'responses-rx/testing';
+import { synchronousSource } from './support';
 
 describe('idleTimeout', () => {
   let scheduler: TestScheduler;
@@ -34,29 +35,42 @@ describe('idleTimeout', () => {
   });
 
   it('restarts the clock on every value, so a slow but steady stream lives', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('----a----b----c----|');
       expectObservable(source.pipe(idleTimeout({ each: 5 }))).toBe('----a----b----c----|');
+      expectSubscriptions(source.subscriptions).toBe('^------------------!');
     });
   });
 
-  it('carries the silence allowed and is retryable', () => {
-    const error = new IdleTimeoutError(300);
-    expect(error).toBeInstanceOf(IdleTimeoutError);
-    expect(error).toMatchObject({ code: 'idle_timeout', retryable: true, idleMs: 300 });
+  it('fails with a retryable IdleTimeoutError that carries the silence allowed', () => {
+    const errors: unknown[] = [];
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const source = cold('----------a|');
+      source.pipe(idleTimeout(3)).subscribe({ error: (error: unknown) => errors.push(error) });
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(IdleTimeoutError);
+    expect(errors[0]).toMatchObject({ code: 'idle_timeout', retryable: true, idleMs: 3, name: 'IdleTimeoutError' });
   });
 
   it('is disabled by Infinity', () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('--------------------a|').pipe(idleTimeout(Infinity))).toBe('--------------------a|');
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('--------------------a|');
+      expectObservable(source.pipe(idleTimeout(Infinity))).toBe('--------------------a|');
+      expectSubscriptions(source.subscriptions).toBe('^--------------------!');
     });
   });
 
-  it('rejects a bad configuration when created', () => {
-    expect(() => idleTimeout(0)).toThrow(TypeError);
-    expect(() => idleTimeout(-1)).toThrow(TypeError);
-    expect(() => idleTimeout(Number.NaN)).toThrow(TypeError);
-    expect(() => idleTimeout({} as { each: number })).toThrow(TypeError);
+  it('rejects a bad configuration when created, before anything subscribes', () => {
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const source = cold('--a--|');
+      expect(() => source.pipe(idleTimeout(0))).toThrow(TypeError);
+      expect(() => source.pipe(idleTimeout(-1))).toThrow(TypeError);
+      expect(() => source.pipe(idleTimeout(Number.NaN))).toThrow(TypeError);
+      expect(() => source.pipe(idleTimeout({} as { each: number }))).toThrow(TypeError);
+      expectSubscriptions(source.subscriptions).toBe([]);
+    });
   });
 
   it('unsubscribes early and leaves no timer behind', () => {
@@ -77,6 +91,31 @@ describe('idleTimeout', () => {
       );
       expectObservable(result, '^---!').toBe('--a-');
       expectSubscriptions(source.subscriptions).toBe('^---!');
+    });
+  });
+
+  it('stops listening to a synchronous source when unsubscribed', () => {
+    scheduler.run(({ expectObservable, expectSubscriptions }) => {
+      const { source, emitted, subscriptions } = synchronousSource(scheduler, (index) => index);
+      expectObservable(source.pipe(idleTimeout(5), take(2))).toBe('(ab|)', { a: 0, b: 1 });
+      scheduler.flush();
+      expect(emitted).toEqual([0, 1]);
+      expectSubscriptions(subscriptions).toBe('(^!)');
+    });
+  });
+
+  it('a callback that throws downstream errors the stream, and leaves no timer behind', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const error = new Error('consumer failed');
+      const source = cold('--a--b--|');
+      const result = source.pipe(
+        idleTimeout(5),
+        map(() => {
+          throw error;
+        }),
+      );
+      expectObservable(result).toBe('--#', undefined, error);
+      expectSubscriptions(source.subscriptions).toBe('^-!');
     });
   });
 });

@@ -1,8 +1,9 @@
-import { map } from 'rxjs';
+import { map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ResponseCancelledError, ResponseFailedError, ResponseIncompleteError, normalizeEvents } from 'responses-rx';
 import type { WireEvent } from 'responses-rx';
 import { createTestScheduler, events, items, wire } from 'responses-rx/testing';
+import { synchronousSource } from './support';
 
 const w = (json: object) => json as unknown as WireEvent;
 
@@ -54,6 +55,7 @@ describe('normalizeEvents', () => {
   });
 
   it('fails at once on response.failed, with the server code, message and retry delay', () => {
+    const errors: ResponseFailedError[] = [];
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-c-F-t-|', v);
       const expected = new ResponseFailedError({
@@ -63,13 +65,8 @@ describe('normalizeEvents', () => {
         source: 'response.failed',
       });
       expectObservable(source.pipe(normalizeEvents())).toBe('-c-#', { c: events.created() }, expected);
-      expectSubscriptions(source.subscriptions).toBe('^--!');
-    });
-    const errors: ResponseFailedError[] = [];
-    scheduler.run(({ cold }) => {
-      cold('-F', v)
-        .pipe(normalizeEvents())
-        .subscribe({ error: (e: ResponseFailedError) => errors.push(e) });
+      source.pipe(normalizeEvents()).subscribe({ error: (e: ResponseFailedError) => errors.push(e) });
+      expectSubscriptions(source.subscriptions).toBe(['^--!', '^--!']);
     });
     expect(errors[0]).toBeInstanceOf(ResponseFailedError);
     expect(errors[0]).toMatchObject({
@@ -83,10 +80,10 @@ describe('normalizeEvents', () => {
 
   it('fails on a response.failed that carries no error object, saying so', () => {
     const errors: ResponseFailedError[] = [];
-    scheduler.run(({ cold }) => {
-      cold('-f', v)
-        .pipe(normalizeEvents())
-        .subscribe({ error: (e: ResponseFailedError) => errors.push(e) });
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const source = cold('-f', v);
+      source.pipe(normalizeEvents()).subscribe({ error: (e: ResponseFailedError) => errors.push(e) });
+      expectSubscriptions(source.subscriptions).toBe('^!');
     });
     expect(errors[0]).toMatchObject({ code: 'response_failed', serverCode: undefined, retryable: true });
     expect(errors[0]?.message).toMatch(/no error details/);
@@ -94,15 +91,15 @@ describe('normalizeEvents', () => {
 
   it('fails on a flat top-level error event, even before response.created', () => {
     const errors: ResponseFailedError[] = [];
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-E-c', v).pipe(normalizeEvents())).toBe(
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-E-c', v);
+      expectObservable(source.pipe(normalizeEvents())).toBe(
         '-#',
         {},
         new ResponseFailedError({ serverCode: 'server_error', serverMessage: 'Something went wrong', source: 'error' }),
       );
-      cold('-E', v)
-        .pipe(normalizeEvents())
-        .subscribe({ error: (e: ResponseFailedError) => errors.push(e) });
+      source.pipe(normalizeEvents()).subscribe({ error: (e: ResponseFailedError) => errors.push(e) });
+      expectSubscriptions(source.subscriptions).toBe(['^!', '^!']);
     });
     expect(errors[0]).toMatchObject({
       code: 'response_failed',
@@ -114,10 +111,10 @@ describe('normalizeEvents', () => {
 
   it('classifies a nested error event with a request-fault code as not retryable', () => {
     const errors: ResponseFailedError[] = [];
-    scheduler.run(({ cold }) => {
-      cold('-N', v)
-        .pipe(normalizeEvents())
-        .subscribe({ error: (e: ResponseFailedError) => errors.push(e) });
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const source = cold('-N', v);
+      source.pipe(normalizeEvents()).subscribe({ error: (e: ResponseFailedError) => errors.push(e) });
+      expectSubscriptions(source.subscriptions).toBe('^!');
     });
     expect(errors[0]).toMatchObject({
       code: 'response_failed',
@@ -129,15 +126,17 @@ describe('normalizeEvents', () => {
 
   it('fails on response.incomplete with the reason', () => {
     const errors: ResponseIncompleteError[] = [];
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-c-I', v).pipe(normalizeEvents())).toBe(
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-I', v);
+      expectObservable(source.pipe(normalizeEvents())).toBe(
         '-c-#',
         { c: events.created() },
         new ResponseIncompleteError({ reason: 'max_output_tokens' }),
       );
-      cold('-I', v)
-        .pipe(normalizeEvents())
-        .subscribe({ error: (e: ResponseIncompleteError) => errors.push(e) });
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+      const alone = cold('-I', v);
+      alone.pipe(normalizeEvents()).subscribe({ error: (e: ResponseIncompleteError) => errors.push(e) });
+      expectSubscriptions(alone.subscriptions).toBe('^!');
     });
     expect(errors[0]).toBeInstanceOf(ResponseIncompleteError);
     expect(errors[0]).toMatchObject({ code: 'response_incomplete', reason: 'max_output_tokens', retryable: false });
@@ -210,6 +209,30 @@ describe('normalizeEvents', () => {
         map((x) => x.type),
       );
       expectObservable(result, '^--!').toBe('-c-', { c: 'created' });
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+  });
+
+  it('stops listening to a synchronous source when unsubscribed', () => {
+    scheduler.run(({ expectObservable, expectSubscriptions }) => {
+      const { source, emitted, subscriptions } = synchronousSource(scheduler, () => v.t);
+      const result = source.pipe(
+        normalizeEvents(),
+        map((event) => event.type),
+        take(2),
+      );
+      expectObservable(result).toBe('(tt|)', { t: 'outputTextDelta' });
+      scheduler.flush();
+      expect(emitted).toHaveLength(2);
+      expectSubscriptions(subscriptions).toBe('(^!)');
+    });
+  });
+
+  it('an exception while mapping an event errors the stream', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      // A response.completed without its response (a stage before that skipped validation).
+      const source = cold('-c-x-t-|', { ...v, x: w({ type: 'response.completed' }) });
+      expectObservable(source.pipe(normalizeEvents())).toBe('-c-#', { c: events.created() }, expect.any(TypeError));
       expectSubscriptions(source.subscriptions).toBe('^--!');
     });
   });

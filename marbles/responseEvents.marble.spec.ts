@@ -1,8 +1,9 @@
-import { map } from 'rxjs';
+import { map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { IdleTimeoutError, StreamClosedError, responseEvents } from 'responses-rx';
-import type { ResponseEvent } from 'responses-rx';
+import type { FallbackPolicy, ResponseEvent } from 'responses-rx';
 import { createTestScheduler, events, items, toSseText, wire } from 'responses-rx/testing';
+import { synchronousSource } from './support';
 
 const reasoning = items.reasoning('rs_1', 'Pondering');
 const message = items.message('msg_1', 'Hello');
@@ -47,9 +48,10 @@ describe('responseEvents (the whole pipeline, in virtual time)', () => {
   });
 
   it('recovers the whole answer on a final-only provider the moment completed arrives', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-c---C', chunks);
       expectObservable(responseEvents(source, { idleTimeoutMs: 50 })).toBe('-c---(rmC|)', e);
+      expectSubscriptions(source.subscriptions).toBe('^----!');
     });
   });
 
@@ -62,21 +64,23 @@ describe('responseEvents (the whole pipeline, in virtual time)', () => {
   });
 
   it('fails with StreamClosedError after delivering what came when the stream ends without completed', () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(responseEvents(cold('-c-t-u-|', chunks))).toBe('-c-t-u-#', e, new StreamClosedError());
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-t-u-|', chunks);
+      expectObservable(responseEvents(source)).toBe('-c-t-u-#', e, new StreamClosedError());
+      expectSubscriptions(source.subscriptions).toBe('^------!');
     });
   });
 
   it('wraps a failing source (a reset connection) in StreamClosedError with the cause', () => {
     const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     const errors: StreamClosedError[] = [];
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(responseEvents(cold('-c-t-#', chunks, reset))).toBe(
-        '-c-t-#',
-        e,
-        new StreamClosedError({ cause: reset }),
-      );
-      responseEvents(cold('-#', chunks, reset)).subscribe({ error: (err: StreamClosedError) => errors.push(err) });
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-t-#', chunks, reset);
+      expectObservable(responseEvents(source)).toBe('-c-t-#', e, new StreamClosedError({ cause: reset }));
+      expectSubscriptions(source.subscriptions).toBe('^----!');
+      const failing = cold('-#', chunks, reset);
+      responseEvents(failing).subscribe({ error: (err: StreamClosedError) => errors.push(err) });
+      expectSubscriptions(failing.subscriptions).toBe('^!');
     });
     expect(errors[0]).toBeInstanceOf(StreamClosedError);
     expect(errors[0]).toMatchObject({ code: 'stream_closed', retryable: true, cause: reset });
@@ -99,14 +103,15 @@ describe('responseEvents (the whole pipeline, in virtual time)', () => {
   });
 
   it('counts comments as activity, so keep-alives hold a slow stream open', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-c---k---k---k---C', chunks);
       expectObservable(responseEvents(source, { idleTimeoutMs: 5 })).toBe('-c---------------(rmC|)', e);
+      expectSubscriptions(source.subscriptions).toBe('^----------------!');
     });
   });
 
   it('emits an event in the chunk that completes its bytes, not before', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-c-h-x-C', chunks);
       const result = responseEvents(source).pipe(map((event) => event.type));
       expectObservable(result).toBe('-c---t-(rmC|)', {
@@ -116,6 +121,7 @@ describe('responseEvents (the whole pipeline, in virtual time)', () => {
         m: 'outputItemDone',
         C: 'completed',
       });
+      expectSubscriptions(source.subscriptions).toBe('^------!');
     });
   });
 
@@ -133,6 +139,42 @@ describe('responseEvents (the whole pipeline, in virtual time)', () => {
       const result = responseEvents(source.pipe(map((x) => x))).pipe(map((x) => x));
       expectObservable(result, '^--!').toBe('-c-', e);
       expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+  });
+
+  it('stops listening to a synchronous source when unsubscribed', () => {
+    scheduler.run(({ expectObservable, expectSubscriptions }) => {
+      const { source, emitted, subscriptions } = synchronousSource(scheduler, (index) =>
+        index === 0 ? chunks.c : chunks.t,
+      );
+      expectObservable(responseEvents(source).pipe(take(2))).toBe('(ct|)', e);
+      scheduler.flush();
+      expect(emitted).toHaveLength(2);
+      expectSubscriptions(subscriptions).toBe('(^!)');
+    });
+  });
+
+  it('stops listening to a synchronous source at response.completed', () => {
+    scheduler.run(({ expectObservable, expectSubscriptions }) => {
+      const { source, emitted, subscriptions } = synchronousSource(scheduler, (index) =>
+        index === 0 ? chunks.c : index === 1 ? chunks.C : chunks.t,
+      );
+      expectObservable(responseEvents(source)).toBe('(crmC|)', e);
+      scheduler.flush();
+      expect(emitted).toHaveLength(2);
+      expectSubscriptions(subscriptions).toBe('(^!)');
+    });
+  });
+
+  it('a callback that throws errors the stream', () => {
+    const error = new Error('policy bug');
+    const throwing: FallbackPolicy = () => {
+      throw error;
+    };
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-t-C-t-|', chunks);
+      expectObservable(responseEvents(source, { fallback: throwing })).toBe('-c-t-#', e, error);
+      expectSubscriptions(source.subscriptions).toBe('^----!');
     });
   });
 });

@@ -1,8 +1,9 @@
-import { from, map } from 'rxjs';
+import { from, map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ResponseFailedError, StreamClosedError, toTranscript } from 'responses-rx';
 import type { ResponseEvent, Transcript, TranscriptCell, TranscriptUpdate } from 'responses-rx';
 import { createTestScheduler, events, items } from 'responses-rx/testing';
+import { synchronousSource } from './support';
 
 /** A cell as one short string: kind letter, `~` streaming or `=` final, then its text. */
 const cellView = (cell: TranscriptCell): string => {
@@ -512,9 +513,13 @@ describe('toTranscript', () => {
     });
   });
 
-  it('rejects invalid options with a TypeError when the operator is created', () => {
-    expect(() => toTranscript({ onError: 'ignore' as 'complete' })).toThrow(TypeError);
-    expect(() => toTranscript({ initial: {} as never })).toThrow(TypeError);
+  it('rejects invalid options with a TypeError when the operator is created, before anything subscribes', () => {
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const source = cold('-c-|', v);
+      expect(() => source.pipe(toTranscript({ onError: 'ignore' as 'complete' }))).toThrow(TypeError);
+      expect(() => source.pipe(toTranscript({ initial: {} as never }))).toThrow(TypeError);
+      expectSubscriptions(source.subscriptions).toBe([]);
+    });
   });
 
   it('unsubscribes early', () => {
@@ -537,6 +542,38 @@ describe('toTranscript', () => {
         map(view),
       );
       expectObservable(result, '^--!').toBe('-s-', { s: 'turn 1 resp_1 | ' });
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+  });
+
+  it('stops listening to a synchronous source when unsubscribed', () => {
+    scheduler.run(({ expectObservable, expectSubscriptions }) => {
+      // created (turnStarted), then text deltas (cellAdded, then cellDelta each): take(2) stops at the first delta.
+      const { source, emitted, subscriptions } = synchronousSource(scheduler, (index) =>
+        index === 0 ? (v['c'] as ResponseEvent) : (v['t'] as ResponseEvent),
+      );
+      const result = source.pipe(
+        toTranscript(),
+        map((update) => update.type),
+        take(2),
+      );
+      expectObservable(result).toBe('(sa|)', { s: 'turnStarted', a: 'cellAdded' });
+      scheduler.flush();
+      expect(emitted).toHaveLength(2);
+      expectSubscriptions(subscriptions).toBe('(^!)');
+    });
+  });
+
+  it('an exception while applying an event errors the stream', () => {
+    // An outputItemDone without its item (a stage before that skipped validation).
+    const broken = { type: 'outputItemDone', item: null, outputIndex: 0, recovered: false } as unknown as ResponseEvent;
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-x-t-|', { ...v, x: broken });
+      const result = source.pipe(
+        toTranscript(),
+        map((update) => update.type),
+      );
+      expectObservable(result).toBe('-s-#', { s: 'turnStarted' }, expect.any(TypeError));
       expectSubscriptions(source.subscriptions).toBe('^--!');
     });
   });

@@ -1,8 +1,9 @@
-import { map } from 'rxjs';
+import { map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { MalformedEventError, ProtocolMismatchError, toWireEvents } from 'responses-rx';
 import type { SequenceGap, SseMessage } from 'responses-rx';
 import { createTestScheduler, wire } from 'responses-rx/testing';
+import { synchronousSource } from './support';
 
 const msg = (json: object | string, event?: string): SseMessage => ({
   type: 'event',
@@ -40,8 +41,10 @@ describe('toWireEvents', () => {
   });
 
   it('lets the JSON type decide, not the SSE event name', () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-n|', v).pipe(toWireEvents())).toBe('-t|', { t: delta });
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-n|', v);
+      expectObservable(source.pipe(toWireEvents())).toBe('-t|', { t: delta });
+      expectSubscriptions(source.subscriptions).toBe('^-!');
     });
   });
 
@@ -51,9 +54,9 @@ describe('toWireEvents', () => {
       const source = cold('-c-x-t|', v);
       expectObservable(source.pipe(toWireEvents())).toBe('-c-#', { c: created }, expect.any(MalformedEventError));
       expectSubscriptions(source.subscriptions).toBe('^--!');
-      cold('-m', v)
-        .pipe(toWireEvents())
-        .subscribe({ error: (e: MalformedEventError) => errors.push(e) });
+      const missing = cold('-m', v);
+      missing.pipe(toWireEvents()).subscribe({ error: (e: MalformedEventError) => errors.push(e) });
+      expectSubscriptions(missing.subscriptions).toBe('^!');
     });
     expect(errors[0]).toBeInstanceOf(MalformedEventError);
     expect(errors[0]).toMatchObject({
@@ -66,21 +69,25 @@ describe('toWireEvents', () => {
   });
 
   it("skips malformed events with onMalformed: 'skip'", () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-c-x-m-t|', v).pipe(toWireEvents({ onMalformed: 'skip' }))).toBe('-c-----t|', {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-x-m-t|', v);
+      expectObservable(source.pipe(toWireEvents({ onMalformed: 'skip' }))).toBe('-c-----t|', {
         c: created,
         t: delta,
       });
+      expectSubscriptions(source.subscriptions).toBe('^-------!');
     });
   });
 
   it('fails with ProtocolMismatchError on a Chat Completions stream, even when skipping malformed events', () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-h-t', v).pipe(toWireEvents({ onMalformed: 'skip' }))).toBe(
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-h-t', v);
+      expectObservable(source.pipe(toWireEvents({ onMalformed: 'skip' }))).toBe(
         '-#',
         {},
         expect.any(ProtocolMismatchError),
       );
+      expectSubscriptions(source.subscriptions).toBe('^!');
     });
   });
 
@@ -93,12 +100,14 @@ describe('toWireEvents', () => {
       z: msg(seq(wire.textDelta('old'), 0)),
       e: msg(seq(wire.textDelta('later'), 4)),
     };
-    scheduler.run(({ cold, expectObservable }) => {
-      const result = cold('-a-b-B-z-e|', s).pipe(
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a-b-B-z-e|', s);
+      const result = source.pipe(
         toWireEvents({ onSequenceGap: (gap) => gaps.push(gap) }),
         map((e) => e.sequence_number),
       );
       expectObservable(result).toBe('-a-b-----e|', { a: 0, b: 1, e: 4 });
+      expectSubscriptions(source.subscriptions).toBe('^---------!');
     });
     expect(gaps).toEqual([{ expected: 2, received: 4 }]);
   });
@@ -110,20 +119,26 @@ describe('toWireEvents', () => {
       u: msg(seq({ type: 'response.web_search_call.searching' }, 1)),
       b: msg(seq(delta, 2)),
     };
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a-u-b|', s);
       expectObservable(
-        cold('-a-u-b|', s).pipe(
+        source.pipe(
           toWireEvents({ onSequenceGap: (g) => gaps.push(g) }),
           map((e) => e.type),
         ),
       ).toBe('-a---b|', { a: 'response.created', b: 'response.output_text.delta' });
+      expectSubscriptions(source.subscriptions).toBe('^-----!');
     });
     expect(gaps).toEqual([]);
   });
 
-  it('rejects bad options when created', () => {
-    expect(() => toWireEvents({ onMalformed: 'ignore' as 'skip' })).toThrow(TypeError);
-    expect(() => toWireEvents({ onSequenceGap: 3 as unknown as () => void })).toThrow(TypeError);
+  it('rejects bad options when created, before anything subscribes', () => {
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const source = cold('-c-|', v);
+      expect(() => source.pipe(toWireEvents({ onMalformed: 'ignore' as 'skip' }))).toThrow(TypeError);
+      expect(() => source.pipe(toWireEvents({ onSequenceGap: 3 as unknown as () => void }))).toThrow(TypeError);
+      expectSubscriptions(source.subscriptions).toBe([]);
+    });
   });
 
   it('unsubscribes early', () => {
@@ -143,6 +158,34 @@ describe('toWireEvents', () => {
         map((x) => x.type),
       );
       expectObservable(result, '^--!').toBe('-c-', { c: 'response.created' });
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+  });
+
+  it('stops listening to a synchronous source when unsubscribed', () => {
+    scheduler.run(({ expectObservable, expectSubscriptions }) => {
+      const { source, emitted, subscriptions } = synchronousSource(scheduler, () => v.t);
+      expectObservable(source.pipe(toWireEvents(), take(2))).toBe('(tt|)', { t: delta });
+      scheduler.flush();
+      expect(emitted).toHaveLength(2);
+      expectSubscriptions(subscriptions).toBe('(^!)');
+    });
+  });
+
+  it('a callback that throws errors the stream', () => {
+    const error = new Error('onSequenceGap failed');
+    const s = { a: msg(seq(created, 0)), e: msg(seq(delta, 4)), f: msg(seq(delta, 5)) };
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a-e-f-|', s);
+      const result = source.pipe(
+        toWireEvents({
+          onSequenceGap: () => {
+            throw error;
+          },
+        }),
+        map((e) => e.sequence_number),
+      );
+      expectObservable(result).toBe('-a-#', { a: 0 }, error);
       expectSubscriptions(source.subscriptions).toBe('^--!');
     });
   });

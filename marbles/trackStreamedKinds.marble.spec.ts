@@ -1,8 +1,9 @@
-import { map } from 'rxjs';
+import { map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { trackStreamedKinds } from 'responses-rx';
 import type { NormalizedEvent, TrackedEvent } from 'responses-rx';
 import { createTestScheduler, events, items } from 'responses-rx/testing';
+import { synchronousSource } from './support';
 
 /** A copy of what the tracker knows right after an event, so marble frames compare values, not a live object. */
 const snapshot = ({ event, state, first }: TrackedEvent) => ({
@@ -86,7 +87,7 @@ describe('trackStreamedKinds', () => {
   });
 
   it('sees text streamed but no reasoning (a provider that never streams reasoning)', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-c-t-d-M-C|', v);
       const result = source.pipe(trackStreamedKinds(), map(snapshot));
       expectObservable(result).toBe('-c-t-d-M-C|', {
@@ -96,40 +97,47 @@ describe('trackStreamedKinds', () => {
         M: { ...base, type: 'outputItemDone', text: true, delivered: ['msg_1'] },
         C: { ...base, type: 'completed', text: true, delivered: ['msg_1'] },
       });
+      expectSubscriptions(source.subscriptions).toBe('^---------!');
     });
   });
 
   it('sees nothing streamed on a final-only provider', () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-c---C|', v).pipe(trackStreamedKinds(), map(snapshot))).toBe('-c---C|', {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c---C|', v);
+      expectObservable(source.pipe(trackStreamedKinds(), map(snapshot))).toBe('-c---C|', {
         c: { ...base, type: 'created' },
         C: { ...base, type: 'completed' },
       });
+      expectSubscriptions(source.subscriptions).toBe('^-----!');
     });
   });
 
   it('tracks tool-input deltas', () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-f-F|', v).pipe(trackStreamedKinds(), map(snapshot))).toBe('-f-F|', {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-f-F|', v);
+      expectObservable(source.pipe(trackStreamedKinds(), map(snapshot))).toBe('-f-F|', {
         f: { ...base, type: 'toolCallInputDelta', toolInput: true, evidence: ['fc_1'] },
         F: { ...base, type: 'outputItemDone', toolInput: true, delivered: ['fc_1'] },
       });
+      expectSubscriptions(source.subscriptions).toBe('^---!');
     });
   });
 
   it('marks an output_item.done re-sent with the same id as not first', () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      const result = cold('-M-M|', v).pipe(
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-M-M|', v);
+      const result = source.pipe(
         trackStreamedKinds(),
         map(({ first }) => first),
       );
       expectObservable(result).toBe('-a-b|', { a: true, b: false });
+      expectSubscriptions(source.subscriptions).toBe('^---!');
     });
   });
 
   it('matches delivered items by output index when an item has no id', () => {
     const anonymous = { type: 'message', role: 'assistant', content: [] };
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-x-x|', { x: events.itemDone(anonymous, 3) });
       expectObservable(
         source.pipe(
@@ -137,29 +145,34 @@ describe('trackStreamedKinds', () => {
           map(({ first }) => first),
         ),
       ).toBe('-a-b|', { a: true, b: false });
+      expectSubscriptions(source.subscriptions).toBe('^---!');
     });
   });
 
   it('gives every subscription its own state', () => {
-    scheduler.run(({ cold, expectObservable }) => {
-      const tracked = cold('-t-|', v).pipe(trackStreamedKinds());
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-t-|', v);
+      const tracked = source.pipe(trackStreamedKinds());
       const states: unknown[] = [];
       const result = tracked.pipe(map(({ state }) => (states.push(state), states.length)));
       expectObservable(result).toBe('-a-|', { a: 1 });
       expectObservable(result).toBe('-a-|', { a: 2 });
       scheduler.flush();
       expect(states[0]).not.toBe(states[1]);
+      expectSubscriptions(source.subscriptions).toBe(['^--!', '^--!']);
     });
   });
 
   it('passes errors through', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const error = new Error('x');
-      expectObservable(cold('-c-#', v, error).pipe(trackStreamedKinds(), map(snapshot))).toBe(
+      const source = cold('-c-#', v, error);
+      expectObservable(source.pipe(trackStreamedKinds(), map(snapshot))).toBe(
         '-c-#',
         { c: { ...base, type: 'created' } },
         error,
       );
+      expectSubscriptions(source.subscriptions).toBe('^--!');
     });
   });
 
@@ -187,6 +200,35 @@ describe('trackStreamedKinds', () => {
       );
       expectObservable(result, '^----!').toBe('-c-r-', { c: 'created', r: 'reasoningSummaryDelta' });
       expectSubscriptions(source.subscriptions).toBe('^----!');
+    });
+  });
+
+  it('stops listening to a synchronous source when unsubscribed', () => {
+    scheduler.run(({ expectObservable, expectSubscriptions }) => {
+      const { source, emitted, subscriptions } = synchronousSource(scheduler, () => v['t'] as NormalizedEvent);
+      const result = source.pipe(
+        trackStreamedKinds(),
+        map(({ event }) => event.type),
+        take(2),
+      );
+      expectObservable(result).toBe('(tt|)', { t: 'outputTextDelta' });
+      scheduler.flush();
+      expect(emitted).toHaveLength(2);
+      expectSubscriptions(subscriptions).toBe('(^!)');
+    });
+  });
+
+  it('an exception while recording an event errors the stream', () => {
+    // An outputItemAdded without its item (a stage before that skipped validation).
+    const broken = { type: 'outputItemAdded', item: null, outputIndex: 0 } as unknown as NormalizedEvent;
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-x-t-|', { ...v, x: broken });
+      expectObservable(source.pipe(trackStreamedKinds(), map(snapshot))).toBe(
+        '-c-#',
+        { c: { ...base, type: 'created' } },
+        expect.any(TypeError),
+      );
+      expectSubscriptions(source.subscriptions).toBe('^--!');
     });
   });
 });
