@@ -1,0 +1,69 @@
+import { type OperatorFunction, catchError, concatMap, defer, map, of } from 'rxjs';
+import type { ResponseEvent } from '../events';
+import { type CanonicalWireEvent, type SerializeEventsOptions, WireWriter } from './wireWriter';
+
+/**
+ * Normalized events back to the canonical Responses wire events, as OpenAI streams them: the inverse of the reading
+ * pipeline. Whatever subset of events the provider sent, the result is a complete stream every Responses client
+ * reads: `response.created` and `response.in_progress`; then, for each item in the order it is first seen (output
+ * indexes 0, 1, 2…), `response.output_item.added`, its parts added, its deltas (an item that arrived whole is
+ * streamed in deltas of `chunkSize`), its `*.done` events and `response.output_item.done`; then
+ * `response.completed` whose `output` holds every delivered item. `sequence_number`s count from 0; ids are the
+ * provider's, generated where it sent none; the completed response object (usage, model, status…) is kept.
+ *
+ * A source error becomes the canonical terminal event, then the result completes: `ResponseFailedError` →
+ * `response.failed` (or `error`, as the server sent it) with the server's code and message;
+ * `ResponseIncompleteError` → `response.incomplete` with its reason; any other error → `error` with its `code`
+ * (`stream_closed`, `idle_timeout`, …). A source that completes without `completed` ends the result without a
+ * terminal event, as it came (a reader then reports the stream closed early).
+ *
+ * ```
+ * source:  -c----m-----------r----------C|      (final-only: message m whole, reasoning r recovered at completed)
+ * serializeEvents({ chunkSize: 5 })
+ * result:  -(cp)-(a+ddt-Pz)--(a+ddt-Pz)-C|
+ *          c = response.created, p = response.in_progress, a = output_item.added, + = part added, d = delta,
+ *          t = *.done, P = part done, z = output_item.done (output_index 0 for m, 1 for r), C = response.completed
+ * ```
+ *
+ * ## Example
+ * ```ts
+ * import { encodeSSE, responseEvents, serializeEvents } from 'responses-rx';
+ *
+ * // Repair a final-only provider for a client that expects OpenAI's stream:
+ * responseEvents(upstreamResponse)
+ *   .pipe(serializeEvents({ model: 'gpt-5' }), encodeSSE())
+ *   .subscribe((frame) => res.write(frame));
+ * ```
+ *
+ * @param options delta size for items that arrived whole, `model` and `created_at` of `response.created`, id maker.
+ * @returns an operator from normalized events to canonical wire events.
+ * @throws TypeError at call time for a `chunkSize` that is not a positive integer or a `generateId` that is not a
+ *   function.
+ * @see https://platform.openai.com/docs/api-reference/responses-streaming for the events and their order.
+ */
+export function serializeEvents(
+  options: SerializeEventsOptions = {},
+): OperatorFunction<ResponseEvent, CanonicalWireEvent> {
+  const { chunkSize, generateId } = options;
+  if (chunkSize !== undefined && !(Number.isInteger(chunkSize) && chunkSize > 0)) {
+    throw new TypeError(`serializeEvents: chunkSize must be a positive integer, got ${String(chunkSize)}`);
+  }
+  if (generateId !== undefined && typeof generateId !== 'function') {
+    throw new TypeError(`serializeEvents: generateId must be a function (prefix) => id, got ${typeof generateId}`);
+  }
+  return (source) =>
+    defer(() => {
+      const writer = new WireWriter(options);
+      // The source's error becomes a value, so that only it turns into a wire event: an exception of the writer
+      // itself still errors the result.
+      return source.pipe(
+        map((event): Notice => ({ event })),
+        catchError((error: unknown) => of<Notice>({ event: undefined, error })),
+        concatMap((notice) => (notice.event === undefined ? writer.fail(notice.error) : writer.write(notice.event))),
+      );
+    });
+}
+
+type Notice =
+  | { readonly event: ResponseEvent; readonly error?: undefined }
+  | { readonly event: undefined; readonly error: unknown };

@@ -1,0 +1,660 @@
+/**
+ * The state machine behind `serializeEvents`: normalized events in, the canonical Responses wire events out, as
+ * OpenAI sends them (see the streaming events reference, https://platform.openai.com/docs/api-reference/responses-streaming).
+ *
+ * @module
+ */
+import { ResponseFailedError, ResponseIncompleteError, ResponsesRxError } from '../errors';
+import type { ResponseEvent, Usage } from '../events';
+import type { WireItem, WireResponse } from '../wire/schemas';
+
+/** One canonical wire event as written: the JSON object of one SSE `data:` line. */
+export type CanonicalWireEvent = {
+  readonly type: string;
+  readonly sequence_number: number;
+  readonly [key: string]: unknown;
+};
+
+/** Options of `serializeEvents`. */
+export interface SerializeEventsOptions {
+  /**
+   * The size, in UTF-16 code units, of the deltas an item that arrived whole is streamed in (a surrogate pair is
+   * never cut). Deltas that streamed are written as they came.
+   * @defaultValue 32
+   */
+  readonly chunkSize?: number;
+  /**
+   * `model` of the response object written in `response.created` and `response.in_progress` (normalized events do not
+   * carry it; strict clients such as the AI SDK require it). `response.completed` keeps the provider's.
+   * @defaultValue `'unknown'`
+   */
+  readonly model?: string;
+  /**
+   * `created_at` (Unix seconds) of the response object written in `response.created` and `response.in_progress`.
+   * @defaultValue the time the first event is written
+   */
+  readonly createdAt?: number;
+  /**
+   * Makes an id for a response or an item the provider sent without one, from a prefix (`resp`, `msg`, `rs`, `fc`,
+   * `ctc`, `item`).
+   * @defaultValue `${prefix}_rx` followed by a per-stream random tag and a counter
+   */
+  readonly generateId?: (prefix: string) => string;
+}
+
+/** The default of {@link SerializeEventsOptions.chunkSize}. */
+export const DEFAULT_CHUNK_SIZE = 32;
+
+type Family = 'content' | 'summary' | 'reasoning' | 'input';
+
+interface Part {
+  readonly family: Family;
+  readonly index: number;
+  /** For `content` parts: `output_text`, `refusal`, or another part type (which has no deltas). */
+  readonly partType: string;
+  text: string;
+  closed: boolean;
+}
+
+/** One output item as written. */
+interface Slot {
+  /** The written `output_index`: 0, 1, 2… in the order items are first seen. */
+  readonly index: number;
+  /** The written id: the provider's, or a generated one. */
+  readonly id: string;
+  readonly type: string;
+  readonly sourceId: string | undefined;
+  readonly sourceIndex: number | undefined;
+  /** The item as announced in `output_item.added` (its text emptied: the text follows as deltas). */
+  readonly announced: WireItem;
+  readonly parts: Part[];
+  /** `call_id` seen on tool-input deltas, for an item announced by its deltas. */
+  callId: string | undefined;
+  /** The item as written in `output_item.done`; set once the item is done. */
+  final: WireItem | undefined;
+}
+
+/** Which item kind a delta belongs to, for deltas that name neither an item id nor an output index. */
+type DeltaKind = 'message' | 'reasoning' | 'tool';
+
+const ID_PREFIXES: Readonly<Record<string, string>> = {
+  message: 'msg',
+  reasoning: 'rs',
+  function_call: 'fc',
+  custom_tool_call: 'ctc',
+};
+
+/**
+ * Writes the canonical wire events of one response. Feed it every normalized event in order with {@link write} and
+ * the source's error, if any, with {@link fail}; each returns the wire events to send now.
+ *
+ * Items are written one after another in the order they are first seen, with output indexes 0, 1, 2…; an item's
+ * events are `output_item.added`, its parts added, its deltas, its `*.done` events, then `output_item.done`.
+ * `response.completed` (or `response.failed` / `response.incomplete` / `error`) ends the stream; events after it are
+ * ignored.
+ */
+export class WireWriter {
+  private readonly chunkSize: number;
+  private readonly model: string;
+  private readonly createdAt: number | undefined;
+  private readonly generateId: (prefix: string) => string;
+  private sequence = 0;
+  private responseId: string | undefined;
+  private started = false;
+  private finished = false;
+  private readonly slots: Slot[] = [];
+  private readonly bySourceId = new Map<string, Slot>();
+  private readonly bySourceIndex = new Map<number, Slot>();
+  private out: CanonicalWireEvent[] = [];
+
+  constructor(options: SerializeEventsOptions = {}) {
+    this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    this.model = options.model ?? 'unknown';
+    this.createdAt = options.createdAt;
+    this.generateId = options.generateId ?? defaultIdGenerator();
+  }
+
+  /** True once a terminal event (`response.completed`, `response.failed`, `response.incomplete`, `error`) is written. */
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /**
+   * The wire events for one normalized event.
+   *
+   * @returns the events to send, in order (often one; none after the terminal event).
+   */
+  write(event: ResponseEvent): CanonicalWireEvent[] {
+    if (this.finished) return [];
+    this.out = [];
+    switch (event.type) {
+      case 'created':
+        if (!this.started) this.start(event.responseId);
+        break;
+      case 'outputItemAdded':
+        this.start(undefined);
+        this.added(event.item, event.outputIndex);
+        break;
+      case 'outputTextDelta': {
+        const slot = this.slotFor(event.itemId, event.outputIndex, 'message');
+        if (slot !== undefined) this.delta(slot, this.open(slot, 'content', event.contentIndex ?? 0), event.delta);
+        break;
+      }
+      case 'reasoningSummaryDelta': {
+        const slot = this.slotFor(event.itemId, event.outputIndex, 'reasoning');
+        if (slot !== undefined) this.delta(slot, this.open(slot, 'summary', event.summaryIndex), event.delta);
+        break;
+      }
+      case 'reasoningContentDelta': {
+        const slot = this.slotFor(event.itemId, event.outputIndex, 'reasoning');
+        if (slot !== undefined) this.delta(slot, this.open(slot, 'reasoning', event.contentIndex), event.delta);
+        break;
+      }
+      case 'reasoningSummaryPartAdded': {
+        const slot = this.slotFor(event.itemId, event.outputIndex, 'reasoning');
+        if (slot !== undefined) this.open(slot, 'summary', event.summaryIndex);
+        break;
+      }
+      case 'toolCallInputDelta': {
+        const slot = this.slotFor(event.itemId, event.outputIndex, 'tool', event.callId);
+        if (slot !== undefined) this.delta(slot, this.open(slot, 'input', 0), event.delta, event.callId);
+        break;
+      }
+      case 'outputItemDone':
+        this.start(undefined);
+        this.itemDone(event.item, event.outputIndex);
+        break;
+      case 'completed':
+        this.completed(event.response, event.responseId, event.usage);
+        break;
+    }
+    return this.out;
+  }
+
+  /**
+   * The terminal wire event for the source's error: `ResponseFailedError` from a `response.failed` → `response.failed`
+   * with the server's code and message; from an `error` event → `error`; `ResponseIncompleteError` →
+   * `response.incomplete` with its reason; any other error → `error` with the responses-rx `code` (`stream_closed`,
+   * `idle_timeout`, …) and message.
+   *
+   * @returns the events to send (none when the stream already ended).
+   */
+  fail(error: unknown): CanonicalWireEvent[] {
+    if (this.finished) return [];
+    this.out = [];
+    if (error instanceof ResponseFailedError && error.source === 'response.failed') {
+      this.start(error.responseId);
+      this.emit('response.failed', {
+        response: this.response('failed', {
+          error: { code: error.serverCode ?? null, message: error.serverMessage },
+        }),
+      });
+    } else if (error instanceof ResponseIncompleteError) {
+      const received = isObject(error.response) ? (error.response as WireResponse) : undefined;
+      this.start(received?.id ?? undefined);
+      this.emit('response.incomplete', {
+        response: this.response('incomplete', {
+          ...received,
+          incomplete_details: { ...received?.incomplete_details, reason: error.reason ?? null },
+        }),
+      });
+    } else if (error instanceof ResponseFailedError) {
+      this.emit('error', { code: error.serverCode ?? null, message: error.serverMessage, param: null });
+    } else {
+      const code = error instanceof ResponsesRxError ? error.code : 'server_error';
+      const message = error instanceof Error ? error.message : String(error);
+      this.emit('error', { code, message, param: null });
+    }
+    this.finished = true;
+    return this.out;
+  }
+
+  private emit(type: string, fields: Record<string, unknown>): void {
+    this.out.push({ type, sequence_number: this.sequence++, ...fields });
+  }
+
+  /** Writes `response.created` and `response.in_progress` once, before anything else. */
+  private start(responseId: string | undefined): void {
+    if (this.started) return;
+    this.started = true;
+    this.responseId = responseId ?? this.generateId('resp');
+    const response = {
+      id: this.responseId,
+      object: 'response',
+      created_at: this.createdAt ?? Math.floor(Date.now() / 1000),
+      status: 'in_progress',
+      model: this.model,
+      output: [],
+    };
+    this.emit('response.created', { response });
+    this.emit('response.in_progress', { response });
+  }
+
+  /** A response object for a terminal event: the delivered items as `output`. */
+  private response(status: string, fields: Record<string, unknown>): Record<string, unknown> {
+    return {
+      object: 'response',
+      model: this.model,
+      ...fields,
+      id: this.responseId,
+      status,
+      output: this.delivered(),
+    };
+  }
+
+  private delivered(): WireItem[] {
+    const output: WireItem[] = [];
+    for (const slot of this.slots) if (slot.final !== undefined) output.push(slot.final);
+    return output;
+  }
+
+  // ---- items ----
+
+  private added(item: WireItem, sourceIndex: number | undefined): void {
+    const id = item.id ?? undefined;
+    const known = id === undefined ? undefined : this.bySourceId.get(id);
+    if (known !== undefined) return; // announced already (its deltas came first, or a re-send)
+    this.announce(item, sourceIndex, false);
+  }
+
+  /** Opens a slot for an item and writes its `output_item.added`. */
+  private announce(item: WireItem, sourceIndex: number | undefined, whole: boolean): Slot {
+    const sourceId = item.id ?? undefined;
+    const id = sourceId ?? this.generateId(ID_PREFIXES[item.type] ?? 'item');
+    const slot: Slot = {
+      index: this.slots.length,
+      id,
+      type: item.type,
+      sourceId,
+      sourceIndex,
+      announced: { ...emptied(item, whole), id },
+      parts: [],
+      callId: undefined,
+      final: undefined,
+    };
+    this.slots.push(slot);
+    if (sourceId !== undefined) this.bySourceId.set(sourceId, slot);
+    if (sourceIndex !== undefined) this.bySourceIndex.set(sourceIndex, slot);
+    this.emit('response.output_item.added', { output_index: slot.index, item: slot.announced });
+    return slot;
+  }
+
+  /**
+   * The open item a delta belongs to: by item id; else by output index; else (neither sent) the last open item of its
+   * kind; else a new item announced from the delta. `undefined` for a delta of an item already done (dropped).
+   */
+  private slotFor(
+    itemId: string | undefined,
+    outputIndex: number | undefined,
+    kind: DeltaKind,
+    callId?: string,
+  ): Slot | undefined {
+    this.start(undefined);
+    let slot = itemId === undefined ? undefined : this.bySourceId.get(itemId);
+    if (slot === undefined && outputIndex !== undefined) {
+      const atIndex = this.bySourceIndex.get(outputIndex);
+      // An index whose item is done starts a new item (a provider that restarts indexes).
+      if (atIndex?.final === undefined && (itemId === undefined || atIndex?.sourceId === undefined)) slot = atIndex;
+    }
+    if (slot === undefined && itemId === undefined && outputIndex === undefined) slot = this.lastOpen(kind);
+    if (slot !== undefined) return slot.final === undefined ? slot : undefined;
+    const id = itemId === undefined ? {} : { id: itemId };
+    const item: WireItem =
+      kind === 'message'
+        ? { type: 'message', ...id, role: 'assistant', status: 'in_progress', content: [] }
+        : kind === 'reasoning'
+          ? { type: 'reasoning', ...id, summary: [] }
+          : {
+              type: 'function_call',
+              ...id,
+              ...(callId === undefined ? {} : { call_id: callId }),
+              name: '',
+              arguments: '',
+              status: 'in_progress',
+            };
+    return this.announce(item, outputIndex, false);
+  }
+
+  private lastOpen(kind: DeltaKind): Slot | undefined {
+    for (let i = this.slots.length - 1; i >= 0; i--) {
+      const slot = this.slots[i] as Slot;
+      if (slot.final === undefined && fits(slot.type, kind)) return slot;
+    }
+    return undefined;
+  }
+
+  /**
+   * The slot `outputItemDone` finishes: the item with its id; else the open item at its output index (without an id on
+   * one side, or with an id the provider rotated, same type); else the last open item of its type that streamed
+   * without naming an id or an index (its deltas belong to it). `undefined`: a new item.
+   */
+  private slotForDone(item: WireItem, sourceIndex: number | undefined): Slot | undefined {
+    const id = item.id ?? undefined;
+    const byId = id === undefined ? undefined : this.bySourceId.get(id);
+    if (byId !== undefined) return byId;
+    const atIndex = sourceIndex === undefined ? undefined : this.bySourceIndex.get(sourceIndex);
+    if (atIndex !== undefined && atIndex.final === undefined && atIndex.type === item.type) return atIndex;
+    for (let i = this.slots.length - 1; i >= 0; i--) {
+      const slot = this.slots[i] as Slot;
+      if (slot.final !== undefined || slot.type !== item.type || slot.sourceId !== undefined) continue;
+      if (slot.sourceIndex === undefined || (id === undefined && sourceIndex === undefined)) return slot;
+    }
+    return undefined;
+  }
+
+  private itemDone(item: WireItem, sourceIndex: number | undefined): void {
+    let slot = this.slotForDone(item, sourceIndex);
+    if (slot?.final !== undefined) return; // delivered already
+    slot ??= this.announce(item, sourceIndex, true);
+    this.finish(slot, { ...item, id: slot.id });
+  }
+
+  /**
+   * Streams what did not stream of each part of `item`, then closes every part with its final text, then writes
+   * `output_item.done`. Parts close together at the end of their item (never when the next part begins), so that the
+   * order of the events depends only on what a reader of them sees again.
+   */
+  private finish(slot: Slot, item: WireItem): void {
+    const finalText = new Map<Part, string>();
+    for (const { family, index, partType, text } of partsOf(item)) {
+      const part = this.open(slot, family, index, partType);
+      if (text === undefined) continue;
+      finalText.set(part, text);
+      if (text.startsWith(part.text) && text.length > part.text.length) {
+        for (const piece of chunks(text.slice(part.text.length), this.chunkSize)) this.delta(slot, part, piece);
+      }
+    }
+    for (const part of slot.parts) if (!part.closed) this.close(slot, part, finalText.get(part) ?? part.text, item);
+    slot.final = item;
+    this.emit('response.output_item.done', { output_index: slot.index, item });
+  }
+
+  private completed(response: WireResponse, responseId: string | undefined, usage: Usage | undefined): void {
+    this.start(response.id ?? responseId);
+    for (const slot of this.slots) if (slot.final === undefined) this.finish(slot, rebuilt(slot));
+    const written: Record<string, unknown> = {
+      ...response,
+      id: response.id ?? responseId ?? this.responseId,
+      status: response.status ?? 'completed',
+      output: this.delivered(),
+    };
+    if (response.usage == null && usage !== undefined) written['usage'] = toWireUsage(usage);
+    this.emit('response.completed', { response: written });
+    this.finished = true;
+  }
+
+  // ---- parts ----
+
+  /** The part `family`/`index` of the slot, opened (and announced by its `*_part.added` event) on first use. */
+  private open(slot: Slot, family: Family, index: number, partType?: string): Part {
+    for (const part of slot.parts) if (part.family === family && part.index === index) return part;
+    // Parts are announced in index order (clients append them): the ones before this one come first, empty.
+    for (let earlier = 0; earlier < index; earlier++) {
+      if (!slot.parts.some((part) => part.family === family && part.index === earlier))
+        this.open(slot, family, earlier);
+    }
+    const type = partType ?? defaultPartType(family);
+    const part: Part = { family, index, partType: type, text: '', closed: false };
+    slot.parts.push(part);
+    const at = { item_id: slot.id, output_index: slot.index };
+    if (family === 'content') {
+      this.emit('response.content_part.added', { ...at, content_index: index, part: emptyPart(type) });
+    } else if (family === 'summary') {
+      this.emit('response.reasoning_summary_part.added', {
+        ...at,
+        summary_index: index,
+        part: { type: 'summary_text', text: '' },
+      });
+    } else if (family === 'reasoning') {
+      this.emit('response.content_part.added', {
+        ...at,
+        content_index: index,
+        part: { type: 'reasoning_text', text: '' },
+      });
+    }
+    return part;
+  }
+
+  private delta(slot: Slot, part: Part, delta: string, callId?: string): void {
+    if (part.closed) return;
+    part.text += delta;
+    const at = { item_id: slot.id, output_index: slot.index };
+    switch (part.family) {
+      case 'content':
+        if (part.partType === 'output_text') {
+          this.emit('response.output_text.delta', { ...at, content_index: part.index, delta, logprobs: [] });
+        } else if (part.partType === 'refusal') {
+          this.emit('response.refusal.delta', { ...at, content_index: part.index, delta });
+        }
+        break;
+      case 'summary':
+        this.emit('response.reasoning_summary_text.delta', { ...at, summary_index: part.index, delta });
+        break;
+      case 'reasoning':
+        this.emit('response.reasoning_text.delta', { ...at, content_index: part.index, delta });
+        break;
+      case 'input':
+        if (callId !== undefined) slot.callId ??= callId;
+        this.emit(`${inputEventPrefix(slot.type)}.delta`, {
+          ...at,
+          ...(callId === undefined ? {} : { call_id: callId }),
+          delta,
+        });
+        break;
+    }
+  }
+
+  /** Writes the `*.done` events of a part with its final text. */
+  private close(slot: Slot, part: Part, text = part.text, item?: WireItem): void {
+    part.closed = true;
+    part.text = text;
+    const at = { item_id: slot.id, output_index: slot.index };
+    switch (part.family) {
+      case 'content': {
+        const final = (item?.['content'] as unknown[] | undefined)?.[part.index];
+        if (part.partType === 'output_text') {
+          this.emit('response.output_text.done', { ...at, content_index: part.index, text, logprobs: [] });
+        } else if (part.partType === 'refusal') {
+          this.emit('response.refusal.done', { ...at, content_index: part.index, refusal: text });
+        }
+        this.emit('response.content_part.done', {
+          ...at,
+          content_index: part.index,
+          part: isObject(final) ? final : filledPart(part.partType, text),
+        });
+        break;
+      }
+      case 'summary':
+        this.emit('response.reasoning_summary_text.done', { ...at, summary_index: part.index, text });
+        this.emit('response.reasoning_summary_part.done', {
+          ...at,
+          summary_index: part.index,
+          part: { type: 'summary_text', text },
+        });
+        break;
+      case 'reasoning':
+        this.emit('response.reasoning_text.done', { ...at, content_index: part.index, text });
+        this.emit('response.content_part.done', {
+          ...at,
+          content_index: part.index,
+          part: { type: 'reasoning_text', text },
+        });
+        break;
+      case 'input':
+        if (slot.type === 'custom_tool_call') {
+          this.emit('response.custom_tool_call_input.done', { ...at, input: text });
+        } else {
+          const name = item?.['name'] ?? slot.announced['name'];
+          this.emit('response.function_call_arguments.done', {
+            ...at,
+            ...(typeof name === 'string' && name !== '' ? { name } : {}),
+            arguments: text,
+          });
+        }
+        break;
+    }
+  }
+}
+
+// ---- item shapes ----
+
+interface PartText {
+  readonly family: Family;
+  readonly index: number;
+  readonly partType: string;
+  /** The part's text; undefined for a part type that has none (it is announced and finished, never streamed). */
+  readonly text: string | undefined;
+}
+
+/** The streamable parts of a finished item, in order. */
+function partsOf(item: WireItem): PartText[] {
+  const parts: PartText[] = [];
+  switch (item.type) {
+    case 'message':
+      arrayOf(item['content']).forEach((part, index) => {
+        const partType = typeof part['type'] === 'string' ? part['type'] : 'output_text';
+        const text = partType === 'output_text' ? part['text'] : partType === 'refusal' ? part['refusal'] : undefined;
+        parts.push({ family: 'content', index, partType, text: typeof text === 'string' ? text : undefined });
+      });
+      break;
+    case 'reasoning':
+      arrayOf(item['summary']).forEach((part, index) =>
+        parts.push({ family: 'summary', index, partType: 'summary_text', text: stringOr(part['text']) }),
+      );
+      arrayOf(item['content']).forEach((part, index) =>
+        parts.push({ family: 'reasoning', index, partType: 'reasoning_text', text: stringOr(part['text']) }),
+      );
+      break;
+    case 'function_call':
+      parts.push({ family: 'input', index: 0, partType: 'input', text: stringOr(item['arguments']) });
+      break;
+    case 'custom_tool_call':
+      parts.push({ family: 'input', index: 0, partType: 'input', text: stringOr(item['input']) });
+      break;
+  }
+  return parts;
+}
+
+/** The item as announced: its text emptied (it follows as deltas); an item that came whole is `in_progress`. */
+function emptied(item: WireItem, whole: boolean): WireItem {
+  const announced: { [key: string]: unknown } = { ...item };
+  if (whole && typeof item['status'] === 'string') announced['status'] = 'in_progress';
+  switch (item.type) {
+    case 'message':
+      announced['content'] = [];
+      break;
+    case 'reasoning':
+      announced['summary'] = [];
+      if (item['content'] !== undefined) announced['content'] = [];
+      break;
+    case 'function_call':
+      announced['arguments'] = '';
+      break;
+    case 'custom_tool_call':
+      announced['input'] = '';
+      break;
+  }
+  return announced as WireItem;
+}
+
+/** An item never finished by the stream, closed at `completed` with what streamed. */
+function rebuilt(slot: Slot): WireItem {
+  const item: { [key: string]: unknown } = { ...slot.announced };
+  if (typeof item['status'] === 'string') item['status'] = 'completed';
+  const of = (family: Family): Part[] =>
+    slot.parts.filter((part) => part.family === family).sort((a, b) => a.index - b.index);
+  switch (slot.type) {
+    case 'message':
+      item['content'] = of('content').map((part) => filledPart(part.partType, part.text));
+      break;
+    case 'reasoning':
+      item['summary'] = of('summary').map((part) => ({ type: 'summary_text', text: part.text }));
+      if (of('reasoning').length > 0) {
+        item['content'] = of('reasoning').map((part) => ({ type: 'reasoning_text', text: part.text }));
+      }
+      break;
+    case 'custom_tool_call':
+      item['input'] = of('input')[0]?.text ?? '';
+      break;
+    default:
+      if (of('input').length > 0 || slot.type === 'function_call') {
+        item['arguments'] = of('input')[0]?.text ?? '';
+        if (slot.callId !== undefined && item['call_id'] === undefined) item['call_id'] = slot.callId;
+      }
+  }
+  return item as WireItem;
+}
+
+function defaultPartType(family: Family): string {
+  return family === 'content'
+    ? 'output_text'
+    : family === 'summary'
+      ? 'summary_text'
+      : family === 'reasoning'
+        ? 'reasoning_text'
+        : 'input';
+}
+
+function emptyPart(partType: string): Record<string, unknown> {
+  if (partType === 'output_text') return { type: 'output_text', text: '', annotations: [] };
+  if (partType === 'refusal') return { type: 'refusal', refusal: '' };
+  return { type: partType };
+}
+
+function filledPart(partType: string, text: string): Record<string, unknown> {
+  if (partType === 'output_text') return { type: 'output_text', text, annotations: [] };
+  if (partType === 'refusal') return { type: 'refusal', refusal: text };
+  return { type: partType };
+}
+
+function inputEventPrefix(itemType: string): string {
+  return itemType === 'custom_tool_call' ? 'response.custom_tool_call_input' : 'response.function_call_arguments';
+}
+
+function fits(itemType: string, kind: DeltaKind): boolean {
+  if (kind === 'message' || kind === 'reasoning') return itemType === kind;
+  return itemType !== 'message' && itemType !== 'reasoning';
+}
+
+/** Cuts text into pieces of at most `size` UTF-16 code units, never between the two halves of a surrogate pair. */
+export function chunks(text: string, size: number): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(start + size, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff && end - start > 1) end -= 1;
+    else if (end < text.length && last >= 0xd800 && last <= 0xdbff) end += 1;
+    pieces.push(text.slice(start, end));
+    start = end;
+  }
+  return pieces;
+}
+
+function toWireUsage(usage: Usage): Record<string, unknown> {
+  return {
+    input_tokens: usage.inputTokens,
+    input_tokens_details: { cached_tokens: usage.cachedInputTokens },
+    output_tokens: usage.outputTokens,
+    output_tokens_details: { reasoning_tokens: usage.reasoningOutputTokens },
+    total_tokens: usage.totalTokens,
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function arrayOf(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? value.map((part) => (isObject(part) ? part : {})) : [];
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function defaultIdGenerator(): (prefix: string) => string {
+  const tag = Math.random().toString(36).slice(2, 10).padEnd(8, '0');
+  let count = 0;
+  return (prefix) => `${prefix}_rx${tag}${(count++).toString(36)}`;
+}

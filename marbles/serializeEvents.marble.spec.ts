@@ -1,0 +1,312 @@
+import { Observable, from, map, take } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import {
+  type CanonicalWireEvent,
+  type ResponseEvent,
+  ResponseFailedError,
+  ResponseIncompleteError,
+  StreamClosedError,
+  encodeSSE,
+  serializeEvents,
+} from 'responses-rx';
+import { createTestScheduler, events, items } from 'responses-rx/testing';
+
+/** Canonical wire events, numbered in the order a test lists them. */
+function numbered(...list: Omit<CanonicalWireEvent, 'sequence_number'>[]): CanonicalWireEvent[] {
+  return list.map((event, i) => ({ ...event, sequence_number: i }) as CanonicalWireEvent);
+}
+
+const options = { createdAt: 100, model: 'gpt-test', chunkSize: 3, generateId: (prefix: string) => `${prefix}_new` };
+const response = {
+  id: 'resp_1',
+  object: 'response',
+  created_at: 100,
+  status: 'in_progress',
+  model: 'gpt-test',
+  output: [],
+};
+const at = (index: number, id = 'msg_1') => ({ item_id: id, output_index: index });
+const message = items.message('msg_1', 'Hello');
+const reasoning = items.reasoning('rs_1', 'Hmm');
+
+describe('serializeEvents', () => {
+  let scheduler: TestScheduler;
+  beforeEach(() => {
+    scheduler = createTestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  it('streams a final-only answer: each item announced, its text as deltas of chunkSize, then response.completed', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('c---m--------r-------C|', {
+        c: events.created('resp_1'),
+        m: events.itemDone(message, 1),
+        r: events.itemDone(reasoning, 0, true),
+        C: events.completed([reasoning, message]),
+      });
+      const [created, inProgress, ...rest] = numbered(
+        { type: 'response.created', response },
+        { type: 'response.in_progress', response },
+        {
+          type: 'response.output_item.added',
+          output_index: 0,
+          item: { ...message, status: 'in_progress', content: [] },
+        },
+        {
+          type: 'response.content_part.added',
+          ...at(0),
+          content_index: 0,
+          part: { type: 'output_text', text: '', annotations: [] },
+        },
+        { type: 'response.output_text.delta', ...at(0), content_index: 0, delta: 'Hel', logprobs: [] },
+        { type: 'response.output_text.delta', ...at(0), content_index: 0, delta: 'lo', logprobs: [] },
+        { type: 'response.output_text.done', ...at(0), content_index: 0, text: 'Hello', logprobs: [] },
+        {
+          type: 'response.content_part.done',
+          ...at(0),
+          content_index: 0,
+          part: { type: 'output_text', text: 'Hello', annotations: [] },
+        },
+        { type: 'response.output_item.done', output_index: 0, item: message },
+        { type: 'response.output_item.added', output_index: 1, item: { ...reasoning, summary: [] } },
+        {
+          type: 'response.reasoning_summary_part.added',
+          ...at(1, 'rs_1'),
+          summary_index: 0,
+          part: { type: 'summary_text', text: '' },
+        },
+        { type: 'response.reasoning_summary_text.delta', ...at(1, 'rs_1'), summary_index: 0, delta: 'Hmm' },
+        { type: 'response.reasoning_summary_text.done', ...at(1, 'rs_1'), summary_index: 0, text: 'Hmm' },
+        {
+          type: 'response.reasoning_summary_part.done',
+          ...at(1, 'rs_1'),
+          summary_index: 0,
+          part: { type: 'summary_text', text: 'Hmm' },
+        },
+        { type: 'response.output_item.done', output_index: 1, item: reasoning },
+        {
+          type: 'response.completed',
+          response: { id: 'resp_1', object: 'response', status: 'completed', output: [message, reasoning] },
+        },
+      );
+      const m = rest.slice(0, 7);
+      const r = rest.slice(7, 13);
+      expectObservable(source.pipe(serializeEvents(options))).toBe('(cp)(0123456)(uvwxyz)C|', {
+        c: created,
+        p: inProgress,
+        ...Object.fromEntries(m.map((event, i) => [String(i), event])),
+        ...Object.fromEntries(r.map((event, i) => ['uvwxyz'[i], event])),
+        C: rest[13],
+      });
+      expectSubscriptions(source.subscriptions).toBe('^---------------------!');
+    });
+  });
+
+  it('writes streamed deltas as they came, with the provider ids, and announces a part before its first delta', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const announced = { ...message, status: 'in_progress', content: [] };
+      const source = cold('a----t---ud----|', {
+        a: events.itemAdded(announced, 0),
+        t: events.textDelta('Hell', { itemId: 'msg_1', outputIndex: 0 }),
+        u: events.textDelta('o', { itemId: 'msg_1', outputIndex: 0 }),
+        d: events.itemDone(message, 0),
+      });
+      const written = numbered(
+        { type: 'response.created', response: { ...response, id: 'resp_new' } },
+        { type: 'response.in_progress', response: { ...response, id: 'resp_new' } },
+        { type: 'response.output_item.added', output_index: 0, item: announced },
+        {
+          type: 'response.content_part.added',
+          ...at(0),
+          content_index: 0,
+          part: { type: 'output_text', text: '', annotations: [] },
+        },
+        { type: 'response.output_text.delta', ...at(0), content_index: 0, delta: 'Hell', logprobs: [] },
+        { type: 'response.output_text.delta', ...at(0), content_index: 0, delta: 'o', logprobs: [] },
+        { type: 'response.output_text.done', ...at(0), content_index: 0, text: 'Hello', logprobs: [] },
+        {
+          type: 'response.content_part.done',
+          ...at(0),
+          content_index: 0,
+          part: { type: 'output_text', text: 'Hello', annotations: [] },
+        },
+        { type: 'response.output_item.done', output_index: 0, item: message },
+      );
+      const values = Object.fromEntries(written.map((event, i) => [String.fromCharCode(65 + i), event]));
+      expectObservable(source.pipe(serializeEvents(options))).toBe('(ABC)(DE)F(GHI)|', values);
+    });
+  });
+
+  it('completes the text of a part whose deltas stopped short, and closes an item never finished at completed', () => {
+    const written: CanonicalWireEvent[] = [];
+    from([
+      events.textDelta('He', { itemId: 'msg_1', outputIndex: 0 }),
+      events.itemDone(message, 0),
+      events.summaryDelta('Hmm', { itemId: 'rs_1', outputIndex: 1 }),
+      events.completed([]),
+    ])
+      .pipe(serializeEvents(options))
+      .subscribe((event) => written.push(event));
+    expect(written.flatMap((event) => (event.type.endsWith('.delta') ? [[event.type, event['delta']]] : []))).toEqual([
+      ['response.output_text.delta', 'He'],
+      ['response.output_text.delta', 'llo'],
+      ['response.reasoning_summary_text.delta', 'Hmm'],
+    ]);
+    expect(written.at(-1)?.['response']).toMatchObject({ output: [message, reasoning] });
+  });
+
+  it.each([
+    [
+      'response.failed',
+      new ResponseFailedError({
+        serverCode: 'server_error',
+        serverMessage: 'boom',
+        responseId: 'resp_1',
+        source: 'response.failed',
+      }),
+      {
+        response: {
+          object: 'response',
+          model: 'gpt-test',
+          error: { code: 'server_error', message: 'boom' },
+          id: 'resp_1',
+          status: 'failed',
+          output: [],
+        },
+      },
+    ],
+    [
+      'error',
+      new ResponseFailedError({ serverCode: 'rate_limit_exceeded', serverMessage: 'slow down', source: 'error' }),
+      { code: 'rate_limit_exceeded', message: 'slow down', param: null },
+    ],
+    [
+      'response.incomplete',
+      new ResponseIncompleteError({ reason: 'max_output_tokens', response: { id: 'resp_1', status: 'incomplete' } }),
+      {
+        response: {
+          object: 'response',
+          model: 'gpt-test',
+          id: 'resp_1',
+          status: 'incomplete',
+          incomplete_details: { reason: 'max_output_tokens' },
+          output: [],
+        },
+      },
+    ],
+    [
+      'error',
+      new StreamClosedError(),
+      { code: 'stream_closed', message: new StreamClosedError().message, param: null },
+    ],
+  ])('writes a source error as the canonical %s event, then completes', (type, error, fields) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('c---#', { c: events.created('resp_1') }, error);
+      const [c, p, terminal] = numbered(
+        { type: 'response.created', response },
+        { type: 'response.in_progress', response },
+        { type, ...fields },
+      );
+      expectObservable(source.pipe(serializeEvents(options))).toBe('(cp)(e|)', { c, p, e: terminal });
+      expectSubscriptions(source.subscriptions).toBe('^---!');
+    });
+  });
+
+  it('ignores what follows response.completed', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const source = cold('C----t-|', { C: events.completed([]), t: events.textDelta('late') });
+      const [c, p, C] = numbered(
+        { type: 'response.created', response },
+        { type: 'response.in_progress', response },
+        { type: 'response.completed', response: { id: 'resp_1', object: 'response', status: 'completed', output: [] } },
+      );
+      expectObservable(source.pipe(serializeEvents(options))).toBe('(cpC)--|', { c, p, C });
+    });
+  });
+
+  it('rejects a chunkSize that is not a positive integer when created', () => {
+    expect(() => serializeEvents({ chunkSize: 0 })).toThrow(TypeError);
+    expect(() => serializeEvents({ chunkSize: 1.5 })).toThrow(TypeError);
+  });
+
+  it('never cuts a surrogate pair in two deltas', () => {
+    const collected: CanonicalWireEvent[] = [];
+    new Observable<ResponseEvent>((s) => {
+      s.next(events.itemDone(items.message('msg_1', '😀😀😀'), 0));
+      s.complete();
+    })
+      .pipe(serializeEvents({ chunkSize: 1 }))
+      .subscribe((event) => collected.push(event));
+    const deltas = collected.flatMap((event) => (event.type === 'response.output_text.delta' ? [event['delta']] : []));
+    expect(deltas).toEqual(['😀', '😀', '😀']);
+  });
+
+  it('unsubscribes early', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-t-t-|', { c: events.created('resp_1'), t: events.textDelta('x') });
+      const [c, p] = numbered({ type: 'response.created', response }, { type: 'response.in_progress', response });
+      expectObservable(source.pipe(serializeEvents(options)), '^--!').toBe('-(cp)', { c, p });
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+  });
+
+  it('does not break the unsubscription chain', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-t-t-|', { c: events.created('resp_1'), t: events.textDelta('x') });
+      const result = source.pipe(
+        map((event) => event),
+        serializeEvents(options),
+        map((event) => event),
+      );
+      const [c, p] = numbered({ type: 'response.created', response }, { type: 'response.in_progress', response });
+      expectObservable(result, '^--!').toBe('-(cp)', { c, p });
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+  });
+
+  it('stops listening to a synchronous source when unsubscribed', () => {
+    let emitted = 0;
+    const endless = new Observable<ResponseEvent>((subscriber) => {
+      while (!subscriber.closed) {
+        emitted++;
+        subscriber.next(events.textDelta('x', { itemId: 'msg_1', outputIndex: 0 }));
+      }
+    });
+    const taken: CanonicalWireEvent[] = [];
+    endless.pipe(serializeEvents(), take(5)).subscribe((event) => taken.push(event));
+    expect(taken.map((event) => event.type)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+    ]);
+    expect(emitted).toBe(1);
+  });
+
+  it('a callback that throws errors the stream', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const failure = new Error('no ids today');
+      const source = cold('-t-|', { t: events.textDelta('x') });
+      const generateId = () => {
+        throw failure;
+      };
+      expectObservable(source.pipe(serializeEvents({ generateId }))).toBe('-#', undefined, failure);
+      expectSubscriptions(source.subscriptions).toBe('^!');
+    });
+  });
+});
+
+describe('encodeSSE', () => {
+  it('frames each event as one SSE event named after its type, in one data line', () => {
+    createTestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(
+      ({ cold, expectObservable, expectSubscriptions }) => {
+        const event = { type: 'response.output_text.delta', delta: 'a\nb\r\u2028' };
+        const source = cold('-e-|', { e: event });
+        expectObservable(source.pipe(encodeSSE())).toBe('-f-|', {
+          f: 'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"a\\nb\\r\u2028"}\n\n',
+        });
+        expectSubscriptions(source.subscriptions).toBe('^--!');
+      },
+    );
+  });
+});
