@@ -3,6 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import {
   type CanonicalWireEvent,
   type ResponseEvent,
+  ResponseCancelledError,
   ResponseFailedError,
   ResponseIncompleteError,
   StreamClosedError,
@@ -37,7 +38,7 @@ describe('serializeEvents', () => {
 
   it('streams a final-only answer: each item announced, its text as deltas of chunkSize, then response.completed', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold('c---m--------r-------C|', {
+      const source = cold('cm---------r-------C|', {
         c: events.created('resp_1'),
         m: events.itemDone(message, 1),
         r: events.itemDone(reasoning, 0, true),
@@ -90,14 +91,14 @@ describe('serializeEvents', () => {
       );
       const m = rest.slice(0, 7);
       const r = rest.slice(7, 13);
-      expectObservable(source.pipe(serializeEvents(options))).toBe('(cp)(0123456)(uvwxyz)C|', {
+      expectObservable(source.pipe(serializeEvents(options))).toBe('c(p0123456)(uvwxyz)C|', {
         c: created,
         p: inProgress,
         ...Object.fromEntries(m.map((event, i) => [String(i), event])),
         ...Object.fromEntries(r.map((event, i) => ['uvwxyz'[i], event])),
         C: rest[13],
       });
-      expectSubscriptions(source.subscriptions).toBe('^---------------------!');
+      expectSubscriptions(source.subscriptions).toBe('^-------------------!');
     });
   });
 
@@ -198,15 +199,24 @@ describe('serializeEvents', () => {
       new StreamClosedError(),
       { code: 'stream_closed', message: new StreamClosedError().message, param: null },
     ],
+    [
+      'response.cancelled',
+      new ResponseCancelledError({ responseId: 'resp_1' }),
+      { response: { object: 'response', model: 'gpt-test', id: 'resp_1', status: 'cancelled', output: [] } },
+    ],
   ])('writes a source error as the canonical %s event, then completes', (type, error, fields) => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('c---#', { c: events.created('resp_1') }, error);
-      const [c, p, terminal] = numbered(
+      // A lifecycle event with a response object comes after response.in_progress; a bare `error` event needs none.
+      const bare = type === 'error';
+      const [c, p, e] = numbered(
         { type: 'response.created', response },
-        { type: 'response.in_progress', response },
+        ...(bare ? [] : [{ type: 'response.in_progress', response }]),
         { type, ...fields },
       );
-      expectObservable(source.pipe(serializeEvents(options))).toBe('(cp)(e|)', { c, p, e: terminal });
+      const [terminal, inProgress] = bare ? [p, undefined] : [e, p];
+      const expected = bare ? 'c---(e|)' : 'c---(pe|)';
+      expectObservable(source.pipe(serializeEvents(options))).toBe(expected, { c, p: inProgress, e: terminal });
       expectSubscriptions(source.subscriptions).toBe('^---!');
     });
   });
@@ -243,8 +253,8 @@ describe('serializeEvents', () => {
   it('unsubscribes early', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-c-t-t-|', { c: events.created('resp_1'), t: events.textDelta('x') });
-      const [c, p] = numbered({ type: 'response.created', response }, { type: 'response.in_progress', response });
-      expectObservable(source.pipe(serializeEvents(options)), '^--!').toBe('-(cp)', { c, p });
+      const [c] = numbered({ type: 'response.created', response });
+      expectObservable(source.pipe(serializeEvents(options)), '^--!').toBe('-c', { c });
       expectSubscriptions(source.subscriptions).toBe('^--!');
     });
   });
@@ -257,8 +267,8 @@ describe('serializeEvents', () => {
         serializeEvents(options),
         map((event) => event),
       );
-      const [c, p] = numbered({ type: 'response.created', response }, { type: 'response.in_progress', response });
-      expectObservable(result, '^--!').toBe('-(cp)', { c, p });
+      const [c] = numbered({ type: 'response.created', response });
+      expectObservable(result, '^--!').toBe('-c', { c });
       expectSubscriptions(source.subscriptions).toBe('^--!');
     });
   });

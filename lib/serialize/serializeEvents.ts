@@ -13,14 +13,15 @@ import { type CanonicalWireEvent, type SerializeEventsOptions, WireWriter } from
  *
  * A source error becomes the canonical terminal event, then the result completes: `ResponseFailedError` →
  * `response.failed` (or `error`, as the server sent it) with the server's code and message;
- * `ResponseIncompleteError` → `response.incomplete` with its reason; any other error → `error` with its `code`
+ * `ResponseIncompleteError` → `response.incomplete` with its reason; `ResponseCancelledError` →
+ * `response.cancelled`; any other error → `error` with its `code`
  * (`stream_closed`, `idle_timeout`, …). A source that completes without `completed` ends the result without a
  * terminal event, as it came (a reader then reports the stream closed early).
  *
  * ```
- * source:  -c----m-----------r----------C|      (final-only: message m whole, reasoning r recovered at completed)
+ * source:  -c----m----------r--------C|      (final-only: message m whole, reasoning r recovered at completed)
  * serializeEvents({ chunkSize: 5 })
- * result:  -(cp)-(a+ddt-Pz)--(a+ddt-Pz)-C|
+ * result:  -c----(pa+ddtPz)-(a+ddtPz)C|
  *          c = response.created, p = response.in_progress, a = output_item.added, + = part added, d = delta,
  *          t = *.done, P = part done, z = output_item.done (output_index 0 for m, 1 for r), C = response.completed
  * ```

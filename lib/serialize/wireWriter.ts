@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ResponseFailedError, ResponseIncompleteError, ResponsesRxError } from '../errors';
+import { ResponseCancelledError, ResponseFailedError, ResponseIncompleteError, ResponsesRxError } from '../errors';
 import type { ResponseEvent, Usage } from '../events';
 import type { WireItem, WireResponse } from '../wire/schemas';
 
@@ -101,6 +101,8 @@ export class WireWriter {
   private sequence = 0;
   private responseId: string | undefined;
   private started = false;
+  private running = false;
+  private createdAtWritten = 0;
   private finished = false;
   private readonly slots: Slot[] = [];
   private readonly bySourceId = new Map<string, Slot>();
@@ -131,8 +133,12 @@ export class WireWriter {
       case 'created':
         if (!this.started) this.start(event.responseId);
         break;
+      case 'queued':
+        this.start(event.responseId);
+        if (!this.running) this.emit('response.queued', { response: this.lifecycle('queued') });
+        break;
       case 'outputItemAdded':
-        this.start(undefined);
+        this.run();
         this.added(event.item, event.outputIndex);
         break;
       case 'outputTextDelta': {
@@ -161,7 +167,7 @@ export class WireWriter {
         break;
       }
       case 'outputItemDone':
-        this.start(undefined);
+        this.run();
         this.itemDone(event.item, event.outputIndex);
         break;
       case 'completed':
@@ -174,8 +180,8 @@ export class WireWriter {
   /**
    * The terminal wire event for the source's error: `ResponseFailedError` from a `response.failed` → `response.failed`
    * with the server's code and message; from an `error` event → `error`; `ResponseIncompleteError` →
-   * `response.incomplete` with its reason; any other error → `error` with the responses-rx `code` (`stream_closed`,
-   * `idle_timeout`, …) and message.
+   * `response.incomplete` with its reason; `ResponseCancelledError` → `response.cancelled`; any other error → `error`
+   * with the responses-rx `code` (`stream_closed`, `idle_timeout`, …) and message.
    *
    * @returns the events to send (none when the stream already ended).
    */
@@ -183,7 +189,7 @@ export class WireWriter {
     if (this.finished) return [];
     this.out = [];
     if (error instanceof ResponseFailedError && error.source === 'response.failed') {
-      this.start(error.responseId);
+      this.run(error.responseId);
       this.emit('response.failed', {
         response: this.response('failed', {
           error: { code: error.serverCode ?? null, message: error.serverMessage },
@@ -191,13 +197,17 @@ export class WireWriter {
       });
     } else if (error instanceof ResponseIncompleteError) {
       const received = isObject(error.response) ? (error.response as WireResponse) : undefined;
-      this.start(received?.id ?? undefined);
+      this.run(received?.id ?? undefined);
       this.emit('response.incomplete', {
         response: this.response('incomplete', {
           ...received,
           incomplete_details: { ...received?.incomplete_details, reason: error.reason ?? null },
         }),
       });
+    } else if (error instanceof ResponseCancelledError) {
+      const received = isObject(error.response) ? (error.response as WireResponse) : undefined;
+      this.run(error.responseId);
+      this.emit('response.cancelled', { response: this.response('cancelled', { ...received }) });
     } else if (error instanceof ResponseFailedError) {
       this.emit('error', { code: error.serverCode ?? null, message: error.serverMessage, param: null });
     } else {
@@ -213,21 +223,33 @@ export class WireWriter {
     this.out.push({ type, sequence_number: this.sequence++, ...fields });
   }
 
-  /** Writes `response.created` and `response.in_progress` once, before anything else. */
+  /** Writes `response.created` once, before anything else. */
   private start(responseId: string | undefined): void {
     if (this.started) return;
     this.started = true;
     this.responseId = responseId ?? this.generateId('resp');
-    const response = {
+    this.createdAtWritten = this.createdAt ?? Math.floor(Date.now() / 1000);
+    this.emit('response.created', { response: this.lifecycle('in_progress') });
+  }
+
+  /** Writes `response.created` (if not yet) and `response.in_progress` once, before the first item. */
+  private run(responseId?: string): void {
+    this.start(responseId);
+    if (this.running) return;
+    this.running = true;
+    this.emit('response.in_progress', { response: this.lifecycle('in_progress') });
+  }
+
+  /** The response object of `response.created`, `.queued` and `.in_progress`. */
+  private lifecycle(status: string): Record<string, unknown> {
+    return {
       id: this.responseId,
       object: 'response',
-      created_at: this.createdAt ?? Math.floor(Date.now() / 1000),
-      status: 'in_progress',
+      created_at: this.createdAtWritten,
+      status,
       model: this.model,
       output: [],
     };
-    this.emit('response.created', { response });
-    this.emit('response.in_progress', { response });
   }
 
   /** A response object for a terminal event: the delivered items as `output`. */
@@ -289,7 +311,7 @@ export class WireWriter {
     kind: DeltaKind,
     callId?: string,
   ): Slot | undefined {
-    this.start(undefined);
+    this.run();
     let slot = itemId === undefined ? undefined : this.bySourceId.get(itemId);
     if (slot === undefined && outputIndex !== undefined) {
       const atIndex = this.bySourceIndex.get(outputIndex);
@@ -370,7 +392,7 @@ export class WireWriter {
   }
 
   private completed(response: WireResponse, responseId: string | undefined, usage: Usage | undefined): void {
-    this.start(response.id ?? responseId);
+    this.run(response.id ?? responseId);
     for (const slot of this.slots) if (slot.final === undefined) this.finish(slot, rebuilt(slot));
     const written: Record<string, unknown> = {
       ...response,

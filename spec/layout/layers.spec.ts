@@ -15,7 +15,7 @@ const LAYERS: readonly (readonly [layer: string, pattern: RegExp])[] = [
   ['wire', /^wire\//],
   ['normalized', /^(events|streamState|operators\/[^/]+|policies\/[^/]+|responseEvents)\.ts$/],
   ['http', /^http\//],
-  ['consumers', /^transcript\//],
+  ['consumers', /^(transcript|serialize)\//],
   ['entry', /^index\.ts$/],
   ['node-only', /^(server|terminal)\//],
   ['cli', /^cli\//],
