@@ -62,15 +62,17 @@ Runs a recording (.sse, or one JSON event per line) through responseEvents.
 
   --shape SHAPE   reshape it first: ${PROVIDER_SHAPES.join(' | ')}
   --json          print the normalized events, one JSON object per line, instead of the rendered answer`,
-  serve: `Usage: responses-rx serve [--mode replay|passthrough] [--replay FILE|DIR] [--upstream URL] [options]
+  serve: `Usage: responses-rx serve [--mode replay|passthrough|repair] [--replay FILE|DIR] [--upstream URL] [options]
 
 Runs the embedded Responses server until SIGINT/SIGTERM. POST /v1/responses, GET /health.
 
-  --mode MODE       replay (default) or passthrough (needs --upstream)
+  --mode MODE       replay (default), passthrough (relays --upstream as it is) or repair (reads --upstream
+                    through responseEvents and sends the canonical stream: every item, streamed, for any client)
   --replay PATH     a recording for every request, or a folder of <model>.sse|.jsonl|.txt
                     (default: the bundled demo conversation)
-  --upstream URL    passthrough: the upstream API root, e.g. https://api.openai.com/v1
-  --key-env NAME    passthrough: the env var holding the upstream key (default OPENAI_API_KEY)
+  --upstream URL    passthrough, repair: the upstream API root, e.g. https://api.openai.com/v1
+  --key-env NAME    passthrough, repair: the env var holding the upstream key (default OPENAI_API_KEY)
+  --chunk-size N    repair: the size of the deltas an item that arrived whole is streamed in (default 32)
   --shape SHAPE     ${PROVIDER_SHAPES.join(' | ')} (default streamed)
   --fault FAULT     drop-completed | stall-after=N | chunk=N | malformed[=N] | http-error=STATUS[:SECONDS]
                     (repeatable)
@@ -285,6 +287,7 @@ async function serve(argv: readonly string[], io: CliIO): Promise<number> {
       replay: { type: 'string' },
       upstream: { type: 'string' },
       'key-env': { type: 'string' },
+      'chunk-size': { type: 'string' },
       shape: { type: 'string' },
       fault: { type: 'string', multiple: true },
       port: { type: 'string' },
@@ -297,10 +300,10 @@ async function serve(argv: readonly string[], io: CliIO): Promise<number> {
   });
   if (values.help) return help('serve', io);
   const mode = values.mode ?? (values.upstream ? 'passthrough' : 'replay');
-  if (mode !== 'replay' && mode !== 'passthrough')
-    throw new UsageError(`--mode is replay or passthrough, got '${mode}'`);
-  if (mode === 'passthrough' && !values.upstream) throw new UsageError('passthrough needs --upstream URL');
-  if (mode === 'replay' && values.upstream) throw new UsageError('--upstream goes with --mode passthrough');
+  if (mode !== 'replay' && mode !== 'passthrough' && mode !== 'repair')
+    throw new UsageError(`--mode is replay, passthrough or repair, got '${mode}'`);
+  if (mode !== 'replay' && !values.upstream) throw new UsageError(`${mode} needs --upstream URL`);
+  if (mode === 'replay' && values.upstream) throw new UsageError('--upstream goes with --mode passthrough or repair');
   let faults;
   try {
     faults = (values.fault ?? []).map((fault) => parseFault(fault));
@@ -308,7 +311,9 @@ async function serve(argv: readonly string[], io: CliIO): Promise<number> {
     throw new UsageError((error as Error).message);
   }
   const options: ResponsesServerOptions = {
-    ...(mode === 'passthrough' ? { upstream: values.upstream } : values.replay ? { replay: values.replay } : {}),
+    mode,
+    ...(mode !== 'replay' ? { upstream: values.upstream } : values.replay ? { replay: values.replay } : {}),
+    ...(values['chunk-size'] === undefined ? {} : { chunkSize: intOption('chunk-size', values['chunk-size'], 32) }),
     ...(values['key-env'] ? { keyEnv: values['key-env'] } : {}),
     shape: shapeOption(values.shape, 'streamed'),
     fault: faults,

@@ -11,9 +11,7 @@ import type { WireJson } from '../wire/json';
 import type { Exchange } from './exchange';
 import type { ServerConfig } from './options';
 import type { ResponsesRequest } from './replay';
-
-/** Upstream headers worth relaying on an error answer. */
-const RELAYED_HEADERS = ['content-type', 'retry-after', 'retry-after-ms', 'x-request-id'];
+import { requestUpstream } from './upstream';
 
 /** Answers one request from the upstream; resolves when the answer is over. */
 export async function answerPassthrough(
@@ -23,47 +21,11 @@ export async function answerPassthrough(
   request: IncomingMessage,
   exchange: Exchange,
 ): Promise<void> {
-  const controller = new AbortController();
-  exchange.onClientClose(() => controller.abort());
-  const key = process.env[config.keyEnv];
-  const authorization = key ? `Bearer ${key}` : request.headers.authorization;
-  let answer: Response;
-  try {
-    answer = await config.fetch(`${upstream}/responses`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-        ...(authorization === undefined ? {} : { authorization }),
-      },
-      body: JSON.stringify({ ...body, stream: true }),
-      signal: controller.signal,
-    });
-  } catch (error) {
-    if (!controller.signal.aborted)
-      exchange.reject(
-        502,
-        'server_error',
-        'upstream_unreachable',
-        `Could not reach the upstream ${upstream}: ${String(error)}.`,
-      );
-    return;
-  }
-  const contentType = answer.headers.get('content-type') ?? '';
-  if (!answer.ok || !/^\s*text\/event-stream/i.test(contentType)) {
-    // Relayed as is: the client sees the upstream's status, body and retry headers.
-    const text = await answer.text().catch(() => '');
-    const headers: Record<string, string> = {};
-    for (const name of RELAYED_HEADERS) {
-      const value = answer.headers.get(name);
-      if (value !== null) headers[name] = value;
-    }
-    exchange.relay(answer.status, headers, text);
-    return;
-  }
-  const events$ = fromSSE(answer).pipe(
+  const sent = await requestUpstream(config, upstream, body, request, exchange);
+  if (sent === undefined) return;
+  const events$ = fromSSE(sent.answer).pipe(
     concatMap((message) => (message.type === 'event' ? of(toWireJson(message.data)) : of())),
-    finalize(() => controller.abort()),
+    finalize(() => sent.controller.abort()),
   );
   await exchange.stream(events$);
 }

@@ -28,7 +28,7 @@ export interface ResponsesServer {
   readonly port: number;
   /** The interface the server listens on. */
   readonly host: string;
-  /** `'replay'` or `'passthrough'`. */
+  /** `'replay'`, `'passthrough'` or `'repair'`. */
   readonly mode: ServerMode;
   /** How many client connections are open right now. */
   readonly connections: number;
@@ -41,12 +41,15 @@ export interface ResponsesServer {
  * `GET /health` answers `{"ok":true}`.
  *
  * Replay mode (the default) serves recordings or the bundled demo conversation and needs no network; passthrough
- * mode (`upstream`) forwards each request and relays the upstream's events as they arrive. Either way, `shape`
- * reproduces a provider's cut-down stream and `fault` injects failures.
+ * mode (`upstream`) forwards each request and relays the upstream's events as they arrive; repair mode
+ * (`mode: 'repair', upstream`) reads the upstream through `responseEvents` and writes the canonical stream again
+ * (`serializeEvents`), event by event, so that any client gets every item of a final-only, done-only or
+ * no-reasoning provider. In every mode, `shape` reproduces a provider's cut-down stream and `fault` injects failures.
  *
  * ```
  * client:  POST /v1/responses {model, input}
- * server:  replay(model) | upstream --> shape --> faults --> SSE frames --> client
+ * server:  replay(model) | upstream | upstream -> responseEvents -> serializeEvents
+ *          --> shape --> faults --> SSE frames --> client
  * ```
  *
  * ## Example
@@ -62,8 +65,8 @@ export interface ResponsesServer {
  *
  * @param options what to serve, in which shape, with which faults, where.
  * @returns the running server, once it listens.
- * @throws TypeError (as a rejection) for invalid options: both `replay` and `upstream`, an unknown shape or fault,
- *   a missing recording.
+ * @throws TypeError (as a rejection) for invalid options: both `replay` and `upstream`, passthrough or repair without
+ *   `upstream`, an unknown shape or fault, a missing recording.
  */
 export async function createResponsesServer(options: ResponsesServerOptions = {}): Promise<ResponsesServer> {
   const config = await resolveConfig(options);

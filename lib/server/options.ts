@@ -17,13 +17,20 @@ export interface ResponsesServerOptions {
    */
   readonly replay?: ReplaySource;
   /**
-   * Passthrough mode: the upstream API root (e.g. `https://api.openai.com/v1`); requests go to `${upstream}/responses`
+   * Where answers come from: `'replay'` (recordings, no network), `'passthrough'` (the upstream's events relayed as
+   * they are) or `'repair'` (the upstream read through `responseEvents` and written again as the canonical Responses
+   * stream, so that every client gets every item: see `serializeEvents`). Passthrough and repair need `upstream`.
+   * @defaultValue `'passthrough'` when `upstream` is set, else `'replay'`
+   */
+  readonly mode?: ServerMode;
+  /**
+   * Passthrough and repair modes: the upstream API root (e.g. `https://api.openai.com/v1`); requests go to `${upstream}/responses`
    * and its SSE is relayed as it arrives. Mutually exclusive with `replay`.
    * @defaultValue none (replay mode)
    */
   readonly upstream?: string;
   /**
-   * Passthrough mode: the environment variable holding the upstream API key, sent as `Authorization: Bearer`. When it
+   * Passthrough and repair modes: the environment variable holding the upstream API key, sent as `Authorization: Bearer`. When it
    * is unset or empty, the client's own `Authorization` header is forwarded instead.
    * @defaultValue `'OPENAI_API_KEY'`
    */
@@ -64,7 +71,18 @@ export interface ResponsesServerOptions {
    */
   readonly onRequestEnd?: (summary: RequestSummary) => void;
   /**
-   * Passthrough mode: the fetch used to reach the upstream.
+   * Repair mode: the size, in UTF-16 code units, of the deltas an item that arrived whole is streamed in.
+   * @defaultValue 32 (`DEFAULT_CHUNK_SIZE`)
+   */
+  readonly chunkSize?: number;
+  /**
+   * Repair mode: the longest silence allowed from the upstream, in milliseconds; then the client gets an `error`
+   * event with code `idle_timeout`. `Infinity` disables it.
+   * @defaultValue 300000 (5 minutes)
+   */
+  readonly idleTimeoutMs?: number;
+  /**
+   * Passthrough and repair modes: the fetch used to reach the upstream.
    * @defaultValue `globalThis.fetch`
    */
   readonly fetch?: typeof fetch;
@@ -84,6 +102,8 @@ export interface ServerConfig {
   readonly log: ((entry: ServerLogEntry) => void) | undefined;
   readonly onRequestEnd: ((summary: RequestSummary) => void) | undefined;
   readonly fetch: typeof fetch;
+  readonly chunkSize: number | undefined;
+  readonly idleTimeoutMs: number | undefined;
 }
 
 /** Validates the options and fills in the defaults; rejects with a `TypeError` on invalid options. */
@@ -98,6 +118,23 @@ export async function resolveConfig(options: ResponsesServerOptions): Promise<Se
     typeof fault === 'string' ? parseFault(fault) : validateFault(fault),
   );
   const upstream = options.upstream?.replace(/\/+$/, '');
+  const mode = options.mode ?? (upstream === undefined ? 'replay' : 'passthrough');
+  if (mode !== 'replay' && mode !== 'passthrough' && mode !== 'repair') {
+    throw new TypeError(`createResponsesServer: mode is 'replay', 'passthrough' or 'repair', got ${String(mode)}`);
+  }
+  if (mode !== 'replay' && upstream === undefined) {
+    throw new TypeError(`createResponsesServer: mode '${mode}' needs upstream (the API root to read from)`);
+  }
+  if (mode === 'replay' && upstream !== undefined) {
+    throw new TypeError(`createResponsesServer: upstream goes with mode 'passthrough' or 'repair', not 'replay'`);
+  }
+  const { chunkSize, idleTimeoutMs } = options;
+  if (chunkSize !== undefined && !(Number.isInteger(chunkSize) && chunkSize > 0)) {
+    throw new TypeError(`createResponsesServer: chunkSize must be a positive integer, got ${String(chunkSize)}`);
+  }
+  if (idleTimeoutMs !== undefined && !(idleTimeoutMs > 0)) {
+    throw new TypeError(`createResponsesServer: idleTimeoutMs must be a number > 0, got ${String(idleTimeoutMs)}`);
+  }
   if (upstream !== undefined && !URL.canParse(`${upstream}/responses`)) {
     throw new TypeError(
       `createResponsesServer: upstream must be an absolute URL, got ${JSON.stringify(options.upstream)}`,
@@ -116,7 +153,7 @@ export async function resolveConfig(options: ResponsesServerOptions): Promise<Se
   if (upstream !== undefined && typeof fetchImpl !== 'function')
     throw new TypeError('createResponsesServer: no fetch; pass options.fetch');
   return {
-    mode: upstream === undefined ? 'replay' : 'passthrough',
+    mode,
     replay,
     upstream,
     keyEnv: options.keyEnv ?? 'OPENAI_API_KEY',
@@ -128,5 +165,7 @@ export async function resolveConfig(options: ResponsesServerOptions): Promise<Se
     log: options.log,
     onRequestEnd: options.onRequestEnd,
     fetch: fetchImpl,
+    chunkSize,
+    idleTimeoutMs,
   };
 }

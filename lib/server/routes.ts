@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerPassthrough } from './answerPassthrough';
+import { answerRepair } from './answerRepair';
 import { answerReplay } from './answerReplay';
 import { Exchange } from './exchange';
 import { DEFAULT_RETRY_AFTER_SECONDS, type Fault, faultErrorBody } from './faults';
@@ -65,6 +66,8 @@ export async function route(
   }
   if (config.upstream === undefined) {
     await answerReplay(config, body, exchange);
+  } else if (config.mode === 'repair') {
+    await answerRepair(config, config.upstream, body, request, exchange);
   } else {
     await answerPassthrough(config, config.upstream, body, request, exchange);
   }

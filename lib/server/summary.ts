@@ -100,14 +100,15 @@ function itemText(item: WireItem): { kind: 'text' | 'reasoning'; text: string } 
 }
 
 /** Where the server's answers come from. */
-export type ServerMode = 'replay' | 'passthrough';
+export type ServerMode = 'replay' | 'passthrough' | 'repair';
 
 /**
  * How an answer ended:
  * - `finished`: the server sent everything it meant to and ended the response (a `drop-completed` fault included);
  * - `client-closed`: the connection closed first (the client aborted, or `server.close()` ended a stalled stream);
  * - `rejected`: answered with a non-2xx status (bad request, unknown model, `http-error` fault, relayed upstream error);
- * - `upstream-failed`: passthrough only, the upstream stream broke mid-way (the client's connection is reset too).
+ * - `upstream-failed`: passthrough only, the upstream stream broke mid-way (the client's connection is reset too; in
+ *   repair mode the client gets an `error` event instead and the answer is `finished`).
  */
 export type RequestOutcome = 'finished' | 'client-closed' | 'rejected' | 'upstream-failed';
 

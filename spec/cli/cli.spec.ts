@@ -2,7 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEMO_CONVERSATION } from 'responses-rx/server';
+import OpenAI from 'openai';
+import { DEMO_CONVERSATION, createResponsesServer } from 'responses-rx/server';
 import { items, streamedEvents, toSseText } from 'responses-rx/testing';
 import { type CliIO, main } from '../../lib/cli/main';
 
@@ -155,7 +156,45 @@ describe('responses-rx serve and ask', () => {
     expect(await main(['ask'], io({ OPENAI_API_KEY: 'k' }).io)).toBe(2);
   });
 
+  it('serve --mode repair streams a final-only upstream to any client', async () => {
+    const upstream = await createResponsesServer({ shape: 'final-only' });
+    const stop = new AbortController();
+    const served = io({}, stop.signal);
+    const running = main(
+      ['serve', '--port', '0', '--mode', 'repair', '--upstream', upstream.url, '--chunk-size', '4', '--quiet'],
+      served.io,
+    );
+    let url: string | undefined;
+    for (let i = 0; i < 200 && !url; i++) {
+      url = /repair on (http:\/\/\S+\/v1)/.exec(served.out())?.[1];
+      if (!url) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    try {
+      const client = new OpenAI({ baseURL: url!, apiKey: 'test', maxRetries: 0 });
+      let deltas = '';
+      let count = 0;
+      for await (const event of await client.responses.create({ model: 'demo-turn-1', input: 'hi', stream: true })) {
+        if (event.type === 'response.output_text.delta') {
+          deltas += event.delta;
+          count += 1;
+        }
+      }
+      const message = DEMO_CONVERSATION[0]!.output.find((item) => item.type === 'message')!;
+      const text = (message['content'] as { text: string }[]).map((part) => part.text).join('');
+      expect(deltas).toBe(text);
+      expect(count).toBe(Math.ceil(text.length / 4));
+    } finally {
+      stop.abort();
+      expect(await running).toBe(0);
+      await upstream.close();
+    }
+  });
+
   it('serve rejects contradictory options', async () => {
+    expect(await main(['serve', '--mode', 'repair'], io().io)).toBe(2);
+    expect(
+      await main(['serve', '--mode', 'repair', '--upstream', 'http://127.0.0.1:1/v1', '--chunk-size', '0'], io().io),
+    ).toBe(2);
     expect(await main(['serve', '--mode', 'passthrough'], io().io)).toBe(2);
     expect(await main(['serve', '--fault', 'explode'], io().io)).toBe(2);
     expect(await main(['serve', '--port', 'x'], io().io)).toBe(2);

@@ -6,6 +6,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createOpenAI } from '@ai-sdk/openai';
 import OpenAI from 'openai';
+import { streamText } from 'ai';
 import type { ResponseEvent } from '../../lib';
 
 export { type Collected, collect } from '../support';
@@ -134,4 +135,55 @@ export async function viaAiSdk(baseURL: string, model: string, input = 'hi'): Pr
     if (value.type === 'error') errors.push(value.error);
   }
   return { types, text, reasoning, errors };
+}
+
+/** What the official `openai` client's `responses.stream()` helper gives: its final response, or the error it threw. */
+export interface OpenAIStreamResult {
+  /** The text of the final response's messages (`output_text`). */
+  readonly text: string;
+  /** The final response's reasoning summaries. */
+  readonly reasoning: string;
+  /** The types of the final response's output items, in order. */
+  readonly outputTypes: string[];
+  /** The error message when the helper threw. */
+  readonly error: string | undefined;
+}
+
+export async function viaOpenAIStream(baseURL: string, model: string, input = 'hi'): Promise<OpenAIStreamResult> {
+  const client = new OpenAI({ baseURL, apiKey: 'test', maxRetries: 0 });
+  try {
+    const final = await client.responses.stream({ model, input }).finalResponse();
+    const reasoning = final.output
+      .flatMap((item) => (item.type === 'reasoning' ? item.summary.map((part) => part.text) : []))
+      .join('');
+    return { text: final.output_text, reasoning, outputTypes: final.output.map((item) => item.type), error: undefined };
+  } catch (error) {
+    return { text: '', reasoning: '', outputTypes: [], error: (error as Error).message };
+  }
+}
+
+/** What the AI SDK's `streamText` yields from the OpenAI Responses model. */
+export interface StreamTextResult {
+  readonly text: string;
+  readonly reasoning: string;
+  readonly errors: unknown[];
+}
+
+export async function viaStreamText(baseURL: string, model: string, input = 'hi'): Promise<StreamTextResult> {
+  const errors: unknown[] = [];
+  const result = streamText({
+    model: createOpenAI({ baseURL, apiKey: 'test' }).responses(model),
+    prompt: input,
+    maxRetries: 0,
+    onError: ({ error }) => {
+      errors.push(error);
+    },
+  });
+  let text = '';
+  let reasoning = '';
+  for await (const part of result.fullStream) {
+    if (part.type === 'text-delta') text += part.text;
+    if (part.type === 'reasoning-delta') reasoning += part.text;
+  }
+  return { text, reasoning, errors };
 }

@@ -1,0 +1,36 @@
+/**
+ * Repair mode: reads the upstream through `responseEvents` (every item exactly once, whatever subset of events the
+ * provider sends) and writes the canonical Responses stream as events arrive, so that every client gets the whole
+ * answer: `serializeEvents` after the reading pipeline. Shape and faults apply to the repaired stream; an upstream
+ * error answer is relayed as it is.
+ *
+ * @module
+ */
+import type { IncomingMessage } from 'node:http';
+import { finalize } from 'rxjs';
+import { responseEvents } from '../responseEvents';
+import { serializeEvents } from '../serialize/serializeEvents';
+import type { Exchange } from './exchange';
+import type { ServerConfig } from './options';
+import type { ResponsesRequest } from './replay';
+import { requestUpstream } from './upstream';
+
+/** Answers one request with the upstream's answer, repaired; resolves when the answer is over. */
+export async function answerRepair(
+  config: ServerConfig,
+  upstream: string,
+  body: ResponsesRequest,
+  request: IncomingMessage,
+  exchange: Exchange,
+): Promise<void> {
+  const sent = await requestUpstream(config, upstream, body, request, exchange);
+  if (sent === undefined) return;
+  const events$ = responseEvents(sent.answer, { idleTimeoutMs: config.idleTimeoutMs }).pipe(
+    serializeEvents({
+      chunkSize: config.chunkSize,
+      ...(typeof body.model === 'string' ? { model: body.model } : {}),
+    }),
+    finalize(() => sent.controller.abort()),
+  );
+  await exchange.stream(events$);
+}

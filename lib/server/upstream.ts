@@ -1,0 +1,73 @@
+/**
+ * The upstream request of passthrough and repair modes: forwards the client's body to `${upstream}/responses` with
+ * `stream: true`, and relays an error answer as it is.
+ *
+ * @module
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Exchange } from './exchange';
+import type { ServerConfig } from './options';
+import type { ResponsesRequest } from './replay';
+
+/** Upstream headers worth relaying on an error answer. */
+const RELAYED_HEADERS = ['content-type', 'retry-after', 'retry-after-ms', 'x-request-id'];
+
+/** The upstream's SSE answer, and the controller that cancels the request. */
+export interface UpstreamStream {
+  readonly answer: Response;
+  readonly controller: AbortController;
+}
+
+/**
+ * Sends the request upstream. An answer that is not a 2xx SSE stream is relayed to the client with its status, body
+ * and retry headers; an unreachable upstream is answered with 502.
+ *
+ * @returns the SSE answer, or `undefined` when the exchange was answered already (or the client left).
+ */
+export async function requestUpstream(
+  config: ServerConfig,
+  upstream: string,
+  body: ResponsesRequest,
+  request: IncomingMessage,
+  exchange: Exchange,
+): Promise<UpstreamStream | undefined> {
+  const controller = new AbortController();
+  exchange.onClientClose(() => controller.abort());
+  const key = process.env[config.keyEnv];
+  const authorization = key ? `Bearer ${key}` : request.headers.authorization;
+  let answer: Response;
+  try {
+    answer = await config.fetch(`${upstream}/responses`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        ...(authorization === undefined ? {} : { authorization }),
+      },
+      body: JSON.stringify({ ...body, stream: true }),
+      signal: controller.signal,
+    });
+  } catch (error) {
+    if (!controller.signal.aborted)
+      exchange.reject(
+        502,
+        'server_error',
+        'upstream_unreachable',
+        `Could not reach the upstream ${upstream}: ${String(error)}.`,
+      );
+    return undefined;
+  }
+  const contentType = answer.headers.get('content-type') ?? '';
+  if (!answer.ok || !/^\s*text\/event-stream/i.test(contentType)) {
+    // Relayed as is: the client sees the upstream's status, body and retry headers.
+    const text = await answer.text().catch(() => '');
+    const headers: Record<string, string> = {};
+    for (const name of RELAYED_HEADERS) {
+      const value = answer.headers.get(name);
+      if (value !== null) headers[name] = value;
+    }
+    exchange.relay(answer.status, headers, text);
+    return undefined;
+  }
+  return { answer, controller };
+}
