@@ -53,7 +53,16 @@ export { trackStreamedKinds, type TrackedEvent } from './operators/trackStreamed
 export { fallbackFromCompleted } from './operators/fallbackFromCompleted';
 export { emitCompletedOnce } from './operators/emitCompletedOnce';
 export { idleTimeout, type IdleTimeoutConfig } from './operators/idleTimeout';
-export type { StreamState, StreamedKinds, DeliveredItem, ItemEvidence, EvidenceKind, PartText } from './streamState';
+export type {
+  StreamState,
+  StreamedKinds,
+  DeliveredItem,
+  ItemEvidence,
+  EvidenceKind,
+  PartText,
+  OutputItemMatch,
+  OutputMatches,
+} from './streamState';
 export type { FallbackPolicy, RecoveryCandidate } from './policies/fallbackPolicy';
 export { recoverMissing, undeliveredOutputItems, rebuildFromEvidence } from './policies/recoverMissing';
 export { recoverByStreamedKinds } from './policies/recoverByStreamedKinds';

@@ -5,6 +5,7 @@
  * @module
  */
 import type { NormalizedEvent } from './events';
+import { type ItemEntry, type ItemKind, ItemLedger, itemFingerprint } from './items/identity';
 import type { WireItem } from './wire/schemas';
 
 /** Which kinds of delta streamed. */
@@ -58,6 +59,27 @@ export interface ItemEvidence {
   readonly hasText: boolean;
 }
 
+/** One item of `completed.output`, paired with what the stream did for it (see {@link StreamState.matchOutput}). */
+export interface OutputItemMatch {
+  readonly item: WireItem;
+  /** Its position in `completed.output`. */
+  readonly outputIndex: number;
+  /** The stream delivered this item whole (`output_item.done`). */
+  readonly delivered: boolean;
+  /** An earlier item of the same `completed.output` is this item (a gateway repeated it). */
+  readonly repeat: boolean;
+  /** What streamed for it, when it streamed in parts but was never delivered whole. */
+  readonly evidence: ItemEvidence | undefined;
+}
+
+/** `completed.output` matched against the stream, item by item (see {@link StreamState.matchOutput}). */
+export interface OutputMatches {
+  /** Every item of `completed.output`, in order. */
+  readonly output: readonly OutputItemMatch[];
+  /** Evidence of the items that streamed in parts, were never delivered whole, and that `completed.output` lacks. */
+  readonly missing: readonly ItemEvidence[];
+}
+
 /** The read-only view of a stream's tracked state that policies receive. */
 export interface StreamState {
   /** The response's id, from the first `created`, `queued` or `completed` that named one. */
@@ -71,18 +93,24 @@ export interface StreamState {
   /** Evidence of the items never delivered whole, in order of first arrival. */
   readonly evidence: readonly ItemEvidence[];
   /**
-   * True when `item` (at `outputIndex`) is one the stream already delivered: matched by id when both sides have
-   * one, else by output index. When `output` (the completed response's items) is given, an item whose id differs
-   * from the delivered one at the same index, with the same type, counts as delivered if the delivered id appears
-   * nowhere in `output` (providers that rotate ids between events).
+   * True when `item` (at `outputIndex`) is one the stream already delivered, by the rules of `lib/items/identity`
+   * (README, "How items are matched"): the same id, the same `call_id`, the same content whatever the ids, or the
+   * same type at the same output index.
+   *
+   * @param _output no longer read (ids rotated between events are matched by content); kept for compatibility.
    */
-  isDelivered(item: WireItem, outputIndex?: number, output?: readonly WireItem[]): boolean;
+  isDelivered(item: WireItem, outputIndex?: number, _output?: readonly WireItem[]): boolean;
   /**
    * True when the stream carried anything of `item` (at `outputIndex`): it was delivered, or some evidence of it
-   * arrived (an announcement, a delta, a `*.done` part), found by the same id and output index the tracker files
-   * evidence under.
+   * arrived (an announcement, a delta, a `*.done` part), matched by the same rules as {@link isDelivered}.
    */
   saw(item: WireItem, outputIndex?: number): boolean;
+  /**
+   * Pairs each item of `completed.output` with what the stream did for it (delivered whole, streamed in parts, or
+   * nothing), and lists what streamed but `completed.output` lacks. One pairing per call; an open item pairs with at
+   * most one output item.
+   */
+  matchOutput(output: readonly WireItem[]): OutputMatches;
 }
 
 interface MutablePart {
@@ -99,76 +127,57 @@ class Evidence implements ItemEvidence {
   toolInput: MutablePart | undefined;
   callId: string | undefined;
 
+  constructor(private readonly entry: ItemEntry<Evidence>) {}
+
+  get outputIndex(): number | undefined {
+    return this.entry.outputIndex;
+  }
+
+  get itemId(): string | undefined {
+    return this.entry.id;
+  }
+
   get hasText(): boolean {
     return (
       this.content.size > 0 || this.summary.size > 0 || this.reasoningContent.size > 0 || this.toolInput !== undefined
     );
   }
 
-  constructor(
-    public outputIndex: number | undefined,
-    public itemId: string | undefined,
-  ) {}
+  /** The content fingerprint of the item this evidence would rebuild, for matching by content (per item). */
+  fingerprint(): string | undefined {
+    const type = this.added?.type ?? (this.kind === 'other' ? typeOfKind(this.entry.kind) : this.kind);
+    if (type === undefined) return undefined;
+    const item: Record<string, unknown> = { ...this.added, type };
+    if (this.content.size > 0) item['content'] = texts(this.content).map((text) => ({ type: 'output_text', text }));
+    if (this.summary.size > 0) item['summary'] = texts(this.summary).map((text) => ({ type: 'summary_text', text }));
+    if (this.reasoningContent.size > 0 && this.summary.size === 0) {
+      item['content'] = texts(this.reasoningContent).map((text) => ({ type: 'reasoning_text', text }));
+    }
+    if (this.toolInput !== undefined) item[type === 'custom_tool_call' ? 'input' : 'arguments'] = this.toolInput.text;
+    return itemFingerprint(item as WireItem);
+  }
 }
 
-/**
- * The identities of delivered items, by id and by output index: the one matching rule of the stream tracker and of
- * the fallback's own once-only guard.
- */
-export class Deliveries {
-  private readonly list: DeliveredItem[] = [];
-  private readonly ids = new Set<string>();
-  /** The first item delivered at each output index. */
-  private readonly at = new Map<number, DeliveredItem>();
+function texts(parts: ReadonlyMap<number, PartText>): string[] {
+  return [...parts.entries()].sort(([a], [b]) => a - b).map(([, part]) => part.text);
+}
 
-  /** Every delivered item, in order. */
-  get all(): readonly DeliveredItem[] {
-    return this.list;
-  }
-
-  /**
-   * Records a delivery.
-   *
-   * @returns false when the same item (same id; without an id, the same output index) was delivered already.
-   */
-  add(item: WireItem, outputIndex: number | undefined): boolean {
-    const id = item.id ?? undefined;
-    if (id !== undefined ? this.ids.has(id) : outputIndex !== undefined && this.at.has(outputIndex)) return false;
-    const entry: DeliveredItem = { id, type: item.type, outputIndex };
-    if (id !== undefined) this.ids.add(id);
-    if (outputIndex !== undefined && !this.at.has(outputIndex)) this.at.set(outputIndex, entry);
-    this.list.push(entry);
-    return true;
-  }
-
-  /** See {@link StreamState.isDelivered}. */
-  has(item: WireItem, outputIndex?: number, output?: readonly WireItem[]): boolean {
-    const id = item.id ?? undefined;
-    if (id !== undefined && this.ids.has(id)) return true;
-    const delivered = outputIndex === undefined ? undefined : this.at.get(outputIndex);
-    if (delivered === undefined) return false;
-    if (id === undefined || delivered.id === undefined) return true;
-    // Both have ids and they differ: the same item only if the provider rotated ids (the delivered id is unknown
-    // to the final output) and the types agree.
-    if (output === undefined || output.some((other) => other.id === delivered.id)) return false;
-    return delivered.type === item.type;
-  }
+function typeOfKind(kind: ItemKind): string | undefined {
+  return kind === 'message' || kind === 'reasoning' ? kind : kind === 'tool' ? 'function_call' : undefined;
 }
 
 /**
  * The mutable tracker behind {@link StreamState}: one per subscription of `trackStreamedKinds`, updated in place as
- * events pass (so tracking costs O(1) per event). Read it synchronously; copy what you need to keep. Internal: users
+ * events pass (so tracking costs O(1) per event). Which item an event belongs to is decided by an
+ * {@link ItemLedger}, the one matching rule. Read it synchronously; copy what you need to keep. Internal: users
  * see it as the read-only {@link StreamState}, and only {@link StreamTracker.observe} changes it.
  *
  * @internal
  */
 export class StreamTracker implements StreamState {
   private readonly kinds = { text: false, reasoning: false, toolInput: false };
-  private readonly deliveries = new Deliveries();
-  private readonly byIndex = new Map<number, Evidence>();
-  private readonly byId = new Map<string, Evidence>();
-  private readonly order: Evidence[] = [];
-  private anonymous: Evidence | undefined;
+  private readonly ledger = new ItemLedger<Evidence>((entry) => entry.value?.fingerprint());
+  private readonly deliveredItems: DeliveredItem[] = [];
   private reasoningDone = false;
   private firstResponseId: string | undefined;
 
@@ -185,11 +194,13 @@ export class StreamTracker implements StreamState {
   }
 
   get delivered(): readonly DeliveredItem[] {
-    return this.deliveries.all;
+    return this.deliveredItems;
   }
 
   get evidence(): readonly ItemEvidence[] {
-    return this.order.filter((entry) => !this.isSettled(entry));
+    const open: ItemEvidence[] = [];
+    for (const entry of this.ledger.entries) if (!entry.done && entry.value !== undefined) open.push(entry.value);
+    return open;
   }
 
   /**
@@ -199,41 +210,46 @@ export class StreamTracker implements StreamState {
    */
   observe(event: NormalizedEvent): boolean {
     switch (event.type) {
-      case 'outputTextDelta':
+      case 'outputTextDelta': {
         this.kinds.text = true;
-        appendDelta(
-          this.part(this.find(event.outputIndex, event.itemId, 'message').content, event.contentIndex ?? 0),
-          event.delta,
-        );
+        const entry = this.ledger.part('message', event.itemId, event.outputIndex);
+        if (!entry.done)
+          appendDelta(part(this.evidenceOf(entry, 'message').content, event.contentIndex ?? 0), event.delta);
         return true;
-      case 'reasoningSummaryDelta':
+      }
+      case 'reasoningSummaryDelta': {
         this.kinds.reasoning = true;
-        appendDelta(
-          this.part(this.find(event.outputIndex, event.itemId, 'reasoning').summary, event.summaryIndex),
-          event.delta,
-        );
+        const entry = this.ledger.part('reasoning', event.itemId, event.outputIndex);
+        if (!entry.done)
+          appendDelta(part(this.evidenceOf(entry, 'reasoning').summary, event.summaryIndex), event.delta);
         return true;
-      case 'reasoningContentDelta':
+      }
+      case 'reasoningContentDelta': {
         this.kinds.reasoning = true;
-        appendDelta(
-          this.part(this.find(event.outputIndex, event.itemId, 'reasoning').reasoningContent, event.contentIndex),
-          event.delta,
-        );
+        const entry = this.ledger.part('reasoning', event.itemId, event.outputIndex);
+        if (!entry.done) {
+          appendDelta(part(this.evidenceOf(entry, 'reasoning').reasoningContent, event.contentIndex), event.delta);
+        }
         return true;
+      }
       case 'toolCallInputDelta': {
         this.kinds.toolInput = true;
-        const entry = this.find(event.outputIndex, event.itemId, 'other');
-        entry.callId ??= event.callId;
-        entry.toolInput ??= { text: '', final: false };
-        appendDelta(entry.toolInput, event.delta);
+        const entry = this.ledger.part('tool', event.itemId, event.outputIndex, event.callId);
+        if (entry.done) return true;
+        const evidence = this.evidenceOf(entry, 'other');
+        evidence.callId ??= event.callId;
+        evidence.toolInput ??= { text: '', final: false };
+        appendDelta(evidence.toolInput, event.delta);
         return true;
       }
       case 'partDone':
         this.observePartDone(event);
         return true;
       case 'outputItemAdded': {
-        const entry = this.find(event.outputIndex, event.item.id ?? undefined, kindOf(event.item.type));
-        entry.added = event.item;
+        const entry = this.ledger.added(event.item, event.outputIndex);
+        if (entry.done) return true;
+        const evidence = this.evidenceOf(entry, kindOf(event.item.type));
+        evidence.added = event.item;
         return true;
       }
       case 'outputItemDone':
@@ -254,114 +270,110 @@ export class StreamTracker implements StreamState {
    * @returns false when it had been delivered already.
    */
   markDelivered(item: WireItem, outputIndex: number | undefined): boolean {
-    if (!this.deliveries.add(item, outputIndex)) return false;
-    const id = item.id ?? undefined;
+    const { entry, first } = this.ledger.done(item, outputIndex);
+    if (!first) return false;
+    this.deliveredItems.push({ id: entry.id, type: item.type, outputIndex });
     if (item.type === 'reasoning') this.reasoningDone = true;
     // The item is whole now: its evidence is no longer needed.
-    const entry =
-      (outputIndex !== undefined ? this.byIndex.get(outputIndex) : undefined) ??
-      (id !== undefined ? this.byId.get(id) : undefined);
-    if (entry) this.settle(entry);
+    entry.value = undefined;
     return true;
   }
 
-  isDelivered(item: WireItem, outputIndex?: number, output?: readonly WireItem[]): boolean {
-    return this.deliveries.has(item, outputIndex, output);
+  isDelivered(item: WireItem, outputIndex?: number): boolean {
+    return this.ledger.find(item, outputIndex, { recovered: true })?.done === true;
+  }
+
+  matchOutput(output: readonly WireItem[]): OutputMatches {
+    const claimed = new Set<ItemEntry<Evidence>>();
+    const seen = new ItemLedger();
+    const matches = output.map((item, outputIndex): OutputItemMatch => {
+      if (!seen.done(item, outputIndex, { recovered: true }).first) {
+        return { item, outputIndex, delivered: false, repeat: true, evidence: undefined };
+      }
+      const entry = this.ledger.find(item, outputIndex, { recovered: true, claimed });
+      if (entry !== undefined && !entry.done) claimed.add(entry);
+      return {
+        item,
+        outputIndex,
+        delivered: entry?.done === true,
+        repeat: false,
+        evidence: entry === undefined || entry.done ? undefined : entry.value,
+      };
+    });
+    const missing: ItemEvidence[] = [];
+    for (const entry of this.ledger.entries) {
+      if (!entry.done && entry.value !== undefined && !claimed.has(entry)) missing.push(entry.value);
+    }
+    return { output: matches, missing };
   }
 
   saw(item: WireItem, outputIndex?: number): boolean {
-    if (this.deliveries.has(item, outputIndex)) return true;
-    if (outputIndex !== undefined && this.byIndex.has(outputIndex)) return true;
-    const id = item.id ?? undefined;
-    return id !== undefined && this.byId.has(id);
+    return this.ledger.find(item, outputIndex, { recovered: true }) !== undefined;
   }
 
   private observePartDone(event: Extract<NormalizedEvent, { type: 'partDone' }>): void {
     switch (event.part) {
       case 'outputText':
-        finalize(this.part(this.find(event.outputIndex, event.itemId, 'message').content, event.index), event.text);
+        this.finalizePart('message', event, (evidence) => evidence.content);
         break;
       case 'contentPart':
         if (event.partType === 'reasoning_text') {
-          finalize(
-            this.part(this.find(event.outputIndex, event.itemId, 'reasoning').reasoningContent, event.index),
-            event.text,
-            true,
-          );
+          this.finalizePart('reasoning', event, (evidence) => evidence.reasoningContent, true);
         } else {
           // content_part.done repeats output_text.done; it only fills a part output_text.done did not.
-          finalize(
-            this.part(this.find(event.outputIndex, event.itemId, 'message').content, event.index),
-            event.text,
-            true,
-          );
+          this.finalizePart('message', event, (evidence) => evidence.content, true);
         }
         break;
       case 'reasoningSummary':
-        finalize(this.part(this.find(event.outputIndex, event.itemId, 'reasoning').summary, event.index), event.text);
+        this.finalizePart('reasoning', event, (evidence) => evidence.summary);
         break;
       case 'reasoningContent':
-        finalize(
-          this.part(this.find(event.outputIndex, event.itemId, 'reasoning').reasoningContent, event.index),
-          event.text,
-        );
+        this.finalizePart('reasoning', event, (evidence) => evidence.reasoningContent);
         break;
       case 'toolCallInput': {
-        const kind = event.partType === 'custom_tool_call' ? 'custom_tool_call' : 'function_call';
-        const entry = this.find(event.outputIndex, event.itemId, kind);
-        entry.toolInput ??= { text: '', final: false };
-        finalize(entry.toolInput, event.text);
+        const entry = this.ledger.part('tool', event.itemId, event.outputIndex);
+        if (entry.done) break;
+        const evidence = this.evidenceOf(
+          entry,
+          event.partType === 'custom_tool_call' ? 'custom_tool_call' : 'function_call',
+        );
+        evidence.toolInput ??= { text: '', final: false };
+        finalize(evidence.toolInput, event.text);
         break;
       }
     }
   }
 
-  /** The evidence entry of the item at `outputIndex` / `itemId`, created on first sight. */
-  private find(outputIndex: number | undefined, itemId: string | undefined, kind: EvidenceKind): Evidence {
-    let entry = outputIndex !== undefined ? this.byIndex.get(outputIndex) : undefined;
-    // The hot path (every delta of a known item): found by index, and the id, if any, is the one already recorded.
-    if (entry !== undefined && (itemId === undefined || entry.itemId === itemId)) {
-      if (entry.kind === 'other' && kind !== 'other') entry.kind = kind;
-      return entry;
+  private finalizePart(
+    kind: 'message' | 'reasoning',
+    event: Extract<NormalizedEvent, { type: 'partDone' }>,
+    parts: (evidence: Evidence) => Map<number, MutablePart>,
+    onlyIfOpen = false,
+  ): void {
+    const entry = this.ledger.part(kind, event.itemId, event.outputIndex);
+    if (entry.done) return;
+    finalize(part(parts(this.evidenceOf(entry, kind)), event.index), event.text, onlyIfOpen);
+  }
+
+  /** The evidence of an item, created on first sight; its kind fills in once known. */
+  private evidenceOf(entry: ItemEntry<Evidence>, kind: EvidenceKind): Evidence {
+    let evidence = entry.value;
+    if (evidence === undefined) {
+      evidence = new Evidence(entry);
+      entry.value = evidence;
     }
-    if (entry === undefined && itemId !== undefined) entry = this.byId.get(itemId);
-    if (entry === undefined && outputIndex === undefined && itemId === undefined) entry = this.anonymous;
-    if (entry === undefined) {
-      entry = new Evidence(outputIndex, itemId);
-      this.order.push(entry);
-      if (outputIndex === undefined && itemId === undefined) this.anonymous = entry;
-    }
-    if (outputIndex !== undefined && entry.outputIndex === undefined) entry.outputIndex = outputIndex;
-    if (itemId !== undefined && entry.itemId === undefined) entry.itemId = itemId;
-    if (outputIndex !== undefined && !this.byIndex.has(outputIndex)) this.byIndex.set(outputIndex, entry);
-    if (itemId !== undefined && !this.byId.has(itemId)) this.byId.set(itemId, entry);
-    if (entry.kind === 'other' && kind !== 'other') entry.kind = kind;
-    return entry;
+    if (evidence.kind === 'other' && kind !== 'other') evidence.kind = kind;
+    return evidence;
   }
+}
 
-  private part(parts: Map<number, MutablePart>, index: number): MutablePart {
-    let part = parts.get(index);
-    if (part === undefined) {
-      part = { text: '', final: false };
-      parts.set(index, part);
-    }
-    return part;
+function part(parts: Map<number, MutablePart>, index: number): MutablePart {
+  let found = parts.get(index);
+  if (found === undefined) {
+    found = { text: '', final: false };
+    parts.set(index, found);
   }
-
-  private readonly settled = new Set<Evidence>();
-
-  private settle(entry: Evidence): void {
-    this.settled.add(entry);
-    // Free the buffered text; later events for this item find the settled entry and are dropped with it.
-    entry.content.clear();
-    entry.summary.clear();
-    entry.reasoningContent.clear();
-    entry.toolInput = undefined;
-  }
-
-  private isSettled(entry: Evidence): boolean {
-    return this.settled.has(entry);
-  }
+  return found;
 }
 
 function appendDelta(part: MutablePart, delta: string): void {

@@ -2,7 +2,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import type { NormalizedEvent, ResponseEvent } from '../events';
 import { type FallbackPolicy, type RecoveryCandidate, byOutputIndex } from '../policies/fallbackPolicy';
 import { recoverMissing } from '../policies/recoverMissing';
-import { Deliveries } from '../streamState';
+import { ItemLedger } from '../items/identity';
 import { subscribeWithin } from '../util/subscribeWithin';
 import type { TrackedEvent } from './trackStreamedKinds';
 
@@ -59,10 +59,12 @@ export function fallbackFromCompleted(
             subscriber.error(error);
             return;
           }
-          const output = event.response.output ?? [];
-          const emitted = new Deliveries();
+          // The same matching rule as the tracker's: an item the stream delivered, or one emitted here already (the
+          // same id, call_id or content), is never emitted again.
+          const emitted = new ItemLedger();
           for (const { item, outputIndex } of [...candidates].sort(byOutputIndex)) {
-            if (state.isDelivered(item, outputIndex, output) || !emitted.add(item, outputIndex)) continue;
+            if (state.isDelivered(item, outputIndex)) continue;
+            if (!emitted.done(item, outputIndex, { recovered: true }).first) continue;
             subscriber.next({ type: 'outputItemDone', item, outputIndex, recovered: true });
             if (subscriber.closed) return;
           }

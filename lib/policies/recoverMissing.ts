@@ -32,18 +32,17 @@ export function recoverMissing(state: StreamState, response: WireResponse): read
  * @param response the completed response.
  */
 export function undeliveredOutputItems(state: StreamState, response: WireResponse): RecoveryCandidate[] {
-  const output = response.output ?? [];
-  const candidates: RecoveryCandidate[] = [];
-  output.forEach((item, outputIndex) => {
-    if (!state.isDelivered(item, outputIndex, output)) candidates.push({ item, outputIndex });
-  });
-  return candidates;
+  return state
+    .matchOutput(response.output ?? [])
+    .output.filter((match) => !match.delivered && !match.repeat)
+    .map(({ item, outputIndex }) => ({ item, outputIndex }));
 }
 
 /**
  * Items whose text arrived (deltas, `output_text.done`, `content_part.done`, `reasoning_summary_text.done`,
- * `function_call_arguments.done`, …) but that were never delivered whole and that `completed.output` lacks, rebuilt
- * in the wire shape:
+ * `function_call_arguments.done`, …) but that were never delivered whole and that `completed.output` lacks (matched
+ * by the rules of "How items are matched": id, `call_id`, content, output index, arrival order), rebuilt in the wire
+ * shape:
  * a message `{type:'message', id, role:'assistant', status:'completed', content:[{type:'output_text', text, annotations:[]}]}`,
  * a reasoning item `{type:'reasoning', id, summary:[{type:'summary_text', text}]}` (plus `content` when raw reasoning
  * arrived), a function or custom tool call from its `output_item.added` plus its `arguments` / `input`.
@@ -54,32 +53,13 @@ export function undeliveredOutputItems(state: StreamState, response: WireRespons
  * @param response the completed response.
  */
 export function rebuildFromEvidence(state: StreamState, response: WireResponse): RecoveryCandidate[] {
-  const output = response.output ?? [];
   const candidates: RecoveryCandidate[] = [];
-  for (const evidence of state.evidence) {
-    if (!(evidence.hasText || evidence.added !== undefined) || inOutput(evidence, output)) continue;
+  for (const evidence of state.matchOutput(response.output ?? []).missing) {
+    if (!(evidence.hasText || evidence.added !== undefined)) continue;
     const item = rebuild(evidence);
     if (item) candidates.push({ item, outputIndex: evidence.outputIndex });
   }
   return candidates;
-}
-
-/**
- * Whether `completed.output` already holds the item some evidence belongs to: the same id; else, with an output index,
- * an item at that index; else (deltas that named neither id nor index) an item of the same type.
- */
-function inOutput(evidence: ItemEvidence, output: readonly WireItem[]): boolean {
-  const id = evidence.itemId ?? evidence.added?.id ?? undefined;
-  if (id !== undefined && output.some((item) => item.id === id)) return true;
-  if (evidence.outputIndex !== undefined) return evidence.outputIndex < output.length;
-  const type = evidenceType(evidence);
-  return output.some((item) => item.type === type);
-}
-
-function evidenceType(evidence: ItemEvidence): string {
-  if (evidence.added) return evidence.added.type;
-  if (evidence.kind !== 'other') return evidence.kind;
-  return evidence.content.size > 0 ? 'message' : evidence.toolInput !== undefined ? 'function_call' : 'other';
 }
 
 function texts(parts: ReadonlyMap<number, PartText>): string[] {

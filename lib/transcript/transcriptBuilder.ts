@@ -4,6 +4,16 @@
  * @module
  */
 import type { ResponseEvent } from '../events';
+import {
+  type ItemEntry,
+  ItemLedger,
+  REASONING_PART_SEPARATOR,
+  itemFingerprint,
+  kindOfType,
+  messageText,
+  reasoningText,
+  toolCallOf,
+} from '../items/identity';
 import type { WireItem } from '../wire/schemas';
 import type { CellKind, ToolCallCell, Transcript, TranscriptCell, TranscriptUpdate } from './transcript';
 
@@ -11,13 +21,9 @@ import type { CellKind, ToolCallCell, Transcript, TranscriptCell, TranscriptUpda
 interface Slot {
   readonly index: number;
   readonly kind: CellKind;
-  itemId: string | undefined;
-  outputIndex: number | undefined;
   /** The part (`s0`, `r1`, …) the last reasoning delta belonged to: a new part starts after a blank line. */
   lastPart: string | undefined;
 }
-
-const REASONING_PART_SEPARATOR = '\n\n';
 
 /**
  * Builds a transcript from normalized events, one event at a time. Each call returns the updates the event caused
@@ -30,8 +36,8 @@ export class TranscriptBuilder {
   private state: Transcript;
   /** The cells of the current turn. */
   private slots: Slot[] = [];
-  private readonly byId = new Map<string, Slot>();
-  private readonly byIndex = new Map<number, Slot>();
+  /** Which item each event of the current turn belongs to: the one matching rule of `lib/items/identity`. */
+  private items = this.newLedger();
   private inTurn = false;
   private out: TranscriptUpdate[] = [];
 
@@ -40,7 +46,7 @@ export class TranscriptBuilder {
     // Cells left streaming by an earlier, cancelled stream are finalized when the next turn starts.
     initial.cells.forEach((cell, index) => {
       if (cell.status === 'streaming') {
-        this.slots.push({ index, kind: cell.kind, itemId: undefined, outputIndex: undefined, lastPart: undefined });
+        this.slots.push({ index, kind: cell.kind, lastPart: undefined });
       }
     });
   }
@@ -60,20 +66,28 @@ export class TranscriptBuilder {
     if (!this.inTurn) this.startTurn(undefined);
     switch (event.type) {
       case 'outputTextDelta':
-        this.delta('answer', event.itemId, event.outputIndex, 'c', event.delta);
+        this.delta('answer', this.items.part('message', event.itemId, event.outputIndex), 'c', event.delta);
         break;
-      case 'reasoningSummaryDelta':
-        this.delta('reasoning', event.itemId, event.outputIndex, `s${event.summaryIndex}`, event.delta);
+      case 'reasoningSummaryDelta': {
+        const entry = this.items.part('reasoning', event.itemId, event.outputIndex);
+        this.delta('reasoning', entry, `s${event.summaryIndex}`, event.delta);
         break;
-      case 'reasoningContentDelta':
-        this.delta('reasoning', event.itemId, event.outputIndex, `r${event.contentIndex}`, event.delta);
+      }
+      case 'reasoningContentDelta': {
+        const entry = this.items.part('reasoning', event.itemId, event.outputIndex);
+        this.delta('reasoning', entry, `r${event.contentIndex}`, event.delta);
         break;
-      case 'toolCallInputDelta':
-        this.delta('toolCall', event.itemId, event.outputIndex, 't', event.delta, event.callId);
+      }
+      case 'toolCallInputDelta': {
+        const entry = this.items.part('tool', event.itemId, event.outputIndex, event.callId);
+        this.delta('toolCall', entry, 't', event.delta, event.callId);
         break;
-      case 'outputItemAdded':
-        if (kindOf(event.item) === 'toolCall') this.toolCallAdded(event.item, event.outputIndex);
+      }
+      case 'outputItemAdded': {
+        const entry = this.items.added(event.item, event.outputIndex);
+        if (kindOf(event.item) === 'toolCall') this.toolCallAdded(entry, event.item, event.outputIndex);
         break;
+      }
       case 'outputItemDone':
         this.itemDone(event.item, event.outputIndex, event.recovered);
         break;
@@ -119,36 +133,29 @@ export class TranscriptBuilder {
   private startTurn(responseId: string | undefined): void {
     this.finalizeOpen();
     this.slots = [];
-    this.byId.clear();
-    this.byIndex.clear();
+    this.items = this.newLedger();
     this.inTurn = true;
     const turn = this.state.turn + 1;
     this.state = { ...this.state, turn, responseId, status: 'streaming', error: undefined, usage: undefined };
     this.out.push({ type: 'turnStarted', turn, responseId, transcript: this.state });
   }
 
-  private delta(
-    kind: CellKind,
-    itemId: string | undefined,
-    outputIndex: number | undefined,
-    part: string,
-    delta: string,
-    callId?: string,
-  ): void {
+  private delta(kind: CellKind, entry: ItemEntry<Slot>, part: string, delta: string, callId?: string): void {
     if (delta === '') return;
-    const slot = this.find(kind, itemId, outputIndex);
+    const slot = entry.value;
     if (slot === undefined) {
-      const base = this.newBase(itemId, outputIndex, 'streaming', false);
+      // A late delta of an item shown (or deliberately not shown) whole already adds nothing.
+      if (entry.done) return;
+      const base = this.newBase(entry.id, entry.outputIndex, 'streaming', false);
       const cell: TranscriptCell =
         kind === 'answer'
           ? { ...base, kind, text: delta, refusal: false }
           : kind === 'reasoning'
             ? { ...base, kind, text: delta }
             : { ...base, kind, itemType: 'function_call', name: 'function_call', arguments: delta, callId };
-      this.add(cell, itemId, outputIndex).lastPart = part;
+      this.add(cell, entry).lastPart = part;
       return;
     }
-    this.register(slot, itemId, outputIndex);
     const cell = this.cellAt(slot.index);
     if (cell.status === 'final') return;
     let piece = delta;
@@ -169,61 +176,40 @@ export class TranscriptBuilder {
     });
   }
 
-  private toolCallAdded(item: WireItem, outputIndex: number | undefined): void {
-    const itemId = item.id ?? undefined;
-    if (this.find('toolCall', itemId, outputIndex) !== undefined) return;
-    const tool = toolOf(item);
+  private toolCallAdded(entry: ItemEntry<Slot>, item: WireItem, outputIndex: number | undefined): void {
+    if (entry.value !== undefined || entry.done) return;
     this.add(
-      { ...this.newBase(itemId, outputIndex, 'streaming', false), kind: 'toolCall', ...tool },
-      itemId,
-      outputIndex,
+      {
+        ...this.newBase(entry.id ?? item.id ?? undefined, outputIndex, 'streaming', false),
+        kind: 'toolCall',
+        ...toolOf(item),
+      },
+      entry,
     );
   }
 
   private itemDone(item: WireItem, outputIndex: number | undefined, recovered: boolean): void {
+    const { entry, first } = this.items.done(item, outputIndex, { recovered });
     const kind = kindOf(item);
     if (kind === undefined) return;
-    const itemId = item.id ?? undefined;
-    const slot = this.find(kind, itemId, outputIndex);
-    if (slot !== undefined) {
-      this.register(slot, itemId, outputIndex);
-      this.close(slot, item);
+    if (entry.value !== undefined) {
+      this.close(entry.value, item);
       return;
     }
-    // Nothing streamed for this item: show it whole, unless this turn already shows it (a re-sent or recovered copy).
-    const base = this.newBase(itemId, outputIndex, 'final', recovered);
+    // A re-sent or recovered copy of an item this turn already has (shown, or empty and not shown) adds nothing.
+    if (!first) return;
+    // Nothing streamed for this item: show it whole.
+    const base = this.newBase(item.id ?? undefined, outputIndex, 'final', recovered);
     if (kind === 'toolCall') {
-      const tool = toolOf(item);
-      const shown =
-        tool.callId !== undefined
-          ? this.shownSlot((cell) => cell.kind === 'toolCall' && cell.callId === tool.callId)
-          : undefined;
-      if (shown !== undefined) {
-        this.register(shown, itemId, outputIndex);
-        this.close(shown, item);
-        return;
-      }
-      this.add({ ...base, kind, ...tool }, itemId, outputIndex);
+      this.add({ ...base, kind, ...toolOf(item) }, entry);
       return;
     }
     const text = kind === 'answer' ? messageText(item) : reasoningText(item);
     // An empty final item never adds an empty cell (nor wipes one: matched cells keep their streamed text).
     if (text.trim() === '') return;
-    // Same text at no contradicting output index: a copy whose id was rotated (two items at two indexes may share a text).
-    const shown = this.shownSlot(
-      (cell, at) =>
-        cell.kind === kind &&
-        (at.outputIndex === undefined || outputIndex === undefined || at.outputIndex === outputIndex) &&
-        cell.text.trim() === text.trim(),
-    );
-    if (shown !== undefined) {
-      this.register(shown, itemId, outputIndex);
-      this.close(shown, item);
-      return;
-    }
     const cell: TranscriptCell =
       kind === 'answer' ? { ...base, kind, text, refusal: hasRefusal(item) } : { ...base, kind, text };
-    this.add(cell, itemId, outputIndex);
+    this.add(cell, entry);
   }
 
   /** Makes a streaming cell final with what its final item adds (never its text again). A final cell stays as is. */
@@ -268,35 +254,8 @@ export class TranscriptBuilder {
     for (const slot of this.slots) this.close(slot, undefined);
   }
 
-  /**
-   * The cell of the current turn an event belongs to: by item id, else by output index (a provider may rotate ids),
-   * else the latest streaming cell of the same kind that nothing contradicts (events without id and index).
-   */
-  private find(kind: CellKind, itemId: string | undefined, outputIndex: number | undefined): Slot | undefined {
-    const byId = itemId === undefined ? undefined : this.byId.get(itemId);
-    if (byId !== undefined && byId.kind === kind) return byId;
-    const byIndex = outputIndex === undefined ? undefined : this.byIndex.get(outputIndex);
-    if (byIndex !== undefined && byIndex.kind === kind) return byIndex;
-    for (let i = this.slots.length - 1; i >= 0; i--) {
-      const slot = this.slots[i];
-      if (slot === undefined || slot.kind !== kind || this.cellAt(slot.index).status !== 'streaming') continue;
-      const idFits = slot.itemId === undefined || itemId === undefined;
-      const indexFits = slot.outputIndex === undefined || outputIndex === undefined;
-      if (idFits && indexFits) return slot;
-    }
-    return undefined;
-  }
-
-  /** A cell of the current turn that `test` accepts. */
-  private shownSlot(test: (cell: TranscriptCell, slot: Slot) => boolean): Slot | undefined {
-    return this.slots.find((slot) => test(this.cellAt(slot.index), slot));
-  }
-
-  private register(slot: Slot, itemId: string | undefined, outputIndex: number | undefined): void {
-    if (itemId !== undefined && !this.byId.has(itemId)) this.byId.set(itemId, slot);
-    if (outputIndex !== undefined && !this.byIndex.has(outputIndex)) this.byIndex.set(outputIndex, slot);
-    slot.itemId ??= itemId;
-    slot.outputIndex ??= outputIndex;
+  private newLedger(): ItemLedger<Slot> {
+    return new ItemLedger<Slot>(contentOfCell(() => this.state.cells));
   }
 
   private newBase(
@@ -309,11 +268,11 @@ export class TranscriptBuilder {
     return { key: `${turn}:${this.slots.length}`, turn, status, itemId, outputIndex, recovered };
   }
 
-  private add(cell: TranscriptCell, itemId: string | undefined, outputIndex: number | undefined): Slot {
+  private add(cell: TranscriptCell, entry: ItemEntry<Slot>): Slot {
     const index = this.state.cells.length;
-    const slot: Slot = { index, kind: cell.kind, itemId: undefined, outputIndex: undefined, lastPart: undefined };
+    const slot: Slot = { index, kind: cell.kind, lastPart: undefined };
     this.slots.push(slot);
-    this.register(slot, itemId, outputIndex);
+    entry.value = slot;
     this.state = { ...this.state, cells: [...this.state.cells, cell] };
     this.out.push({ type: 'cellAdded', cell, index, transcript: this.state });
     return slot;
@@ -332,61 +291,34 @@ export class TranscriptBuilder {
   }
 }
 
+/** The ledger of one turn; an open cell's content is its text as shown, for recovered items to find it by content. */
+function contentOfCell(cells: () => readonly TranscriptCell[]): (entry: ItemEntry<Slot>) => string | undefined {
+  return (entry) => {
+    const cell = entry.value === undefined ? undefined : cells()[entry.value.index];
+    if (cell === undefined) return undefined;
+    if (cell.kind === 'toolCall')
+      return itemFingerprint({ type: cell.itemType, name: cell.name, arguments: cell.arguments });
+    if (cell.kind === 'answer')
+      return itemFingerprint({ type: 'message', content: [{ type: 'output_text', text: cell.text }] });
+    return itemFingerprint({ type: 'reasoning', summary: [{ type: 'summary_text', text: cell.text }] });
+  };
+}
+
 function kindOf(item: WireItem): CellKind | undefined {
-  if (item.type === 'message') return 'answer';
-  if (item.type === 'reasoning') return 'reasoning';
-  if (item.type === 'function_call' || item.type === 'custom_tool_call' || item.type.endsWith('_call'))
-    return 'toolCall';
-  return undefined;
-}
-
-function partsOf(item: WireItem, field: string): Record<string, unknown>[] {
-  const parts = item[field];
-  return Array.isArray(parts)
-    ? parts.filter((part): part is Record<string, unknown> => typeof part === 'object' && part !== null)
-    : [];
-}
-
-function stringField(record: Record<string, unknown>, field: string): string | undefined {
-  const value = record[field];
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** The text of a message item: its `output_text` (or any text) parts and `refusal` parts, joined. */
-function messageText(item: WireItem): string {
-  return partsOf(item, 'content')
-    .map((part) => (part['type'] === 'refusal' ? stringField(part, 'refusal') : stringField(part, 'text')) ?? '')
-    .join('');
+  const kind = kindOfType(item.type);
+  return kind === 'message' ? 'answer' : kind === 'reasoning' ? 'reasoning' : kind === 'tool' ? 'toolCall' : undefined;
 }
 
 function hasRefusal(item: WireItem): boolean {
-  return partsOf(item, 'content').some((part) => part['type'] === 'refusal');
-}
-
-/** The text of a reasoning item: its summary parts, or its content parts when the summary is empty. */
-function reasoningText(item: WireItem): string {
-  const join = (field: string): string =>
-    partsOf(item, field)
-      .map((part) => stringField(part, 'text') ?? '')
-      .filter((text) => text !== '')
-      .join(REASONING_PART_SEPARATOR);
-  const summary = join('summary');
-  return summary !== '' ? summary : join('content');
+  const content = item['content'];
+  return (
+    Array.isArray(content) &&
+    content.some((part) => typeof part === 'object' && part !== null && (part as { type?: unknown }).type === 'refusal')
+  );
 }
 
 function toolOf(item: WireItem): Pick<ToolCallCell, 'itemType' | 'name' | 'arguments' | 'callId'> {
-  const record = item as Record<string, unknown>;
-  const action = record['action'];
-  const args =
-    stringField(record, 'arguments') ??
-    stringField(record, 'input') ??
-    stringField(record, 'code') ??
-    (typeof action === 'object' && action !== null ? JSON.stringify(action) : undefined) ??
-    '';
-  return {
-    itemType: item.type,
-    name: stringField(record, 'name') ?? item.type,
-    arguments: args,
-    callId: stringField(record, 'call_id'),
-  };
+  const { name, input } = toolCallOf(item);
+  const callId = item['call_id'];
+  return { itemType: item.type, name, arguments: input, callId: typeof callId === 'string' ? callId : undefined };
 }

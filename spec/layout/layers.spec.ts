@@ -13,6 +13,7 @@ const LAYERS: readonly (readonly [layer: string, pattern: RegExp])[] = [
   ['base', /^(errors\.ts|http\/retryAfter\.ts|util\/)/],
   ['sse', /^sse\//],
   ['wire', /^wire\//],
+  ['items', /^items\//],
   ['normalized', /^(events|streamState|operators\/[^/]+|policies\/[^/]+|responseEvents)\.ts$/],
   ['http', /^http\//],
   ['consumers', /^(transcript|serialize)\//],
