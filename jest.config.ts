@@ -6,7 +6,15 @@ const config: Config = {
   testMatch: ['**/*.spec.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+    // string-width and its dependencies ship ES modules only: compiled to CommonJS for Jest (Node itself loads them).
+    '^.+\\.js$': [
+      'ts-jest',
+      {
+        tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2024', esModuleInterop: true, isolatedModules: true },
+      },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!(string-width|get-east-asian-width|strip-ansi|ansi-regex)/)'],
   moduleNameMapper: {
     '^responses-rx$': '<rootDir>/lib/index.ts',
     '^responses-rx/testing$': '<rootDir>/lib/testing/index.ts',

@@ -15,6 +15,7 @@ import {
   type TranscriptCell,
   type TranscriptUpdate,
 } from '../transcript/transcript';
+import { continuationOf, displayWidth, graphemeWidth, graphemesOf, truncateToWidth } from './width';
 
 /** Where a renderer writes: `process.stdout`, or any object with `write` (tests collect the strings). */
 export interface TerminalSink {
@@ -78,7 +79,9 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u;
 const TAB = '    ';
 
 /**
- * True when output to `stream` should be colored: it is a TTY, `NO_COLOR` is unset or empty, and `TERM` is not `dumb`.
+ * True when output to `stream` should be colored. `FORCE_COLOR` decides first, as in Node and chalk: set to `0` or
+ * `false` it turns color off, set to anything else (`1`, `2`, `3`, `true`, empty) it turns color on, even for a pipe
+ * or a file. Otherwise: the stream is a TTY, `NO_COLOR` is unset or empty (no-color.org), and `TERM` is not `dumb`.
  *
  * ## Example
  * ```ts
@@ -94,6 +97,8 @@ export function isColorEnabled(
   stream: { readonly isTTY?: boolean | undefined },
   env: Readonly<Record<string, string | undefined>>,
 ): boolean {
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined) return force !== '0' && force !== 'false';
   const noColor = env['NO_COLOR'];
   if (noColor !== undefined && noColor !== '') return false;
   if (env['TERM'] === 'dumb') return false;
@@ -104,8 +109,9 @@ export function isColorEnabled(
  * Turns transcript updates into terminal text, incrementally: `render(update)` returns only the characters to append
  * for that update. Words are held until they end (a space, a newline, or the end of the block) so they can move to
  * the next line whole when wrapping is on; a word longer than the line is cut. Blank lines at the start and end of
- * a block are dropped; tabs are four spaces; control characters are dropped. Widths count code points (wide CJK
- * characters and emoji count as one column).
+ * a block are dropped; tabs are four spaces; control characters are dropped. Widths are display columns, counted per
+ * grapheme cluster: wide CJK characters and emoji take two, combining marks none, and a cluster cut across two deltas
+ * (an emoji ZWJ sequence, a skin tone) is measured whole.
  *
  * ```
  * updates:  --a(thinking, "Let me")--d(" think")--f--a(answer, "Hi")--f--
@@ -139,6 +145,9 @@ export class TerminalRenderer {
   private wordWidth = 0;
   /** Whitespace before `word`, written with it (dropped when the word moves to a new line). */
   private spaces = '';
+  /** The last grapheme cluster of the text so far and its width, in case the next delta continues it. */
+  private tail = '';
+  private tailWidth = 0;
   /** Newlines not yet written: only written when more text follows in the block. */
   private newlines = 0;
   private blockHasText = false;
@@ -244,6 +253,7 @@ export class TerminalRenderer {
         : this.style('answer', this.labels.answer);
     this.out += `${header}\n`;
     this.col = 0;
+    this.tail = '';
     this.current = cell.key;
   }
 
@@ -254,6 +264,7 @@ export class TerminalRenderer {
     this.newlines = 0;
     this.out += this.col > 0 ? '\n\n' : '\n';
     this.col = 0;
+    this.tail = '';
     this.blockHasText = false;
     this.current = undefined;
   }
@@ -261,9 +272,11 @@ export class TerminalRenderer {
   private toolLine(cell: Extract<TranscriptCell, { kind: 'toolCall' }>): void {
     if (this.current !== undefined) this.close();
     const label = this.labels.toolCall;
-    const args = [...`${cell.name}(${cell.arguments.replace(/\s+/g, ' ').trim()})`].filter((ch) => !CONTROL.test(ch));
-    const room = this.width - label.length - 1;
-    const line = room >= 1 && args.length > room ? `${args.slice(0, Math.max(0, room - 1)).join('')}…` : args.join('');
+    const args = [...`${cell.name}(${cell.arguments.replace(/\s+/g, ' ').trim()})`]
+      .filter((ch) => !CONTROL.test(ch))
+      .join('');
+    const room = this.width - displayWidth(label) - 1;
+    const line = room >= 1 ? truncateToWidth(args, room) : args;
     this.out += `${this.style('tool', label)} ${line}\n\n`;
     this.col = 0;
   }
@@ -272,7 +285,7 @@ export class TerminalRenderer {
     if (this.current !== undefined) this.close();
     const label = `${this.labels.error}:`;
     this.out += this.style('error', label);
-    this.col = label.length;
+    this.col = displayWidth(label);
     this.blockHasText = true;
     this.spaces = ' ';
     this.text(describeError(error));
@@ -283,31 +296,40 @@ export class TerminalRenderer {
 
   /** Appends text to the open block, wrapping at word boundaries. */
   private text(text: string): void {
-    for (const ch of text) {
-      if (ch === '\n') {
+    const rest = continuationOf(this.tail, text);
+    if (rest !== '') this.extend(rest);
+    for (const grapheme of graphemesOf(rest === '' ? text : text.slice(rest.length))) {
+      if (grapheme === '\n' || grapheme === '\r\n') {
         this.flushWord();
         this.spaces = '';
+        this.tail = '';
         if (this.blockHasText) this.newlines += 1;
-      } else if (ch === ' ' || ch === '\t') {
+      } else if (grapheme === ' ' || grapheme === '\t') {
         this.flushWord();
+        this.tail = '';
         // Whitespace before the first word of a block is dropped, like blank lines.
-        if (this.blockHasText) this.spaces += ch === '\t' ? TAB : ' ';
-      } else if (!CONTROL.test(ch)) {
-        this.char(ch);
+        if (this.blockHasText) this.spaces += grapheme === '\t' ? TAB : ' ';
+      } else if (CONTROL.test(grapheme)) {
+        this.tail = '';
+      } else {
+        this.char(grapheme);
       }
     }
-    // Without wrapping nothing needs holding back: write the word at once.
-    if (this.width === Infinity) this.flushWord();
+    // Without wrapping nothing needs holding back: write the word at once (but never half of a surrogate pair).
+    if (this.width === Infinity) this.flushWord(/^[\ud800-\udbff]$/.test(this.tail) ? this.tail : '');
   }
 
-  private char(ch: string): void {
+  private char(grapheme: string): void {
     if (this.newlines > 0) {
       this.out += '\n'.repeat(this.newlines);
       this.newlines = 0;
       this.col = 0;
     }
-    this.word += ch;
-    this.wordWidth += 1;
+    const charWidth = graphemeWidth(grapheme);
+    this.word += grapheme;
+    this.wordWidth += charWidth;
+    this.tail = grapheme;
+    this.tailWidth = charWidth;
     const width = this.width;
     if (this.col > 0 && this.col + this.spaces.length + this.wordWidth > width) {
       // The word no longer fits after what is on this line: it starts the next one.
@@ -318,23 +340,39 @@ export class TerminalRenderer {
     if (this.col === 0 && this.spaces.length + this.wordWidth > width) {
       // Indentation deeper than the line allows shrinks; a word longer than a whole line is cut.
       this.spaces = this.spaces.slice(0, Math.max(0, width - this.wordWidth));
-      if (this.wordWidth > width) {
-        const chars = [...this.word];
-        const last = chars.pop() ?? '';
-        this.out += `${chars.join('')}\n`;
-        this.word = last;
-        this.wordWidth = 1;
+      if (this.wordWidth > width && this.word.length > grapheme.length) {
+        this.out += `${this.word.slice(0, -grapheme.length)}\n`;
+        this.word = grapheme;
+        this.wordWidth = charWidth;
       }
     }
   }
 
-  private flushWord(): void {
-    if (this.word === '') return;
-    this.out += this.spaces + this.word;
-    this.col += this.spaces.length + this.wordWidth;
+  /** Adds to the last grapheme cluster the rest of it that the next delta brought, and its change in width. */
+  private extend(rest: string): void {
+    const whole = this.tail + rest;
+    const extra = graphemeWidth(whole) - this.tailWidth;
+    this.tail = whole;
+    this.tailWidth += extra;
+    if (this.word !== '') {
+      this.word += rest;
+      this.wordWidth += extra;
+    } else {
+      // The start of the cluster is written already (no wrapping): write the rest right after it.
+      this.out += rest;
+      this.col += extra;
+    }
+  }
+
+  /** Writes the word held, except `hold` at its end (a high surrogate whose low half has not arrived yet). */
+  private flushWord(hold = ''): void {
+    if (this.word === '' || this.word === hold) return;
+    const holdWidth = hold === '' ? 0 : this.tailWidth;
+    this.out += this.spaces + this.word.slice(0, this.word.length - hold.length);
+    this.col += this.spaces.length + this.wordWidth - holdWidth;
     this.spaces = '';
-    this.word = '';
-    this.wordWidth = 0;
+    this.word = hold;
+    this.wordWidth = holdWidth;
     this.blockHasText = true;
   }
 }
