@@ -3,7 +3,7 @@
  * needs: dist/ for every format and subpath, the bin, LICENSE, README; no sources or tests. The packed CLI then runs.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -56,7 +56,12 @@ describe('npm pack from a clean clone', () => {
     const installed = path.join(consumer, 'node_modules', 'responses-rx');
     mkdirSync(installed, { recursive: true });
     execFileSync('tar', ['-xzf', path.join(work, packed.filename), '-C', installed, '--strip-components=1']);
-    for (const dependency of ['rxjs', 'zod', 'eventsource-parser'])
+    const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      peerDependencies: Record<string, string>;
+    };
+    // What npm would install beside the package: its dependencies and peers (each resolves its own from root).
+    for (const dependency of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }))
       symlinkSync(path.join(root, 'node_modules', dependency), path.join(consumer, 'node_modules', dependency), 'dir');
     const out = execFileSync(process.execPath, [path.join(installed, 'bin/responses-rx.js'), 'demo', '--delay', '0'], {
       cwd: consumer,
