@@ -26,3 +26,27 @@ export function recordedDir(): string | undefined {
   const dir = path.resolve(__dirname, '../../shared/fixtures/recorded/openai');
   return existsSync(dir) ? dir : undefined;
 }
+
+/**
+ * `it` when the recorded streams are present, else `it.skip` after printing which tests are skipped and why: a plain
+ * clone has no `../shared`, and `npm test` must pass there.
+ *
+ * @param where the spec and what its skipped tests check, for the printed message.
+ */
+export function itWithRecordings(where: string): jest.It {
+  if (recordedDir() !== undefined) return it;
+  console.warn(`${where}: ../shared/fixtures/recorded/openai is absent; its recorded-stream tests are skipped`);
+  return it.skip;
+}
+
+/**
+ * Polls: resolves as soon as `condition()` holds, checking again after each short timer. The limit only turns a
+ * condition that never comes into a readable failure; no test passes or fails on how long it took.
+ */
+export async function until(condition: () => boolean, what: string, limitMs = 10_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}

@@ -9,8 +9,8 @@
  */
 import { createParser } from 'eventsource-parser';
 import fc from 'fast-check';
-import { from } from 'rxjs';
-import { ResponsesRxError, type SseChunk, responseEvents } from '../../lib';
+import { from, tap } from 'rxjs';
+import { ResponsesRxError, type SseChunk, StreamClosedError, responseEvents } from '../../lib';
 import { configureFastCheck, runSync } from '../proof';
 import { byteSoup, cutsOf } from './arbitraries';
 import { splitAt } from '../../lib/testing';
@@ -49,15 +49,30 @@ function countWork(fn: () => void): number {
   return work;
 }
 
-/** Pushes chunks through the whole pipeline, counting the chunks the source hands over. */
+/**
+ * Pushes chunks through the whole pipeline, counting the chunks it reads from the source (as it pulls them, not
+ * before), and how many it had read when the stream ended.
+ */
 function consume(chunks: readonly Uint8Array[]) {
-  let handedOver = 0;
-  const source: Observable<SseChunk> = from(chunks.map((chunk) => (handedOver++, chunk)));
+  let reads = 0;
+  let readsAtEnd: number | undefined;
+  const counted: Iterable<SseChunk> = {
+    *[Symbol.iterator]() {
+      for (const chunk of chunks) {
+        reads++;
+        yield chunk;
+      }
+    },
+  };
+  const ended = (): void => {
+    readsAtEnd = reads;
+  };
+  const source: Observable<SseChunk> = from(counted);
   let result: ReturnType<typeof runSync> | undefined;
   const work = countWork(() => {
-    result = runSync(responseEvents(source, { idleTimeoutMs: Infinity }));
+    result = runSync(responseEvents(source, { idleTimeoutMs: Infinity }).pipe(tap({ error: ended, complete: ended })));
   });
-  return { result: result!, work, handedOver };
+  return { result: result!, work, reads, readsAtEnd };
 }
 
 const LINEAR = (bytes: number) => 40 * bytes + 2_000;
@@ -69,9 +84,12 @@ describe('arbitrary bytes (property)', () => {
         byteSoup.chain((bytes) => fc.tuple(fc.constant(bytes), cutsOf(bytes))),
         ([bytes, cuts]) => {
           const chunks = splitAt(bytes, cuts);
-          const { result, work, handedOver } = consume(chunks);
-          expect(handedOver).toBe(chunks.length);
+          const { result, work, reads, readsAtEnd } = consume(chunks);
           expect(result.terminals).toBe(1);
+          // Read up to the chunk that ended the stream (all of them when the bytes ran out first), nothing after.
+          expect(readsAtEnd).toBeGreaterThanOrEqual(1);
+          expect(reads).toBe(readsAtEnd);
+          if (result.error instanceof StreamClosedError) expect(reads).toBe(chunks.length);
           if (!result.completed) expect(result.error).toBeInstanceOf(ResponsesRxError);
           expect(work).toBeLessThanOrEqual(LINEAR(bytes.length));
         },

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { HttpError, streamResponse } from '../../lib';
 import {
   DEMO_CONVERSATION,
@@ -15,9 +15,11 @@ import {
   parseSseRecording,
 } from '../../lib/server';
 import { items, streamedEvents, toSseText, wire } from '../../lib/testing';
+import { recordedDir, itWithRecordings } from '../support';
 import { answerOf, collect, rawServer } from './helpers';
 
-const RECORDED = resolve(__dirname, '../../../shared/fixtures/recorded/openai');
+const RECORDED = recordedDir();
+const itRecorded = itWithRecordings('server.spec (replaying a recording)');
 
 const servers: { close(): Promise<void> }[] = [];
 let dir: string;
@@ -91,8 +93,8 @@ describe('replay', () => {
     expect(await answer(server, { model: 'anything' })).toBe('Hello from a recording');
   });
 
-  it('replays a recorded one-JSON-event-per-line file', async () => {
-    const path = join(RECORDED, 'openai-reasoning-encrypted-content.1.chunks.txt');
+  itRecorded('replays a recorded one-JSON-event-per-line file', async () => {
+    const path = join(RECORDED as string, 'openai-reasoning-encrypted-content.1.chunks.txt');
     const recording = await loadRecording(path);
     const server = await start({ replay: path });
     const result = await collect(streamResponse({ model: 'x' }, { baseURL: server.url, apiKey: 'k' }));

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Observable, of } from 'rxjs';
 import { chunksOf, fromSSE, responseEvents } from 'responses-rx';
 import { items, streamedEvents, toSseText } from 'responses-rx/testing';
-import { collect } from '../support';
+import { collect, until } from '../support';
 
 const text = toSseText(streamedEvents([items.message('msg_1', 'Hello there')]));
 const bytes = new TextEncoder().encode(text);
@@ -77,7 +77,8 @@ describe('SSE sources', () => {
       { highWaterMark: 0 },
     );
     const events$ = responseEvents(stream);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Reading takes a reader, which locks the stream: nothing read, nor about to be.
+    expect(stream.locked).toBe(false);
     expect(pulls).toBe(0);
     expect((await collect(events$)).completed).toBe(true);
     expect(pulls).toBe(1);
@@ -85,18 +86,23 @@ describe('SSE sources', () => {
 
   it('cancels a ReadableStream reader on unsubscribe', async () => {
     let cancelled: unknown = 'no';
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(bytes.subarray(0, 50));
+    let pulls = 0;
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulls++;
+          if (pulls === 1) controller.enqueue(bytes.subarray(0, 50)); // then nothing more: the connection stalls
+        },
+        cancel(reason) {
+          cancelled = reason;
+        },
       },
-      cancel(reason) {
-        cancelled = reason;
-      },
-    });
+      { highWaterMark: 0 },
+    );
     const subscription = fromSSE(stream).subscribe();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => pulls === 2, 'the reader to wait for the second chunk');
     subscription.unsubscribe();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => cancelled !== 'no', 'the stream to be cancelled');
     expect(cancelled).toBeUndefined();
   });
 
@@ -112,18 +118,21 @@ describe('SSE sources', () => {
     });
     const result = await collect(responseEvents(stream));
     expect(result.completed).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(cancelled).toBe(true);
+    await until(() => cancelled, 'the stream to be cancelled');
   });
 
   it('calls return() on an async iterator on unsubscribe (destroying a Node stream)', async () => {
-    const readable = new Readable({ read() {} });
+    let reads = 0;
+    const readable = new Readable({
+      read() {
+        reads++;
+      },
+    });
     readable.push(bytes.subarray(0, 40));
     const subscription = responseEvents(readable).subscribe({ error: () => undefined });
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => reads > 0, 'the iterator to ask for more');
     subscription.unsubscribe();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(readable.destroyed).toBe(true);
+    await until(() => readable.destroyed, 'the Node stream to be destroyed');
   });
 
   it('passes source errors on (fromSSE) and wraps them in StreamClosedError (responseEvents)', async () => {

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { MalformedEventError, type KnownWireEventType, wireEventSchemas } from 'responses-rx';
 import { passesFastCheck } from '../../lib/wire/fastChecks';
 import { type RawWireEvent, validateWireEvent } from '../../lib/wire/parseWireEvent';
-import { recordedDir } from '../support';
+import { itWithRecordings, recordedDir } from '../support';
 
 type Json = Record<string, unknown>;
 
@@ -302,26 +302,29 @@ describe('the fast checks of wire events', () => {
   });
 
   const dir = recordedDir();
-  (dir === undefined ? it.skip : it)('take the fast path on every valid event of the recorded streams', () => {
-    let checked = 0;
-    for (const file of readdirSync(dir as string)) {
-      for (const line of readFileSync(path.join(dir as string, file), 'utf8').split('\n')) {
-        let event: Json;
-        try {
-          event = JSON.parse(line) as Json;
-        } catch {
-          continue;
+  itWithRecordings('fastChecks.spec (the fast path on recorded events)')(
+    'take the fast path on every valid event of the recorded streams',
+    () => {
+      let checked = 0;
+      for (const file of readdirSync(dir as string)) {
+        for (const line of readFileSync(path.join(dir as string, file), 'utf8').split('\n')) {
+          let event: Json;
+          try {
+            event = JSON.parse(line) as Json;
+          } catch {
+            continue;
+          }
+          const type = event['type'];
+          if (typeof type !== 'string' || !(type in wireEventSchemas)) continue;
+          const known = type as KnownWireEventType;
+          expect({ type, fast: passesFastCheck(event, known) }).toEqual({
+            type,
+            fast: wireEventSchemas[known].safeParse(event).success,
+          });
+          checked++;
         }
-        const type = event['type'];
-        if (typeof type !== 'string' || !(type in wireEventSchemas)) continue;
-        const known = type as KnownWireEventType;
-        expect({ type, fast: passesFastCheck(event, known) }).toEqual({
-          type,
-          fast: wireEventSchemas[known].safeParse(event).success,
-        });
-        checked++;
       }
-    }
-    expect(checked).toBeGreaterThan(1000);
-  });
+      expect(checked).toBeGreaterThan(1000);
+    },
+  );
 });
