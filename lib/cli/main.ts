@@ -74,7 +74,8 @@ Runs the embedded Responses server until SIGINT/SIGTERM. POST /v1/responses, GET
   --key-env NAME    passthrough, repair: the env var holding the upstream key (default OPENAI_API_KEY)
   --chunk-size N    repair: the size of the deltas an item that arrived whole is streamed in (default 32)
   --shape SHAPE     ${PROVIDER_SHAPES.join(' | ')} (default streamed)
-  --fault FAULT     drop-completed | stall-after=N | chunk=N | malformed[=N] | http-error=STATUS[:SECONDS]
+  --fault FAULT     drop-completed | stall-after=N | chunk=N | malformed[=N] | http-error=STATUS[:SECONDS] |
+                    drop-after=N | reset-after=N
                     (repeatable)
   --port N          default 8787 (0 picks a free port)
   --host HOST       default 127.0.0.1

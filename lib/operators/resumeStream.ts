@@ -32,7 +32,8 @@ export interface ResumeCursor {
 /** Configuration of {@link resumeStream}. */
 export interface ResumeStreamConfig extends BackoffConfig {
   /**
-   * How many times, in all, the stream may be resumed.
+   * How many resumes in a row may bring no new event before the stream fails with the last drop's error (a
+   * connection that delivers something starts the count again).
    * @defaultValue 5
    */
   readonly maxResumes?: number;
@@ -68,7 +69,7 @@ function isDrop(error: unknown): boolean {
  * `StreamClosedError`, `IdleTimeoutError`, `ConnectionError` (or a retryable `HttpError` while reconnecting), or
  * ends before `completed`, and the response id is known, it subscribes to `reconnect({ responseId, startingAfter })`
  * — `startingAfter` being the `sequenceNumber` of the last event delivered — after the error's `retryAfterMs` or an
- * exponential backoff with jitter, at most `maxResumes` times. An event at or before the cursor is never delivered
+ * exponential backoff with jitter, at most `maxResumes` times in a row without a new event. An event at or before the cursor is never delivered
  * again, so the stitched stream equals the uninterrupted one event for event. Put it before `trackStreamedKinds`, so
  * one state spans every connection (nothing finished before the drop is recovered again). Any other error (a
  * `ResumeRefusedError` from `reconnect`, a `ResponseFailedError`, …) passes as it is; so does a drop before the id
@@ -143,6 +144,7 @@ export function resumeStream<E extends NormalizedEvent>(
         concatWith(defer(() => (completed ? EMPTY : throwError(() => new StreamClosedError())))),
         retry({
           count: maxResumes,
+          resetOnSuccess: true,
           delay: (error: unknown) => {
             if (completed || responseId === undefined || !numbered || !isDrop(error)) return throwError(() => error);
             resumes += 1;

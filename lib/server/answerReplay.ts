@@ -1,6 +1,7 @@
 /**
  * Replay mode: answers a request with the recording (or demo turn) its replay source chooses, paced by
- * `eventDelayMs`, with the response envelope filled in.
+ * `eventDelayMs`, with the response envelope filled in. A background request (`background: true`) is kept by id
+ * and runs to its end whoever listens (see `./background`).
  *
  * @module
  */
@@ -33,6 +34,12 @@ export async function answerReplay(config: ServerConfig, body: ResponsesRequest,
     config.eventDelayMs > 0
       ? from(replayed).pipe(concatMap((event) => timer(config.eventDelayMs).pipe(map(() => event))))
       : from(replayed);
+  if (body['background'] === true) {
+    const stored = config.background.start(paced$, config.shape);
+    if (body['stream'] === true) await exchange.stream(stored.follow(undefined), true);
+    else exchange.json(200, stored.snapshot());
+    return;
+  }
   await exchange.stream(paced$);
 }
 

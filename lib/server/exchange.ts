@@ -24,6 +24,7 @@ export class Exchange {
   private clientClosed = false;
   private ended = false;
   private sent = 0;
+  private dropped = false;
 
   constructor(
     private readonly config: ServerConfig,
@@ -66,13 +67,23 @@ export class Exchange {
     this.end(status, 'rejected');
   }
 
+  /** Answers with a JSON body (a response object). */
+  json(status: number, body: unknown): void {
+    if (!this.clientClosed)
+      this.response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    this.end(status, 'finished');
+  }
+
   relay(status: number, headers: Record<string, string>, body: string): void {
     if (!this.clientClosed) this.response.writeHead(status, headers).end(body);
     this.end(status, status >= 200 && status < 300 ? 'finished' : 'rejected');
   }
 
-  /** Sends the events as SSE, shaped and with the faults applied; resolves when the answer is over. */
-  async stream(events$: Observable<WireJson | string>): Promise<void> {
+  /**
+   * Sends the events as SSE, shaped (unless `shaped` says they already are) and with the faults applied; resolves
+   * when the answer is over.
+   */
+  async stream(events$: Observable<WireJson | string>, shaped = false): Promise<void> {
     const response = this.response;
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -81,7 +92,7 @@ export class Exchange {
       'x-request-id': `req_rx_${this.requestId}`,
     });
     response.flushHeaders();
-    const shaper = createShaper(this.config.shape);
+    const shaper = shaped ? (event: WireJson) => [event] : createShaper(this.config.shape);
     const send$ = defer(() => events$).pipe(
       concatMap((event) => (typeof event === 'string' ? [event] : shaper(event))),
       takeWhile(() => !this.clientClosed),
@@ -94,7 +105,9 @@ export class Exchange {
     } catch {
       outcome = 'upstream-failed';
     }
-    if (this.clientClosed) {
+    if (this.dropped) {
+      this.end(200, 'dropped');
+    } else if (this.clientClosed) {
       this.end(200, 'client-closed');
     } else if (outcome === 'upstream-failed') {
       response.destroy();
@@ -117,6 +130,14 @@ export class Exchange {
       await new Promise<void>((resolve) => this.onClientClose(resolve));
       return false;
     }
+    const cut = faults.find(
+      (fault): fault is Extract<Fault, { kind: 'drop-after' | 'reset-after' }> =>
+        fault.kind === 'drop-after' || fault.kind === 'reset-after',
+    );
+    if (cut !== undefined && this.sent >= cut.events) {
+      await this.cut(cut.kind);
+      return false;
+    }
     let data = typeof event === 'string' ? event : JSON.stringify(event);
     const malformed = faults.find(
       (fault): fault is Extract<Fault, { kind: 'malformed' }> => fault.kind === 'malformed',
@@ -133,6 +154,26 @@ export class Exchange {
       message: describeEvent(this.requestId, eventType),
     });
     return this.write(Buffer.from(frame, 'utf8'), chunk?.bytes);
+  }
+
+  /**
+   * Cuts the connection mid-answer: `drop-after` closes it (FIN, after what was written), `reset-after` resets it
+   * (RST). Either way the HTTP answer never ends, so the client sees its stream break.
+   */
+  private async cut(kind: 'drop-after' | 'reset-after'): Promise<void> {
+    this.dropped = true;
+    const socket = this.response.socket;
+    if (socket === null) return;
+    if (kind === 'drop-after') {
+      socket.end();
+      return;
+    }
+    // A reset throws away whatever is still queued: let the events already sent leave first, so that the fault cuts
+    // the stream after N events rather than losing some of them.
+    if (socket.writableLength > 0 || this.response.writableLength > 0) {
+      await new Promise<void>((resolve) => socket.write('', () => resolve()));
+    }
+    socket.resetAndDestroy();
   }
 
   private async write(bytes: Buffer, chunkSize: number | undefined): Promise<boolean> {

@@ -11,20 +11,41 @@
  *   `server.close()` closes it).
  * - `chunk`: write the SSE bytes `bytes` at a time, each write separate, splitting lines and UTF-8 characters.
  * - `malformed`: corrupt the event at 0-based position `event` (after shaping) by cutting its JSON's last character.
- * - `http-error`: answer `status` with an OpenAI error body and a `retry-after` header, instead of a stream.
+ * - `http-error`: answer `status` with an OpenAI error body and a `retry-after` header, instead of a stream. Typed
+ *   extras: `on: 'retrieve'` answers the stream requests of background responses (`GET …/responses/{id}?stream=true`,
+ *   what a resume sends) instead of `POST /responses`; `times` limits it to the first N such requests.
+ * - `drop-after`: after `events` events, close the connection (TCP FIN) without ending the HTTP answer: the client
+ *   sees the stream end early. Counted per connection, so a resumed stream is dropped again after `events` more.
+ * - `reset-after`: after `events` events, reset the connection (TCP RST). Counted per connection.
  */
 export type Fault =
   | { readonly kind: 'drop-completed' }
   | { readonly kind: 'stall-after'; readonly events: number }
   | { readonly kind: 'chunk'; readonly bytes: number }
   | { readonly kind: 'malformed'; readonly event?: number }
-  | { readonly kind: 'http-error'; readonly status: number; readonly retryAfterSeconds?: number };
+  | {
+      readonly kind: 'http-error';
+      readonly status: number;
+      readonly retryAfterSeconds?: number;
+      readonly on?: 'create' | 'retrieve';
+      readonly times?: number;
+    }
+  | { readonly kind: 'drop-after'; readonly events: number }
+  | { readonly kind: 'reset-after'; readonly events: number };
 
 /** The `kind` of a {@link Fault}. */
 export type FaultKind = Fault['kind'];
 
 /** Every {@link FaultKind}. */
-export const FAULT_KINDS: readonly FaultKind[] = ['drop-completed', 'stall-after', 'chunk', 'malformed', 'http-error'];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'drop-completed',
+  'stall-after',
+  'chunk',
+  'malformed',
+  'http-error',
+  'drop-after',
+  'reset-after',
+];
 
 /** The event a `malformed` fault corrupts when it names none: the second one, right after `response.created`. */
 export const DEFAULT_MALFORMED_EVENT = 1;
@@ -32,11 +53,14 @@ export const DEFAULT_MALFORMED_EVENT = 1;
 /** The `retry-after` an `http-error` fault sends when it names none, in seconds. */
 export const DEFAULT_RETRY_AFTER_SECONDS = 1;
 
-const FORMS = 'drop-completed, stall-after=N, chunk=N, malformed[=N], http-error=STATUS[:RETRY_AFTER_SECONDS]';
+const FORMS =
+  'drop-completed, stall-after=N, chunk=N, malformed[=N], http-error=STATUS[:RETRY_AFTER_SECONDS], drop-after=N, ' +
+  'reset-after=N';
 
 /**
  * Parses the string form of a fault, as the CLI takes it: `drop-completed`, `stall-after=3`, `chunk=1`, `malformed`,
- * `malformed=4`, `http-error=429` or `http-error=503:5` (status, then `retry-after` seconds).
+ * `malformed=4`, `http-error=429` or `http-error=503:5` (status, then `retry-after` seconds), `drop-after=5`,
+ * `reset-after=5`.
  *
  * ## Example
  * ```ts
@@ -67,6 +91,11 @@ export function parseFault(text: string): Fault {
     case 'stall-after': {
       const events = integer(value, 0);
       return events === undefined ? fail('stall-after needs a number of events, e.g. stall-after=3') : { kind, events };
+    }
+    case 'drop-after':
+    case 'reset-after': {
+      const events = integer(value, 0);
+      return events === undefined ? fail(`${kind} needs a number of events, e.g. ${kind}=5`) : { kind, events };
     }
     case 'chunk': {
       const bytes = integer(value, 1);
@@ -117,6 +146,8 @@ export function validateFault(fault: Fault): Fault {
     case 'drop-completed':
       return fault;
     case 'stall-after':
+    case 'drop-after':
+    case 'reset-after':
       return isInt(fault.events, 0) ? fault : bad('events must be an integer >= 0');
     case 'chunk':
       return isInt(fault.bytes, 1) ? fault : bad('bytes must be an integer >= 1');
@@ -124,6 +155,9 @@ export function validateFault(fault: Fault): Fault {
       return fault.event === undefined || isInt(fault.event, 0) ? fault : bad('event must be an integer >= 0');
     case 'http-error':
       if (!isInt(fault.status, 400) || fault.status > 599) return bad('status must be from 400 to 599');
+      if (fault.on !== undefined && fault.on !== 'create' && fault.on !== 'retrieve')
+        return bad("on must be 'create' or 'retrieve'");
+      if (fault.times !== undefined && !isInt(fault.times, 1)) return bad('times must be an integer >= 1');
       return fault.retryAfterSeconds === undefined || isInt(fault.retryAfterSeconds, 0)
         ? fault
         : bad('retryAfterSeconds must be an integer >= 0');

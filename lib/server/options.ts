@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { type BackgroundOptions, BackgroundStore } from './background';
 import { type Fault, parseFault, validateFault } from './faults';
 import type { ServerLogEntry } from './log';
 import { DEMO_REPLAY, type ReplaySource, validateReplaySource } from './replay';
@@ -86,6 +87,11 @@ export interface ResponsesServerOptions {
    * @defaultValue `globalThis.fetch`
    */
   readonly fetch?: typeof fetch;
+  /**
+   * Replay mode: how many background responses (`background: true`) are kept in memory, and for how long.
+   * @defaultValue `{ maxResponses: 1000, ttlMs: 600000 }`
+   */
+  readonly background?: BackgroundOptions;
 }
 
 /** The validated options, defaults filled in. */
@@ -104,6 +110,8 @@ export interface ServerConfig {
   readonly fetch: typeof fetch;
   readonly chunkSize: number | undefined;
   readonly idleTimeoutMs: number | undefined;
+  /** The background responses of this server. */
+  readonly background: BackgroundStore;
 }
 
 /** Validates the options and fills in the defaults; rejects with a `TypeError` on invalid options. */
@@ -115,7 +123,7 @@ export async function resolveConfig(options: ResponsesServerOptions): Promise<Se
   if (!isProviderShape(shape)) throw new TypeError(`createResponsesServer: unknown shape ${String(shape)}`);
   const faultList = options.fault === undefined ? [] : Array.isArray(options.fault) ? options.fault : [options.fault];
   const faults = (faultList as readonly (Fault | string)[]).map((fault) =>
-    typeof fault === 'string' ? parseFault(fault) : validateFault(fault),
+    typeof fault === 'string' ? parseFault(fault) : { ...validateFault(fault) },
   );
   const upstream = options.upstream?.replace(/\/+$/, '');
   const mode = options.mode ?? (upstream === undefined ? 'replay' : 'passthrough');
@@ -149,6 +157,12 @@ export async function resolveConfig(options: ResponsesServerOptions): Promise<Se
   if (!(Number.isFinite(eventDelayMs) && eventDelayMs >= 0)) {
     throw new TypeError(`createResponsesServer: eventDelayMs must be a number >= 0, got ${eventDelayMs}`);
   }
+  const background = options.background ?? {};
+  for (const key of ['maxResponses', 'ttlMs'] as const) {
+    const value = background[key];
+    if (value !== undefined && !(Number.isInteger(value) && value > 0))
+      throw new TypeError(`createResponsesServer: background.${key} must be a positive integer, got ${String(value)}`);
+  }
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (upstream !== undefined && typeof fetchImpl !== 'function')
     throw new TypeError('createResponsesServer: no fetch; pass options.fetch');
@@ -167,5 +181,6 @@ export async function resolveConfig(options: ResponsesServerOptions): Promise<Se
     fetch: fetchImpl,
     chunkSize,
     idleTimeoutMs,
+    background: new BackgroundStore(background),
   };
 }

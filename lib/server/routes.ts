@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerPassthrough } from './answerPassthrough';
 import { answerRepair } from './answerRepair';
 import { answerReplay } from './answerReplay';
+import { answerCancel, answerRetrieve, matchStoredRoute, rejectMethod } from './answerStored';
 import { Exchange } from './exchange';
 import { DEFAULT_RETRY_AFTER_SECONDS, type Fault, faultErrorBody } from './faults';
 import { readJsonBody, sendJsonError } from './http';
@@ -25,9 +26,21 @@ export async function route(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const path = new URL(request.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '') || '/';
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const path = url.pathname.replace(/\/+$/, '') || '/';
   if (HEALTH_PATHS.has(path) && (request.method === 'GET' || request.method === 'HEAD')) {
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
+    return;
+  }
+  const stored = matchStoredRoute(path);
+  if (stored !== undefined) {
+    const method = stored.cancel ? 'POST' : 'GET';
+    if (request.method !== method) return rejectMethod(request, response, method, path);
+    request.resume();
+    const exchange = new Exchange(config, requestId, response);
+    if (stored.cancel) answerCancel(config, stored.id, exchange);
+    else if (url.searchParams.get('stream') === 'true' && injectHttpError(config, 'retrieve', exchange)) return;
+    else await answerRetrieve(config, stored.id, url.searchParams, exchange);
     return;
   }
   if (!RESPONSES_PATHS.has(path)) {
@@ -54,16 +67,7 @@ export async function route(
     return;
   }
   exchange.begin(body);
-  const httpError = config.faults.find(
-    (fault): fault is Extract<Fault, { kind: 'http-error' }> => fault.kind === 'http-error',
-  );
-  if (httpError !== undefined) {
-    const { error } = faultErrorBody(httpError.status);
-    exchange.reject(httpError.status, error.type, error.code, error.message, {
-      'retry-after': String(httpError.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS),
-    });
-    return;
-  }
+  if (injectHttpError(config, 'create', exchange)) return;
   if (config.upstream === undefined) {
     await answerReplay(config, body, exchange);
   } else if (config.mode === 'repair') {
@@ -71,4 +75,23 @@ export async function route(
   } else {
     await answerPassthrough(config, config.upstream, body, request, exchange);
   }
+}
+
+const answered = new WeakMap<Fault, number>();
+
+/** Answers with the `http-error` fault meant for this kind of request, if any (and not used up): true when it did. */
+function injectHttpError(config: ServerConfig, on: 'create' | 'retrieve', exchange: Exchange): boolean {
+  const fault = config.faults.find(
+    (candidate): candidate is Extract<Fault, { kind: 'http-error' }> =>
+      candidate.kind === 'http-error' &&
+      (candidate.on ?? 'create') === on &&
+      (candidate.times === undefined || (answered.get(candidate) ?? 0) < candidate.times),
+  );
+  if (fault === undefined) return false;
+  answered.set(fault, (answered.get(fault) ?? 0) + 1);
+  const { error } = faultErrorBody(fault.status);
+  exchange.reject(fault.status, error.type, error.code, error.message, {
+    'retry-after': String(fault.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS),
+  });
+  return true;
 }

@@ -109,8 +109,9 @@ export type ServerMode = 'replay' | 'passthrough' | 'repair';
  * - `rejected`: answered with a non-2xx status (bad request, unknown model, `http-error` fault, relayed upstream error);
  * - `upstream-failed`: passthrough only, the upstream stream broke mid-way (the client's connection is reset too; in
  *   repair mode the client gets an `error` event instead and the answer is `finished`).
+ * - `dropped`: a `drop-after` or `reset-after` fault cut the connection mid-answer.
  */
-export type RequestOutcome = 'finished' | 'client-closed' | 'rejected' | 'upstream-failed';
+export type RequestOutcome = 'finished' | 'client-closed' | 'rejected' | 'upstream-failed' | 'dropped';
 
 /** What the server did for one `POST /responses`. */
 export interface RequestSummary extends StreamDigest {

@@ -5,7 +5,9 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import { DEMO_CONVERSATION, createResponsesServer } from 'responses-rx/server';
 import { items, streamedEvents, toSseText } from 'responses-rx/testing';
+import { streamResponse } from 'responses-rx';
 import { type CliIO, main } from '../../lib/cli/main';
+import { collect } from '../support';
 
 function io(env: Record<string, string> = {}, signal?: AbortSignal) {
   const out: string[] = [];
@@ -147,6 +149,25 @@ describe('responses-rx serve and ask', () => {
     for (const item of turn.output) for (const text of texts(item as never)) expect(count(asked.out(), text)).toBe(1);
     expect(asked.out()).toMatch(/recovered items: 1/); // the reasoning never streamed
 
+    stop.abort();
+    expect(await running).toBe(0);
+  });
+
+  it('serve --fault drop-after=N --fault reset-after=N cuts every connection; a background stream resumes to the end', async () => {
+    const stop = new AbortController();
+    const served = io({}, stop.signal);
+    const args = ['serve', '--port', '0', '--fault', 'drop-after=4', '--fault', 'reset-after=6', '--quiet'];
+    const running = main(args, served.io);
+    let url: string | undefined;
+    for (let i = 0; i < 200 && !url; i++) {
+      url = /on (http:\/\/\S+\/v1)/.exec(served.out())?.[1];
+      if (!url) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const body = { model: 'demo-turn-1', input: 'hi', background: true };
+    const resume = { initialDelayMs: 1, jitter: 0 };
+    const run = await collect(streamResponse(body, { baseURL: url!, apiKey: 'k', resume }));
+    expect(run.error).toBeUndefined();
+    expect(run.values.at(-1)?.type).toBe('completed');
     stop.abort();
     expect(await running).toBe(0);
   });

@@ -28,6 +28,8 @@ describe('parseFault', () => {
     ['malformed=4', { kind: 'malformed', event: 4 }],
     ['http-error=429', { kind: 'http-error', status: 429 }],
     ['http-error=503:5', { kind: 'http-error', status: 503, retryAfterSeconds: 5 }],
+    ['drop-after=5', { kind: 'drop-after', events: 5 }],
+    ['reset-after=0', { kind: 'reset-after', events: 0 }],
   ])('reads %s', (text, fault) => {
     expect(parseFault(text)).toEqual(fault);
   });
@@ -42,6 +44,8 @@ describe('parseFault', () => {
     'http-error=700',
     'drop-completed=1',
     'http-error=429:soon',
+    'drop-after',
+    'reset-after=-1',
   ])('rejects %j with a TypeError naming the accepted forms', (text) => {
     expect(() => parseFault(text)).toThrow(/Accepted forms: drop-completed, stall-after=N/);
   });
