@@ -108,7 +108,7 @@ export type ServerMode = 'replay' | 'passthrough' | 'repair';
  * - `client-closed`: the connection closed first (the client aborted, or `server.close()` ended a stalled stream);
  * - `rejected`: answered with a non-2xx status (bad request, unknown model, `http-error` fault, relayed upstream error);
  * - `upstream-failed`: passthrough only, the upstream stream broke mid-way (the client's connection is reset too; in
- *   repair mode the client gets an `error` event instead and the answer is `finished`).
+ *   repair mode the client gets an `error` event instead and the answer is `finished`);
  * - `dropped`: a `drop-after` or `reset-after` fault cut the connection mid-answer.
  */
 export type RequestOutcome = 'finished' | 'client-closed' | 'rejected' | 'upstream-failed' | 'dropped';
