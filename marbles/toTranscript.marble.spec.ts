@@ -1,4 +1,4 @@
-import { from, map, take } from 'rxjs';
+import { concat, from, map, take, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ResponseFailedError, StreamClosedError, toTranscript } from 'responses-rx';
 import type { ResponseEvent, Transcript, TranscriptCell, TranscriptUpdate } from 'responses-rx';
@@ -508,6 +508,28 @@ describe('toTranscript', () => {
         s: 'turn 2 resp_2 | A=Hello',
         a: '+A=Hello | A=Hello A=Hello',
         D: 'done 2 | A=Hello A=Hello',
+      });
+      expectSubscriptions(source.subscriptions).toBe('^-----!');
+    });
+  });
+
+  it('continues the unfinished turn of an initial transcript when a resumed stream has no created', () => {
+    // The first connection drops in the middle of the answer: the error makes the answer cell final.
+    let dropped: Transcript | undefined;
+    concat(
+      from([v['c'], v['r'], v['s'], v['R'], v['t']] as ResponseEvent[]),
+      throwError(() => new StreamClosedError()),
+    )
+      .pipe(toTranscript({ onError: 'complete' }))
+      .subscribe({ next: (u) => (dropped = u.transcript) });
+    expect(dropped?.status).toBe('errored');
+    const R = 'R=Think\n\nMore';
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-x-M-C|', v);
+      expectObservable(source.pipe(toTranscript({ initial: dropped }), map(view))).toBe('-d-f-D|', {
+        d: `A~Hello (+lo) | ${R} A~Hello`,
+        f: `f A=Hello | ${R} A=Hello`,
+        D: `done 1 | ${R} A=Hello`,
       });
       expectSubscriptions(source.subscriptions).toBe('^-----!');
     });

@@ -38,7 +38,9 @@ export interface ToTranscriptOptions {
  *   Each reasoning item is its own cell.
  * - Tool calls are `toolCall` cells (name and arguments), final when their item is.
  * - `created` starts a new turn: cells still streaming become final, matching and the once-only guard reset.
- *   Events before any `created` start a turn implicitly.
+ *   Events before any `created` start a turn implicitly — unless the `initial` transcript's turn is unfinished
+ *   (`streaming` or `errored`): then they continue it (a stream resumed by `retrieveResponseEvents` after a drop has
+ *   no `created`), and its cells the drop left unfinished take the rest of their text.
  * - `completed` makes every cell of the turn final and reports `turnCompleted` with the usage.
  * - A source error makes the streaming cells final, then emits one `error` update carrying the error (also in
  *   `transcript.error`), then — by default — errors with the same error: the UI gets both the final state and the

@@ -23,6 +23,11 @@ interface Slot {
   readonly kind: CellKind;
   /** The part (`s0`, `r1`, …) the last reasoning delta belonged to: a new part starts after a blank line. */
   lastPart: string | undefined;
+  /**
+   * A cell of the turn a resumed stream continues: the drop made it final, so a delta or final item that comes after
+   * the cursor opens it again.
+   */
+  resumed?: boolean;
 }
 
 /**
@@ -41,8 +46,12 @@ export class TranscriptBuilder {
   private inTurn = false;
   private out: TranscriptUpdate[] = [];
 
+  /** The initial transcript's turn did not finish: a stream that does not start with `created` continues it. */
+  private readonly unfinished: boolean;
+
   constructor(initial: Transcript) {
     this.state = initial;
+    this.unfinished = initial.turn > 0 && (initial.status === 'streaming' || initial.status === 'errored');
     // Cells left streaming by an earlier, cancelled stream are finalized when the next turn starts.
     initial.cells.forEach((cell, index) => {
       if (cell.status === 'streaming') {
@@ -63,7 +72,10 @@ export class TranscriptBuilder {
       this.startTurn(event.responseId);
       return this.out;
     }
-    if (!this.inTurn) this.startTurn(undefined);
+    if (!this.inTurn) {
+      if (this.unfinished) this.continueTurn();
+      else this.startTurn(undefined);
+    }
     switch (event.type) {
       case 'outputTextDelta':
         this.delta('answer', this.items.part('message', event.itemId, event.outputIndex), 'c', event.delta);
@@ -140,9 +152,37 @@ export class TranscriptBuilder {
     this.out.push({ type: 'turnStarted', turn, responseId, transcript: this.state });
   }
 
+  /**
+   * A stream resumed after a drop (it has no `created`) continues the turn the drop ended: no new turn, its cells are
+   * found again by item id and output index, and the ones the drop left unfinished open again when more arrives.
+   */
+  private continueTurn(): void {
+    this.inTurn = true;
+    this.slots = [];
+    this.items = this.newLedger();
+    this.state = { ...this.state, status: 'streaming', error: undefined };
+    this.state.cells.forEach((cell, index) => {
+      if (cell.turn !== this.state.turn) return;
+      const slot: Slot = { index, kind: cell.kind, lastPart: undefined, resumed: true };
+      this.slots.push(slot);
+      const kind = cell.kind === 'answer' ? 'message' : cell.kind === 'reasoning' ? 'reasoning' : 'tool';
+      const callId = cell.kind === 'toolCall' ? cell.callId : undefined;
+      this.items.part(kind, cell.itemId, cell.outputIndex, callId).value = slot;
+    });
+  }
+
+  /** Opens again a cell of the continued turn that the drop made final. */
+  private reopen(slot: Slot): void {
+    if (slot.resumed !== true) return;
+    slot.resumed = false;
+    const cell = this.cellAt(slot.index);
+    if (cell.status === 'final') this.replace(slot.index, { ...cell, status: 'streaming' });
+  }
+
   private delta(kind: CellKind, entry: ItemEntry<Slot>, part: string, delta: string, callId?: string): void {
     if (delta === '') return;
     const slot = entry.value;
+    if (slot !== undefined) this.reopen(slot);
     if (slot === undefined) {
       // A late delta of an item shown (or deliberately not shown) whole already adds nothing.
       if (entry.done) return;
@@ -193,6 +233,7 @@ export class TranscriptBuilder {
     const kind = kindOf(item);
     if (kind === undefined) return;
     if (entry.value !== undefined) {
+      this.reopen(entry.value);
       this.close(entry.value, item);
       return;
     }

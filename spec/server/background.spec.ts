@@ -5,7 +5,7 @@
  */
 import OpenAI from 'openai';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { take } from 'rxjs';
+import { concat, from, lastValueFrom, take, takeWhile, throwError, toArray } from 'rxjs';
 import {
   HttpError,
   ResponseCancelledError,
@@ -15,6 +15,7 @@ import {
   cancelResponse,
   retrieveResponseEvents,
   streamResponse,
+  toTranscript,
 } from '../../lib';
 import {
   type RequestSummary,
@@ -199,6 +200,49 @@ describe('background responses over loopback', () => {
     });
     expect(cancelled.status).toBe('cancelled');
     expect(await ended).toBeInstanceOf(ResponseCancelledError);
+  });
+
+  it('continues a stream by hand with retrieveResponseEvents: no created, nothing recovered twice, the same turn', async () => {
+    const { server } = await start();
+    const connection = { baseURL: server.url, apiKey: 'test' };
+    let deltas = 0;
+    // The first connection "drops" in the middle of the answer's deltas (after the reasoning item was delivered).
+    const before = await collect(
+      streamResponse(body, connection).pipe(
+        takeWhile((event) => !(event.type === 'outputTextDelta' && ++deltas === 3), true),
+      ),
+    );
+    const last = before.values.at(-1)!;
+    const id = (before.values[0] as { responseId: string }).responseId;
+    expect(before.values.some((e) => e.type === 'outputItemDone' && e.item.id === 'rs_1')).toBe(true);
+    const shown = await lastValueFrom(
+      concat(
+        from(before.values),
+        throwError(() => new StreamClosedError()),
+      ).pipe(toTranscript({ onError: 'complete' })),
+    );
+    expect(shown.transcript.status).toBe('errored');
+
+    const after = await collect(retrieveResponseEvents(id, { ...connection, startingAfter: last.sequenceNumber! }));
+    expect(after.completed).toBe(true);
+    expect(after.values[0]?.type).toBe('outputTextDelta');
+    expect(after.values.some((e) => e.type === 'created')).toBe(false);
+    expect(
+      after.values.filter((e) => e.type === 'outputItemDone').map((e) => (e as { item: { id: string } }).item.id),
+    ).toEqual(['msg_1', 'fc_1', 'msg_2']);
+    // Both parts together are the uninterrupted run.
+    expect(comparable([...before.values, ...after.values])).toEqual(comparable(uninterrupted));
+
+    const updates = await lastValueFrom(
+      from(after.values).pipe(toTranscript({ initial: shown.transcript }), toArray()),
+    );
+    expect(updates.some((update) => update.type === 'turnStarted')).toBe(false);
+    const final = updates.at(-1)!.transcript;
+    expect(final.turn).toBe(1);
+    expect(final.status).toBe('completed');
+    expect(final.cells.filter((cell) => cell.kind === 'reasoning')).toHaveLength(1);
+    const answers = final.cells.filter((cell) => cell.kind === 'answer').map((cell) => (cell as { text: string }).text);
+    expect(answers).toEqual(['The sky is blue because of Rayleigh scattering. ✨ 日本', 'Done.']);
   });
 
   it('answers GET /v1/responses/{id} with the response object', async () => {
