@@ -11,6 +11,7 @@ import {
   resumeStream,
 } from 'responses-rx';
 import { createTestScheduler, events, items } from 'responses-rx/testing';
+import { synchronousSource } from './support';
 
 const seq = (event: NormalizedEvent, sequenceNumber: number): NormalizedEvent => ({ ...event, sequenceNumber });
 const message = items.message('msg_1', 'Hello');
@@ -72,7 +73,7 @@ describe('resumeStream', () => {
   });
 
   it('backs off exponentially while reconnections make no progress, and resets after progress', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const refused = new ConnectionError({ url: 'http://127.0.0.1:1/v1/responses/resp_1' });
       const source = cold('-c-#', v, new StreamClosedError());
       const down = cold('#', v, refused);
@@ -82,11 +83,15 @@ describe('resumeStream', () => {
       const reconnect = ({ attempt }: ResumeCursor) => plan[attempt - 1]!;
       // drop at 3; waits 2 (→5), 4 (→9), 8 (→17: a at 18, drop at 20), then 2 again (→22)
       expectObservable(source.pipe(resumeStream(reconnect, noJitter))).toBe('-c----------------a----b-d-C-|', v);
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+      expectSubscriptions(down.subscriptions).toBe(['-----(^!)', '---------(^!)']);
+      expectSubscriptions(half.subscriptions).toBe('-----------------^--!');
+      expectSubscriptions(rest.subscriptions).toBe('----------------------^------!');
     });
   });
 
   it('gives up after maxResumes with the last drop', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const drop = new StreamClosedError();
       const source = cold('-c-#', v, drop);
       const again = cold('#', v, drop);
@@ -95,39 +100,54 @@ describe('resumeStream', () => {
         v,
         drop,
       );
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+      expectSubscriptions(again.subscriptions).toBe(['-----(^!)', '---------(^!)']);
     });
   });
 
   it('passes a refusal and every error that is not a drop as it is', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const refused = new ResumeRefusedError({ responseId: 'resp_1', startingAfter: 1, status: 404 });
       const source = cold('-c-a-#', v, new StreamClosedError());
       const gone = cold('#', v, refused);
       expectObservable(source.pipe(resumeStream(() => gone, noJitter))).toBe('-c-a---#', v, refused);
       const failed = new ResponseFailedError({ serverCode: 'server_error', source: 'response.failed' });
-      expectObservable(cold('-c-#', v, failed).pipe(resumeStream(() => gone, noJitter))).toBe('-c-#', v, failed);
+      const failing = cold('-c-#', v, failed);
+      expectObservable(failing.pipe(resumeStream(() => gone, noJitter))).toBe('-c-#', v, failed);
+      expectSubscriptions(source.subscriptions).toBe('^----!');
+      expectSubscriptions(gone.subscriptions).toBe('-------(^!)');
+      expectSubscriptions(failing.subscriptions).toBe('^--!');
     });
   });
 
   it('does not resume before the response id is known, nor after an event without a sequence number', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const drop = new StreamClosedError();
-      const reconnect = () => cold('-C-|', v);
-      expectObservable(cold('-a-#', v, drop).pipe(resumeStream(reconnect, noJitter))).toBe('-a-#', v, drop);
-      expectObservable(cold('-c-u-#', v, drop).pipe(resumeStream(reconnect, noJitter))).toBe('-c-u-#', v, drop);
+      const again = cold('-C-|', v);
+      const reconnect = () => again;
+      const anonymous = cold('-a-#', v, drop);
+      const unnumbered = cold('-c-u-#', v, drop);
+      expectObservable(anonymous.pipe(resumeStream(reconnect, noJitter))).toBe('-a-#', v, drop);
+      expectObservable(unnumbered.pipe(resumeStream(reconnect, noJitter))).toBe('-c-u-#', v, drop);
+      expectSubscriptions(anonymous.subscriptions).toBe('^--!');
+      expectSubscriptions(unnumbered.subscriptions).toBe('^----!');
+      expectSubscriptions(again.subscriptions).toBe([]);
     });
   });
 
   it('resumes a retrieved stream whose id and cursor were given', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-b-#', v, new StreamClosedError());
+      const again = cold('-a-b-d-C-|', v);
       const cursors: (number | undefined)[] = [];
       const reconnect = (cursor: ResumeCursor) => {
         cursors.push(cursor.startingAfter);
-        return cold('-a-b-d-C-|', v);
+        return again;
       };
       const resumed = source.pipe(resumeStream(reconnect, { ...noJitter, responseId: 'resp_1', startingAfter: 1 }));
       expectObservable(resumed).toBe('-b--------d-C-|', v);
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+      expectSubscriptions(again.subscriptions).toBe('-----^--------!');
       scheduler.flush();
       expect(cursors).toEqual([2]);
     });
@@ -138,12 +158,13 @@ describe('resumeStream', () => {
       const spy = jest.spyOn(Math, 'random').mockReturnValue(random);
       try {
         scheduler = createTestScheduler((actual, expected) => expect(actual).toEqual(expected));
-        scheduler.run(({ cold, expectObservable }) => {
+        scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
           const source = cold('-c-#', v, new StreamClosedError());
           const wait = Math.round(100 * (1 - 0.5 * random));
           expect(wait).toBeGreaterThanOrEqual(50);
           const resumed = source.pipe(resumeStream(() => cold('-C-|', v), { initialDelayMs: 100 }));
           expectObservable(resumed).toBe(`-c- ${wait + 1}ms C-|`, v);
+          expectSubscriptions(source.subscriptions).toBe('^--!');
         });
       } finally {
         spy.mockRestore();
@@ -180,41 +201,42 @@ describe('resumeStream', () => {
   });
 
   it('stops listening to a synchronous source when unsubscribed', () => {
-    let emitted = 0;
-    const endless = new Observable<NormalizedEvent>((subscriber) => {
-      while (!subscriber.closed && emitted < 1_000_000) subscriber.next(seq(events.textDelta('x'), emitted++));
-    });
-    const values: NormalizedEvent[] = [];
-    endless
-      .pipe(
-        resumeStream(() => endless),
+    scheduler.run(({ expectObservable, expectSubscriptions }) => {
+      const delta = events.textDelta('x');
+      const { source, emitted, subscriptions } = synchronousSource(scheduler, (index) => seq(delta, index));
+      const result = source.pipe(
+        resumeStream(() => source),
+        map((event) => event.sequenceNumber),
         take(3),
-      )
-      .subscribe((event) => values.push(event));
-    expect(values).toHaveLength(3);
-    expect(emitted).toBe(3);
+      );
+      expectObservable(result).toBe('(abc|)', { a: 0, b: 1, c: 2 });
+      scheduler.flush();
+      expect(emitted).toHaveLength(3);
+      expectSubscriptions(subscriptions).toBe('(^!)');
+    });
   });
 
   it('sends an exception thrown by reconnect to error()', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const oops = new Error('reconnect failed');
       const reconnect = () => {
         throw oops;
       };
-      expectObservable(cold('-c-#', v, new StreamClosedError()).pipe(resumeStream(reconnect, noJitter))).toBe(
-        '-c---#',
-        v,
-        oops,
-      );
+      const source = cold('-c-#', v, new StreamClosedError());
+      expectObservable(source.pipe(resumeStream(reconnect, noJitter))).toBe('-c---#', v, oops);
+      expectSubscriptions(source.subscriptions).toBe('^--!');
     });
   });
 
-  it('rejects a bad configuration when created', () => {
-    expect(() => resumeStream(undefined as never)).toThrow(TypeError);
-    expect(() => resumeStream(() => new Observable<NormalizedEvent>(), { maxResumes: -1 })).toThrow(TypeError);
-    expect(() => resumeStream(() => new Observable<NormalizedEvent>(), { jitter: 2 })).toThrow(TypeError);
-    expect(() => resumeStream(() => new Observable<NormalizedEvent>(), { initialDelayMs: Number.NaN })).toThrow(
-      TypeError,
-    );
+  it('rejects a bad configuration when created, before anything subscribes', () => {
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const source = cold('-c-|', v);
+      const never = () => new Observable<NormalizedEvent>();
+      expect(() => source.pipe(resumeStream(undefined as never))).toThrow(TypeError);
+      expect(() => source.pipe(resumeStream(never, { maxResumes: -1 }))).toThrow(TypeError);
+      expect(() => source.pipe(resumeStream(never, { jitter: 2 }))).toThrow(TypeError);
+      expect(() => source.pipe(resumeStream(never, { initialDelayMs: Number.NaN }))).toThrow(TypeError);
+      expectSubscriptions(source.subscriptions).toBe([]);
+    });
   });
 });

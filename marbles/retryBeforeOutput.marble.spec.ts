@@ -9,6 +9,7 @@ import {
   retryBeforeOutput,
 } from 'responses-rx';
 import { createTestScheduler, events } from 'responses-rx/testing';
+import { synchronousSource } from './support';
 
 const v = { c: events.created(), a: events.textDelta('Hel'), C: events.completed() };
 const noJitter = { initialDelayMs: 2, jitter: 0 };
@@ -56,15 +57,15 @@ describe('retryBeforeOutput', () => {
   });
 
   it('gives up after maxRetries, and never retries an error that is not retryable', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const error = busy();
-      expectObservable(cold('#', v, error).pipe(retryBeforeOutput({ ...noJitter, maxRetries: 2 }))).toBe(
-        '------#',
-        v,
-        error,
-      );
+      const failing = cold('#', v, error);
+      expectObservable(failing.pipe(retryBeforeOutput({ ...noJitter, maxRetries: 2 }))).toBe('------#', v, error);
+      expectSubscriptions(failing.subscriptions).toBe(['(^!)', '--(^!)', '------(^!)']);
       const malformed = new MalformedEventError({ raw: '{', reason: 'the data is not valid JSON' });
-      expectObservable(cold('-#', v, malformed).pipe(retryBeforeOutput(noJitter))).toBe('-#', v, malformed);
+      const broken = cold('-#', v, malformed);
+      expectObservable(broken.pipe(retryBeforeOutput(noJitter))).toBe('-#', v, malformed);
+      expectSubscriptions(broken.subscriptions).toBe('^!');
     });
   });
 
@@ -99,29 +100,34 @@ describe('retryBeforeOutput', () => {
   });
 
   it('stops listening to a synchronous source when unsubscribed', () => {
-    let emitted = 0;
-    const endless = new Observable<number>((subscriber) => {
-      while (!subscriber.closed && emitted < 1_000_000) subscriber.next(emitted++);
+    scheduler.run(({ expectObservable, expectSubscriptions }) => {
+      const { source, emitted, subscriptions } = synchronousSource(scheduler, (index) => index);
+      expectObservable(source.pipe(retryBeforeOutput(), take(2))).toBe('(ab|)', { a: 0, b: 1 });
+      scheduler.flush();
+      expect(emitted).toEqual([0, 1]);
+      expectSubscriptions(subscriptions).toBe('(^!)');
     });
-    const values: number[] = [];
-    endless.pipe(retryBeforeOutput(), take(2)).subscribe((value) => values.push(value));
-    expect(values).toEqual([0, 1]);
-    expect(emitted).toBe(2);
   });
 
   it('sends an exception thrown by shouldRetry to error()', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const oops = new Error('shouldRetry failed');
       const shouldRetry = () => {
         throw oops;
       };
-      expectObservable(cold('-#', v, busy()).pipe(retryBeforeOutput({ shouldRetry }))).toBe('-#', v, oops);
+      const source = cold('-#', v, busy());
+      expectObservable(source.pipe(retryBeforeOutput({ shouldRetry }))).toBe('-#', v, oops);
+      expectSubscriptions(source.subscriptions).toBe('^!');
     });
   });
 
-  it('rejects a bad configuration when created', () => {
-    expect(() => retryBeforeOutput({ maxRetries: 1.5 })).toThrow(TypeError);
-    expect(() => retryBeforeOutput({ maxDelayMs: -1 })).toThrow(TypeError);
-    expect(() => retryBeforeOutput({ shouldRetry: 'yes' as never })).toThrow(TypeError);
+  it('rejects a bad configuration when created, before anything subscribes', () => {
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const source = cold('-c-|', v);
+      expect(() => source.pipe(retryBeforeOutput({ maxRetries: 1.5 }))).toThrow(TypeError);
+      expect(() => source.pipe(retryBeforeOutput({ maxDelayMs: -1 }))).toThrow(TypeError);
+      expect(() => source.pipe(retryBeforeOutput({ shouldRetry: 'yes' as never }))).toThrow(TypeError);
+      expectSubscriptions(source.subscriptions).toBe([]);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { Observable, from, map, take } from 'rxjs';
+import { map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   type CanonicalWireEvent,
@@ -11,6 +11,7 @@ import {
   serializeEvents,
 } from 'responses-rx';
 import { createTestScheduler, events, items } from 'responses-rx/testing';
+import { synchronousSource } from './support';
 
 /** Canonical wire events, numbered in the order a test lists them. */
 function numbered(...list: Omit<CanonicalWireEvent, 'sequence_number'>[]): CanonicalWireEvent[] {
@@ -103,7 +104,7 @@ describe('serializeEvents', () => {
   });
 
   it('writes streamed deltas as they came, with the provider ids, and announces a part before its first delta', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const announced = { ...message, status: 'in_progress', content: [] };
       const source = cold('a----t---ud----|', {
         a: events.itemAdded(announced, 0),
@@ -134,19 +135,22 @@ describe('serializeEvents', () => {
       );
       const values = Object.fromEntries(written.map((event, i) => [String.fromCharCode(65 + i), event]));
       expectObservable(source.pipe(serializeEvents(options))).toBe('(ABC)(DE)F(GHI)|', values);
+      expectSubscriptions(source.subscriptions).toBe('^--------------!');
     });
   });
 
   it('completes the text of a part whose deltas stopped short, and closes an item never finished at completed', () => {
     const written: CanonicalWireEvent[] = [];
-    from([
-      events.textDelta('He', { itemId: 'msg_1', outputIndex: 0 }),
-      events.itemDone(message, 0),
-      events.summaryDelta('Hmm', { itemId: 'rs_1', outputIndex: 1 }),
-      events.completed([]),
-    ])
-      .pipe(serializeEvents(options))
-      .subscribe((event) => written.push(event));
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const source = cold('(tdsC|)', {
+        t: events.textDelta('He', { itemId: 'msg_1', outputIndex: 0 }),
+        d: events.itemDone(message, 0),
+        s: events.summaryDelta('Hmm', { itemId: 'rs_1', outputIndex: 1 }),
+        C: events.completed([]),
+      });
+      source.pipe(serializeEvents(options)).subscribe((event) => written.push(event));
+      expectSubscriptions(source.subscriptions).toBe('(^!)');
+    });
     expect(written.flatMap((event) => (event.type.endsWith('.delta') ? [[event.type, event['delta']]] : []))).toEqual([
       ['response.output_text.delta', 'He'],
       ['response.output_text.delta', 'llo'],
@@ -222,7 +226,7 @@ describe('serializeEvents', () => {
   });
 
   it('ignores what follows response.completed', () => {
-    scheduler.run(({ cold, expectObservable }) => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('C----t-|', { C: events.completed([]), t: events.textDelta('late') });
       const [c, p, C] = numbered(
         { type: 'response.created', response },
@@ -230,22 +234,26 @@ describe('serializeEvents', () => {
         { type: 'response.completed', response: { id: 'resp_1', object: 'response', status: 'completed', output: [] } },
       );
       expectObservable(source.pipe(serializeEvents(options))).toBe('(cpC)--|', { c, p, C });
+      expectSubscriptions(source.subscriptions).toBe('^------!');
     });
   });
 
-  it('rejects a chunkSize that is not a positive integer when created', () => {
-    expect(() => serializeEvents({ chunkSize: 0 })).toThrow(TypeError);
-    expect(() => serializeEvents({ chunkSize: 1.5 })).toThrow(TypeError);
+  it('rejects a chunkSize that is not a positive integer when created, before anything subscribes', () => {
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const source = cold<ResponseEvent>('-c-|', { c: events.created('resp_1') });
+      expect(() => source.pipe(serializeEvents({ chunkSize: 0 }))).toThrow(TypeError);
+      expect(() => source.pipe(serializeEvents({ chunkSize: 1.5 }))).toThrow(TypeError);
+      expectSubscriptions(source.subscriptions).toBe([]);
+    });
   });
 
   it('never cuts a surrogate pair in two deltas', () => {
     const collected: CanonicalWireEvent[] = [];
-    new Observable<ResponseEvent>((s) => {
-      s.next(events.itemDone(items.message('msg_1', '😀😀😀'), 0));
-      s.complete();
-    })
-      .pipe(serializeEvents({ chunkSize: 1 }))
-      .subscribe((event) => collected.push(event));
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const source = cold('(m|)', { m: events.itemDone(items.message('msg_1', '😀😀😀'), 0) });
+      source.pipe(serializeEvents({ chunkSize: 1 })).subscribe((event) => collected.push(event));
+      expectSubscriptions(source.subscriptions).toBe('(^!)');
+    });
     const deltas = collected.flatMap((event) => (event.type === 'response.output_text.delta' ? [event['delta']] : []));
     expect(deltas).toEqual(['😀', '😀', '😀']);
   });
@@ -274,23 +282,25 @@ describe('serializeEvents', () => {
   });
 
   it('stops listening to a synchronous source when unsubscribed', () => {
-    let emitted = 0;
-    const endless = new Observable<ResponseEvent>((subscriber) => {
-      while (!subscriber.closed) {
-        emitted++;
-        subscriber.next(events.textDelta('x', { itemId: 'msg_1', outputIndex: 0 }));
-      }
+    scheduler.run(({ expectObservable, expectSubscriptions }) => {
+      const delta = events.textDelta('x', { itemId: 'msg_1', outputIndex: 0 });
+      const { source, emitted, subscriptions } = synchronousSource(scheduler, () => delta);
+      const result = source.pipe(
+        serializeEvents(),
+        map((event) => event.type),
+        take(5),
+      );
+      expectObservable(result).toBe('(cpatd|)', {
+        c: 'response.created',
+        p: 'response.in_progress',
+        a: 'response.output_item.added',
+        t: 'response.content_part.added',
+        d: 'response.output_text.delta',
+      });
+      scheduler.flush();
+      expect(emitted).toHaveLength(1);
+      expectSubscriptions(subscriptions).toBe('(^!)');
     });
-    const taken: CanonicalWireEvent[] = [];
-    endless.pipe(serializeEvents(), take(5)).subscribe((event) => taken.push(event));
-    expect(taken.map((event) => event.type)).toEqual([
-      'response.created',
-      'response.in_progress',
-      'response.output_item.added',
-      'response.content_part.added',
-      'response.output_text.delta',
-    ]);
-    expect(emitted).toBe(1);
   });
 
   it('a callback that throws errors the stream', () => {
