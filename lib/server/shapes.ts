@@ -174,10 +174,14 @@ function synthesize(
   };
 }
 
-/** Splits text into token-sized pieces (about `size` characters each), as models stream it. */
+/**
+ * Splits text into token-sized pieces (`size` code points each), as models stream it: a piece never ends inside a
+ * surrogate pair (a model's delta is always whole code points), though it may end inside an emoji sequence.
+ */
 export function tokenize(text: string, size = 4): string[] {
+  const codePoints = [...text];
   const pieces: string[] = [];
-  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+  for (let i = 0; i < codePoints.length; i += size) pieces.push(codePoints.slice(i, i + size).join(''));
   return pieces.length > 0 ? pieces : [''];
 }
 
