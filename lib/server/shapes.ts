@@ -63,7 +63,7 @@ const TERMINAL = new Set(['response.completed', 'response.failed', 'response.inc
  *
  * ## Example
  * ```ts
- * import { createShaper } from 'responses-rx/testing';
+ * import { createShaper } from 'responses-rx/server'; // or 'responses-rx/testing'
  *
  * const shape = createShaper('final-only');
  * const sent = recorded.flatMap(shape);

@@ -4,7 +4,8 @@
  *
  * Layout: a `thinking` header (italic magenta) over each reasoning block, a bold `answer` header over each answer,
  * tool calls as one line, errors as an `error:` line, and a blank line after every block. Plain text, with no escape
- * codes at all, when color is off (stdout not a TTY, `NO_COLOR` set, or `TERM=dumb`).
+ * codes at all, when color is off (see {@link isColorEnabled}: `FORCE_COLOR`, then the TTY, `NO_COLOR`, `TERM=dumb`).
+ * Widths are display columns (./width.ts). Node only: `responses-rx/terminal`, never the main entry.
  *
  * @module
  */
@@ -85,7 +86,7 @@ const TAB = '    ';
  *
  * ## Example
  * ```ts
- * import { isColorEnabled } from 'responses-rx';
+ * import { isColorEnabled } from 'responses-rx/terminal';
  *
  * const color = isColorEnabled(process.stdout, process.env);
  * ```
@@ -121,7 +122,8 @@ export function isColorEnabled(
  *
  * ## Example
  * ```ts
- * import { TerminalRenderer, toTranscript, responseEvents } from 'responses-rx';
+ * import { toTranscript, responseEvents } from 'responses-rx';
+ * import { TerminalRenderer } from 'responses-rx/terminal';
  *
  * const renderer = new TerminalRenderer({ color: true, columns: () => process.stdout.columns });
  * responseEvents(response).pipe(toTranscript()).subscribe({
@@ -388,7 +390,8 @@ export class TerminalRenderer {
  *
  * ## Example
  * ```ts
- * import { responseEvents, toTranscript, renderTranscript } from 'responses-rx';
+ * import { responseEvents, toTranscript } from 'responses-rx';
+ * import { renderTranscript } from 'responses-rx/terminal';
  *
  * const transcript = await renderTranscript(responseEvents(response).pipe(toTranscript()), process.stdout);
  * console.log(transcript.usage);
@@ -453,7 +456,8 @@ export function renderTranscript(
  *
  * ## Example
  * ```ts
- * import { renderToString, toTranscript, responseEvents } from 'responses-rx';
+ * import { toTranscript, responseEvents } from 'responses-rx';
+ * import { renderToString } from 'responses-rx/terminal';
  * import { toArray, lastValueFrom } from 'rxjs';
  *
  * const updates = await lastValueFrom(responseEvents(sseText).pipe(toTranscript(), toArray()));
