@@ -1,5 +1,5 @@
 /**
- * The four ways the benchmark reads the same bytes. Each consumes every event it emits and returns how many it saw.
+ * The ways the benchmark reads the same bytes (and, for `repair`, writes them again as the canonical stream). Each consumes every event it emits and returns how many it saw.
  * The libraries are loaded by `load()` before timing starts, so module loading is not measured.
  *
  * @module
@@ -18,7 +18,7 @@ export interface Competitor {
   load(): Consume;
 }
 
-export const COMPETITOR_NAMES = ['floor', 'openai', 'ai-sdk', 'responses-rx'] as const;
+export const COMPETITOR_NAMES = ['floor', 'openai', 'ai-sdk', 'responses-rx', 'repair'] as const;
 export type CompetitorName = (typeof COMPETITOR_NAMES)[number];
 
 /** A `fetch` that answers every request with `body` as an SSE response, as a server would. */
@@ -125,10 +125,36 @@ const responsesRx: Competitor = {
   },
 };
 
+const repair: Competitor = {
+  name: 'repair',
+  description:
+    '`responseEvents(body).pipe(serializeEvents(), encodeSSEBytes())`: read, then write the canonical stream',
+  packageName: 'responses-rx',
+  load() {
+    const { encodeSSEBytes, responseEvents, serializeEvents } = require('../lib') as typeof import('../lib');
+    return (body) =>
+      new Promise<number>((resolve, reject) => {
+        let frames = 0;
+        let bytes = 0;
+        responseEvents(body)
+          .pipe(serializeEvents(), encodeSSEBytes())
+          .subscribe({
+            next: (frame) => {
+              bytes += frame.length;
+              frames++;
+            },
+            error: reject,
+            complete: () => resolve(bytes > 0 ? frames : 0),
+          });
+      });
+  },
+};
+
 /** Every competitor, in the order the benchmark alternates them. */
 export const COMPETITORS: Readonly<Record<CompetitorName, Competitor>> = {
   floor,
   openai,
   'ai-sdk': aiSdk,
   'responses-rx': responsesRx,
+  repair,
 };

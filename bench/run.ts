@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: generates realistic Responses streams (3 provider shapes × 3 sizes), delivers each in 16 KiB and
- * in 64-byte chunks to four competitors — the floor (eventsource-parser + TextDecoder + JSON.parse), the official
- * `openai` client, the Vercel AI SDK and responses-rx — alternating A B C D per cell over several rounds, each
- * measurement in a fresh process, and prints and writes `bench/results.md` with the medians.
+ * in 64-byte chunks to five competitors — the floor (eventsource-parser + TextDecoder + JSON.parse), the official
+ * `openai` client, the Vercel AI SDK, responses-rx, and the repair path (responses-rx reading, then `serializeEvents`
+ * writing the canonical SSE again) — alternating per cell over several rounds, each measurement in a fresh process;
+ * then the repair path over loopback (`bench/proxy.ts`: first delta and whole stream, direct vs passthrough vs repair
+ * server). Prints and writes `bench/results.md` with the medians.
  *
  * Flags: `--rounds N` (default 5), `--timeout S` per process (default 4), `--out FILE` (default bench/results.md),
  * `--only shape` to run one shape, `--competitors floor,responses-rx` to run some, `--lib DIR` to measure another
- * copy of lib/ (a before/after).
+ * copy of lib/ (a before/after), `--no-proxy` to skip the loopback section.
  *
  * @module
  */
@@ -18,6 +20,7 @@ import type { ChildResult } from './child';
 import { compile } from './compile';
 import { COMPETITORS, COMPETITOR_NAMES, type CompetitorName } from './competitors';
 import { BENCH_CHUNKS, BENCH_SHAPES, BENCH_SIZES, type BenchShape, generateStream } from './generate';
+import { measureProxy } from './proxy';
 
 const ROOT = join(__dirname, '..');
 
@@ -29,6 +32,8 @@ interface Options {
   readonly competitors: readonly CompetitorName[];
   /** The responses-rx sources measured (lib/ unless `--lib DIR`, e.g. a copy without an optimization). */
   readonly lib: string | undefined;
+  /** Whether to measure the repair path over loopback too. */
+  readonly proxy: boolean;
 }
 
 interface Cell {
@@ -66,6 +71,7 @@ function parseOptions(argv: readonly string[]): Options {
     shapes,
     competitors,
     lib: value('--lib') === undefined ? undefined : resolve(value('--lib') as string),
+    proxy: !argv.includes('--no-proxy'),
   };
 }
 
@@ -147,9 +153,11 @@ function summarize(outcomes: readonly Outcome[]): Summary | undefined {
 function report(cells: readonly Cell[], results: Map<string, Outcome[]>, options: Options, elapsedS: number): string {
   const key = (cell: Cell, name: CompetitorName): string => `${cell.file}|${cell.chunkBytes}|${name}`;
   const lines: string[] = [];
-  const versions = options.competitors.map(
-    (name) => `${COMPETITORS[name].packageName} ${version(COMPETITORS[name].packageName)}`,
-  );
+  const versions = [
+    ...new Set(
+      options.competitors.map((name) => `${COMPETITORS[name].packageName} ${version(COMPETITORS[name].packageName)}`),
+    ),
+  ];
   lines.push('# Benchmark results', '');
   lines.push(
     `Node ${process.version}, ${process.platform}/${process.arch}; ${versions.join(', ')}, rxjs ${version('rxjs')}, zod ${version('zod')}.`,
@@ -294,7 +302,10 @@ async function main(): Promise<void> {
     }
     progress('');
     if (tty) process.stderr.write('\n');
-    const markdown = report(cells, results, options, (Date.now() - started) / 1000);
+    const proxySection = options.proxy ? await measureProxy(options.rounds, progress) : '';
+    progress('');
+    const markdown =
+      report(cells, results, options, (Date.now() - started) / 1000) + (proxySection ? `\n${proxySection}` : '');
     writeFileSync(options.out, markdown);
     process.stdout.write(markdown);
     process.stderr.write(`wrote ${relative(process.cwd(), options.out)}\n`);

@@ -1,5 +1,6 @@
-import { type OperatorFunction, catchError, concatMap, defer, map, of } from 'rxjs';
+import { Observable, type OperatorFunction } from 'rxjs';
 import type { ResponseEvent } from '../events';
+import { subscribeWithin } from '../util/subscribeWithin';
 import { type CanonicalWireEvent, type SerializeEventsOptions, WireWriter } from './wireWriter';
 
 /**
@@ -53,18 +54,15 @@ export function serializeEvents(
     throw new TypeError(`serializeEvents: generateId must be a function (prefix) => id, got ${typeof generateId}`);
   }
   return (source) =>
-    defer(() => {
-      const writer = new WireWriter(options);
-      // The source's error becomes a value, so that only it turns into a wire event: an exception of the writer
-      // itself still errors the result.
-      return source.pipe(
-        map((event): Notice => ({ event })),
-        catchError((error: unknown) => of<Notice>({ event: undefined, error })),
-        concatMap((notice) => (notice.event === undefined ? writer.fail(notice.error) : writer.write(notice.event))),
-      );
+    new Observable<CanonicalWireEvent>((subscriber) => {
+      const writer = new WireWriter(subscriber, options);
+      subscribeWithin(subscriber, source, {
+        next: (event) => writer.write(event),
+        // The source's error becomes the canonical terminal event; an exception of the writer itself errors the result.
+        error: (error) => {
+          writer.fail(error);
+          subscriber.complete();
+        },
+      });
     });
 }
-
-type Notice =
-  | { readonly event: ResponseEvent; readonly error?: undefined }
-  | { readonly event: undefined; readonly error: unknown };

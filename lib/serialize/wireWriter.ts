@@ -74,6 +74,13 @@ interface Slot {
   final: WireItem | undefined;
 }
 
+/** Where a {@link WireWriter} sends what it writes: an rxjs `Subscriber` is one. */
+export interface WireSink {
+  next(event: CanonicalWireEvent): void;
+  /** True once nothing more should be written (the consumer left): a long item stops streaming there. */
+  readonly closed: boolean;
+}
+
 /** Which item kind a delta belongs to, for deltas that name neither an item id nor an output index. */
 type DeltaKind = 'message' | 'reasoning' | 'tool';
 
@@ -85,8 +92,9 @@ const ID_PREFIXES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Writes the canonical wire events of one response. Feed it every normalized event in order with {@link write} and
- * the source's error, if any, with {@link fail}; each returns the wire events to send now.
+ * Writes the canonical wire events of one response to a sink. Feed it every normalized event in order with
+ * {@link write} and the source's error, if any, with {@link fail}; each sends the wire events at once (the first delta
+ * of an item that arrived whole leaves before the next is cut).
  *
  * Items are written one after another in the order they are first seen, with output indexes 0, 1, 2…; an item's
  * events are `output_item.added`, its parts added, its deltas, its `*.done` events, then `output_item.done`.
@@ -107,9 +115,10 @@ export class WireWriter {
   private readonly slots: Slot[] = [];
   private readonly bySourceId = new Map<string, Slot>();
   private readonly bySourceIndex = new Map<number, Slot>();
-  private out: CanonicalWireEvent[] = [];
-
-  constructor(options: SerializeEventsOptions = {}) {
+  constructor(
+    private readonly sink: WireSink,
+    options: SerializeEventsOptions = {},
+  ) {
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     this.model = options.model ?? 'unknown';
     this.createdAt = options.createdAt;
@@ -121,14 +130,9 @@ export class WireWriter {
     return this.finished;
   }
 
-  /**
-   * The wire events for one normalized event.
-   *
-   * @returns the events to send, in order (often one; none after the terminal event).
-   */
-  write(event: ResponseEvent): CanonicalWireEvent[] {
-    if (this.finished) return [];
-    this.out = [];
+  /** Writes the wire events of one normalized event (often one; none after the terminal event). */
+  write(event: ResponseEvent): void {
+    if (this.finished) return;
     switch (event.type) {
       case 'created':
         if (!this.started) this.start(event.responseId);
@@ -174,7 +178,6 @@ export class WireWriter {
         this.completed(event.response, event.responseId, event.usage);
         break;
     }
-    return this.out;
   }
 
   /**
@@ -183,11 +186,10 @@ export class WireWriter {
    * `response.incomplete` with its reason; `ResponseCancelledError` → `response.cancelled`; any other error → `error`
    * with the responses-rx `code` (`stream_closed`, `idle_timeout`, …) and message.
    *
-   * @returns the events to send (none when the stream already ended).
+   * Writes nothing when the stream already ended.
    */
-  fail(error: unknown): CanonicalWireEvent[] {
-    if (this.finished) return [];
-    this.out = [];
+  fail(error: unknown): void {
+    if (this.finished) return;
     if (error instanceof ResponseFailedError && error.source === 'response.failed') {
       this.run(error.responseId);
       this.emit('response.failed', {
@@ -216,11 +218,10 @@ export class WireWriter {
       this.emit('error', { code, message, param: null });
     }
     this.finished = true;
-    return this.out;
   }
 
   private emit(type: string, fields: Record<string, unknown>): void {
-    this.out.push({ type, sequence_number: this.sequence++, ...fields });
+    this.sink.next({ type, sequence_number: this.sequence++, ...fields });
   }
 
   /** Writes `response.created` once, before anything else. */
@@ -383,7 +384,8 @@ export class WireWriter {
       if (text === undefined) continue;
       finalText.set(part, text);
       if (text.startsWith(part.text) && text.length > part.text.length) {
-        for (const piece of chunks(text.slice(part.text.length), this.chunkSize)) this.delta(slot, part, piece);
+        this.stream(slot, part, text.slice(part.text.length));
+        if (this.sink.closed) return;
       }
     }
     for (const part of slot.parts) if (!part.closed) this.close(slot, part, finalText.get(part) ?? part.text, item);
@@ -437,28 +439,71 @@ export class WireWriter {
     return part;
   }
 
+  /** Streams `text` as deltas of `chunkSize` code units (never cutting a surrogate pair), until the sink closes. */
+  private stream(slot: Slot, part: Part, text: string): void {
+    const size = this.chunkSize;
+    let start = 0;
+    while (start < text.length && !this.sink.closed) {
+      let end = Math.min(start + size, text.length);
+      if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end += end - start > 1 ? -1 : 1;
+      this.delta(slot, part, text.slice(start, end));
+      start = end;
+    }
+  }
+
+  /** Writes one delta (the hot path: one object literal per event, nothing else allocated). */
   private delta(slot: Slot, part: Part, delta: string, callId?: string): void {
     if (part.closed) return;
     part.text += delta;
-    const at = { item_id: slot.id, output_index: slot.index };
+    const sink = this.sink;
     switch (part.family) {
       case 'content':
         if (part.partType === 'output_text') {
-          this.emit('response.output_text.delta', { ...at, content_index: part.index, delta, logprobs: [] });
+          sink.next({
+            type: 'response.output_text.delta',
+            sequence_number: this.sequence++,
+            item_id: slot.id,
+            output_index: slot.index,
+            content_index: part.index,
+            delta,
+            logprobs: [],
+          });
         } else if (part.partType === 'refusal') {
-          this.emit('response.refusal.delta', { ...at, content_index: part.index, delta });
+          sink.next({
+            type: 'response.refusal.delta',
+            sequence_number: this.sequence++,
+            item_id: slot.id,
+            output_index: slot.index,
+            content_index: part.index,
+            delta,
+          });
         }
         break;
       case 'summary':
-        this.emit('response.reasoning_summary_text.delta', { ...at, summary_index: part.index, delta });
+        sink.next({
+          type: 'response.reasoning_summary_text.delta',
+          sequence_number: this.sequence++,
+          item_id: slot.id,
+          output_index: slot.index,
+          summary_index: part.index,
+          delta,
+        });
         break;
       case 'reasoning':
-        this.emit('response.reasoning_text.delta', { ...at, content_index: part.index, delta });
+        sink.next({
+          type: 'response.reasoning_text.delta',
+          sequence_number: this.sequence++,
+          item_id: slot.id,
+          output_index: slot.index,
+          content_index: part.index,
+          delta,
+        });
         break;
       case 'input':
         if (callId !== undefined) slot.callId ??= callId;
         this.emit(`${inputEventPrefix(slot.type)}.delta`, {
-          ...at,
+          item_id: slot.id,
+          output_index: slot.index,
           ...(callId === undefined ? {} : { call_id: callId }),
           delta,
         });
@@ -638,19 +683,8 @@ function fits(itemType: string, kind: DeltaKind): boolean {
   return itemType !== 'message' && itemType !== 'reasoning';
 }
 
-/** Cuts text into pieces of at most `size` UTF-16 code units, never between the two halves of a surrogate pair. */
-export function chunks(text: string, size: number): string[] {
-  const pieces: string[] = [];
-  let start = 0;
-  while (start < text.length) {
-    let end = Math.min(start + size, text.length);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff && end - start > 1) end -= 1;
-    else if (end < text.length && last >= 0xd800 && last <= 0xdbff) end += 1;
-    pieces.push(text.slice(start, end));
-    start = end;
-  }
-  return pieces;
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
 function toWireUsage(usage: Usage): Record<string, unknown> {
