@@ -159,6 +159,31 @@ describe('serializeEvents', () => {
     expect(written.at(-1)?.['response']).toMatchObject({ output: [message, reasoning] });
   });
 
+  it('holds the input of a tool call never announced until its item says which tool it is', () => {
+    const custom = items.customToolCall('ct_1', 'call_1', 'shell', 'ls -la');
+    const written: CanonicalWireEvent[] = [];
+    from([
+      events.toolInputDelta('ls ', { itemId: 'ct_1', outputIndex: 0 }),
+      events.textDelta('Hi', { itemId: 'msg_1', outputIndex: 1 }),
+      events.toolInputDelta('-la', { itemId: 'ct_1', outputIndex: 0 }),
+      events.itemDone(custom, 0),
+    ])
+      .pipe(serializeEvents(options))
+      .subscribe((event) => written.push(event));
+    expect(
+      written.slice(2).map((event) => [event.type, event['output_index'], event['delta'] ?? event['item']]),
+    ).toEqual([
+      ['response.output_item.added', 0, { ...message, status: 'in_progress', content: [] }],
+      ['response.content_part.added', 0, undefined],
+      ['response.output_text.delta', 0, 'Hi'],
+      ['response.output_item.added', 1, { ...custom, status: 'in_progress', input: '' }],
+      ['response.custom_tool_call_input.delta', 1, 'ls '],
+      ['response.custom_tool_call_input.delta', 1, '-la'],
+      ['response.custom_tool_call_input.done', 1, undefined],
+      ['response.output_item.done', 1, custom],
+    ]);
+  });
+
   it.each([
     [
       'response.failed',

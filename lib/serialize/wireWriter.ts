@@ -6,6 +6,7 @@
  */
 import { ResponseCancelledError, ResponseFailedError, ResponseIncompleteError, ResponsesRxError } from '../errors';
 import type { ResponseEvent, Usage } from '../events';
+import { ItemLedger, itemFingerprint } from '../items/identity';
 import type { WireItem, WireResponse } from '../wire/schemas';
 
 /** One canonical wire event as written: the JSON object of one SSE `data:` line. */
@@ -63,8 +64,6 @@ interface Slot {
   /** The written id: the provider's, or a generated one. */
   readonly id: string;
   readonly type: string;
-  readonly sourceId: string | undefined;
-  readonly sourceIndex: number | undefined;
   /** The item as announced in `output_item.added` (its text emptied: the text follows as deltas). */
   readonly announced: WireItem;
   readonly parts: Part[];
@@ -81,8 +80,16 @@ export interface WireSink {
   readonly closed: boolean;
 }
 
-/** Which item kind a delta belongs to, for deltas that name neither an item id nor an output index. */
-type DeltaKind = 'message' | 'reasoning' | 'tool';
+/** Input deltas of a tool call not announced yet, held until its item says which tool it is. */
+interface HeldTool {
+  readonly held: { readonly delta: string; readonly callId: string | undefined }[];
+  readonly itemId: string | undefined;
+  readonly callId: string | undefined;
+}
+
+function isHeld(value: Slot | HeldTool): value is HeldTool {
+  return 'held' in value;
+}
 
 const ID_PREFIXES: Readonly<Record<string, string>> = {
   message: 'msg',
@@ -113,8 +120,13 @@ export class WireWriter {
   private createdAtWritten = 0;
   private finished = false;
   private readonly slots: Slot[] = [];
-  private readonly bySourceId = new Map<string, Slot>();
-  private readonly bySourceIndex = new Map<number, Slot>();
+  /**
+   * Which item each event belongs to: the one identity module the readers use too (`lib/items/identity`). An entry's
+   * value is its written slot, or the input deltas held for a tool call not announced yet.
+   */
+  private readonly ledger = new ItemLedger<Slot | HeldTool>((entry) =>
+    entry.value !== undefined && !isHeld(entry.value) ? itemFingerprint(rebuilt(entry.value)) : undefined,
+  );
   constructor(
     private readonly sink: WireSink,
     options: SerializeEventsOptions = {},
@@ -146,33 +158,31 @@ export class WireWriter {
         this.added(event.item, event.outputIndex);
         break;
       case 'outputTextDelta': {
-        const slot = this.slotFor(event.itemId, event.outputIndex, 'message');
+        const slot = this.slotFor('message', event.itemId, event.outputIndex);
         if (slot !== undefined) this.delta(slot, this.open(slot, 'content', event.contentIndex ?? 0), event.delta);
         break;
       }
       case 'reasoningSummaryDelta': {
-        const slot = this.slotFor(event.itemId, event.outputIndex, 'reasoning');
+        const slot = this.slotFor('reasoning', event.itemId, event.outputIndex);
         if (slot !== undefined) this.delta(slot, this.open(slot, 'summary', event.summaryIndex), event.delta);
         break;
       }
       case 'reasoningContentDelta': {
-        const slot = this.slotFor(event.itemId, event.outputIndex, 'reasoning');
+        const slot = this.slotFor('reasoning', event.itemId, event.outputIndex);
         if (slot !== undefined) this.delta(slot, this.open(slot, 'reasoning', event.contentIndex), event.delta);
         break;
       }
       case 'reasoningSummaryPartAdded': {
-        const slot = this.slotFor(event.itemId, event.outputIndex, 'reasoning');
+        const slot = this.slotFor('reasoning', event.itemId, event.outputIndex);
         if (slot !== undefined) this.open(slot, 'summary', event.summaryIndex);
         break;
       }
-      case 'toolCallInputDelta': {
-        const slot = this.slotFor(event.itemId, event.outputIndex, 'tool', event.callId);
-        if (slot !== undefined) this.delta(slot, this.open(slot, 'input', 0), event.delta, event.callId);
+      case 'toolCallInputDelta':
+        this.toolDelta(event.delta, event.itemId, event.outputIndex, event.callId);
         break;
-      }
       case 'outputItemDone':
         this.run();
-        this.itemDone(event.item, event.outputIndex);
+        this.itemDone(event.item, event.outputIndex, event.recovered);
         break;
       case 'completed':
         this.completed(event.response, event.responseId, event.usage);
@@ -273,102 +283,77 @@ export class WireWriter {
 
   // ---- items ----
 
-  private added(item: WireItem, sourceIndex: number | undefined): void {
-    const id = item.id ?? undefined;
-    const known = id === undefined ? undefined : this.bySourceId.get(id);
-    if (known !== undefined) return; // announced already (its deltas came first, or a re-send)
-    this.announce(item, sourceIndex, false);
+  private added(item: WireItem, outputIndex: number | undefined): void {
+    const entry = this.ledger.added(item, outputIndex);
+    if (entry.value === undefined) entry.value = this.announce(item, false);
+    else if (isHeld(entry.value)) entry.value = this.release(entry.value, item, false);
+    // else: announced already (its deltas came first, or a re-send)
   }
 
-  /** Opens a slot for an item and writes its `output_item.added`. */
-  private announce(item: WireItem, sourceIndex: number | undefined, whole: boolean): Slot {
-    const sourceId = item.id ?? undefined;
-    const id = sourceId ?? this.generateId(ID_PREFIXES[item.type] ?? 'item');
+  /** Opens a slot for an item, writes its `output_item.added`, and returns it. */
+  private announce(item: WireItem, whole: boolean): Slot {
+    const id = item.id ?? this.generateId(ID_PREFIXES[item.type] ?? 'item');
     const slot: Slot = {
       index: this.slots.length,
       id,
       type: item.type,
-      sourceId,
-      sourceIndex,
       announced: { ...emptied(item, whole), id },
       parts: [],
       callId: undefined,
       final: undefined,
     };
     this.slots.push(slot);
-    if (sourceId !== undefined) this.bySourceId.set(sourceId, slot);
-    if (sourceIndex !== undefined) this.bySourceIndex.set(sourceIndex, slot);
     this.emit('response.output_item.added', { output_index: slot.index, item: slot.announced });
     return slot;
   }
 
   /**
-   * The open item a delta belongs to: by item id; else by output index; else (neither sent) the last open item of its
-   * kind; else a new item announced from the delta. `undefined` for a delta of an item already done (dropped).
+   * The written item a message or reasoning delta belongs to (asking the ledger), announced from the delta when the
+   * provider never announced it. `undefined` for a delta of an item already done (dropped).
    */
-  private slotFor(
-    itemId: string | undefined,
-    outputIndex: number | undefined,
-    kind: DeltaKind,
-    callId?: string,
-  ): Slot | undefined {
+  private slotFor(kind: 'message' | 'reasoning', itemId: string | undefined, outputIndex: number | undefined) {
     this.run();
-    let slot = itemId === undefined ? undefined : this.bySourceId.get(itemId);
-    if (slot === undefined && outputIndex !== undefined) {
-      const atIndex = this.bySourceIndex.get(outputIndex);
-      // An index whose item is done starts a new item (a provider that restarts indexes).
-      if (atIndex?.final === undefined && (itemId === undefined || atIndex?.sourceId === undefined)) slot = atIndex;
-    }
-    if (slot === undefined && itemId === undefined && outputIndex === undefined) slot = this.lastOpen(kind);
-    if (slot !== undefined) return slot.final === undefined ? slot : undefined;
+    const entry = this.ledger.part(kind, itemId, outputIndex);
+    if (entry.done) return undefined;
+    if (entry.value !== undefined) return entry.value as Slot;
     const id = itemId === undefined ? {} : { id: itemId };
     const item: WireItem =
       kind === 'message'
         ? { type: 'message', ...id, role: 'assistant', status: 'in_progress', content: [] }
-        : kind === 'reasoning'
-          ? { type: 'reasoning', ...id, summary: [] }
-          : {
-              type: 'function_call',
-              ...id,
-              ...(callId === undefined ? {} : { call_id: callId }),
-              name: '',
-              arguments: '',
-              status: 'in_progress',
-            };
-    return this.announce(item, outputIndex, false);
-  }
-
-  private lastOpen(kind: DeltaKind): Slot | undefined {
-    for (let i = this.slots.length - 1; i >= 0; i--) {
-      const slot = this.slots[i] as Slot;
-      if (slot.final === undefined && fits(slot.type, kind)) return slot;
-    }
-    return undefined;
+        : { type: 'reasoning', ...id, summary: [] };
+    const slot = this.announce(item, false);
+    entry.value = slot;
+    return slot;
   }
 
   /**
-   * The slot `outputItemDone` finishes: the item with its id; else the open item at its output index (without an id on
-   * one side, or with an id the provider rotated, same type); else the last open item of its type that streamed
-   * without naming an id or an index (its deltas belong to it). `undefined`: a new item.
+   * A tool-call input delta. A tool call the provider announced streams at once; one it never announced is held until
+   * its item says what tool it is (a normalized delta does not: announcing a guess would make a reader see two items).
    */
-  private slotForDone(item: WireItem, sourceIndex: number | undefined): Slot | undefined {
-    const id = item.id ?? undefined;
-    const byId = id === undefined ? undefined : this.bySourceId.get(id);
-    if (byId !== undefined) return byId;
-    const atIndex = sourceIndex === undefined ? undefined : this.bySourceIndex.get(sourceIndex);
-    if (atIndex !== undefined && atIndex.final === undefined && atIndex.type === item.type) return atIndex;
-    for (let i = this.slots.length - 1; i >= 0; i--) {
-      const slot = this.slots[i] as Slot;
-      if (slot.final !== undefined || slot.type !== item.type || slot.sourceId !== undefined) continue;
-      if (slot.sourceIndex === undefined || (id === undefined && sourceIndex === undefined)) return slot;
-    }
-    return undefined;
+  private toolDelta(delta: string, itemId: string | undefined, outputIndex: number | undefined, callId?: string) {
+    this.run();
+    const entry = this.ledger.part('tool', itemId, outputIndex, callId);
+    if (entry.done) return;
+    if (entry.value === undefined) entry.value = { held: [], itemId, callId };
+    const value = entry.value;
+    if (isHeld(value)) value.held.push({ delta, callId });
+    else this.delta(value, this.open(value, 'input', 0), delta, callId);
   }
 
-  private itemDone(item: WireItem, sourceIndex: number | undefined): void {
-    let slot = this.slotForDone(item, sourceIndex);
-    if (slot?.final !== undefined) return; // delivered already
-    slot ??= this.announce(item, sourceIndex, true);
+  /** Announces a held tool call as `item` says it is, and writes the deltas it held. */
+  private release(held: HeldTool, item: WireItem, whole: boolean): Slot {
+    const slot = this.announce(item, whole);
+    for (const { delta, callId } of held.held) this.delta(slot, this.open(slot, 'input', 0), delta, callId);
+    return slot;
+  }
+
+  private itemDone(item: WireItem, outputIndex: number | undefined, recovered: boolean): void {
+    const { entry, first } = this.ledger.done(item, outputIndex, { recovered });
+    if (!first) return; // delivered already
+    const value = entry.value;
+    const slot =
+      value === undefined ? this.announce(item, true) : isHeld(value) ? this.release(value, item, true) : value;
+    entry.value = slot;
     this.finish(slot, { ...item, id: slot.id });
   }
 
@@ -395,6 +380,21 @@ export class WireWriter {
 
   private completed(response: WireResponse, responseId: string | undefined, usage: Usage | undefined): void {
     this.run(response.id ?? responseId);
+    // Tool calls still held (never finished, never announced) are announced as function calls: nothing said otherwise.
+    for (const entry of this.ledger.entries) {
+      if (entry.value !== undefined && isHeld(entry.value)) {
+        const { itemId, callId } = entry.value;
+        const call = {
+          type: 'function_call',
+          ...(itemId === undefined ? {} : { id: itemId }),
+          ...(callId === undefined ? {} : { call_id: callId }),
+          name: '',
+          arguments: '',
+          status: 'in_progress',
+        };
+        entry.value = this.release(entry.value, call, false);
+      }
+    }
     for (const slot of this.slots) if (slot.final === undefined) this.finish(slot, rebuilt(slot));
     const written: Record<string, unknown> = {
       ...response,
@@ -676,11 +676,6 @@ function filledPart(partType: string, text: string): Record<string, unknown> {
 
 function inputEventPrefix(itemType: string): string {
   return itemType === 'custom_tool_call' ? 'response.custom_tool_call_input' : 'response.function_call_arguments';
-}
-
-function fits(itemType: string, kind: DeltaKind): boolean {
-  if (kind === 'message' || kind === 'reasoning') return itemType === kind;
-  return itemType !== 'message' && itemType !== 'reasoning';
 }
 
 function isHighSurrogate(code: number): boolean {

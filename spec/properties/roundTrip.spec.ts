@@ -263,15 +263,19 @@ describe('serializeEvents round trip (property)', () => {
       fc.property(plan, fc.boolean(), fc.boolean(), (steps, created, endsWithError) => {
         const values: ResponseEvent[] = created ? [build.created('resp_x')] : [];
         const expectedTexts: string[] = [];
+        const openKinds = new Set<string>();
         steps.forEach((step, i) => {
-          // Events that name neither an item nor an index belong to the open item of their kind: an item left open
-          // carries its id, and a deltas-only item names its index, so that each item can be told apart.
+          // An item that names neither an id nor an index is, by the identity rules (lib/items/identity), the open
+          // item of its kind: an item left open names both, an item after it of the same kind names its index, and a
+          // deltas-only item names its index, so that each item can be told apart.
+          const kind = step.reasoning ? 'reasoning' : 'message';
           const named =
             step.mode === 'unfinished'
-              ? { ...step, withId: true }
-              : step.mode === 'deltasOnly' && !step.withId
+              ? { ...step, withId: true, withIndex: true }
+              : openKinds.has(kind) || (step.mode === 'deltasOnly' && !step.withId)
                 ? { ...step, withIndex: true }
                 : step;
+          if (step.mode === 'unfinished') openKinds.add(kind);
           const id = named.withId ? `${step.reasoning ? 'rs' : 'msg'}_${i}` : undefined;
           const at = { ...(id === undefined ? {} : { itemId: id }), ...(named.withIndex ? { outputIndex: i } : {}) };
           const whole = step.reasoning

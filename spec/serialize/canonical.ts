@@ -59,12 +59,7 @@ export function expectCanonical(events: readonly CanonicalWireEvent[], agreeing 
       if (event['item_id'] !== undefined && event['item_id'] !== item.id) throw new Error(`item_id: ${where}`);
       if (event.type === 'response.output_item.done') {
         const done = event['item'] as WireItem;
-        // A tool call first seen through an input delta is announced as a function call: the normalized delta does
-        // not say which tool it belongs to. Every other item keeps its type.
-        const announcedFromDelta = item.type === 'function_call' && item['name'] === '';
-        if (done.id !== item.id || (done.type !== item.type && !announcedFromDelta)) {
-          throw new Error(`done ≠ added: ${where}`);
-        }
+        if (done.id !== item.id || done.type !== item.type) throw new Error(`done ≠ added: ${where}`);
         // openai's accumulator holds what the deltas and part events built: it must be the finished item's text.
         const built = snapshot?.output[index] as unknown as Record<string, unknown> | undefined;
         if (built === undefined || (agreeing && itemText(built) !== itemText(done))) {
