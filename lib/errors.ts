@@ -31,7 +31,8 @@ export type ResponsesRxErrorCode =
   | 'unexpected_content_type'
   | 'connection_failed'
   | 'resume_refused'
-  | 'response_cancelled';
+  | 'response_cancelled'
+  | 'invalid_recording';
 
 /**
  * Marks every responses-rx error. `Symbol.for` keys are shared by the whole process, so the mark is the same in the
@@ -472,6 +473,36 @@ export class ResponseCancelledError extends ResponsesRxError {
   }
 }
 
+/**
+ * A file (or text) given as a recording holds no Responses stream: an HTML page, a plain JSON body, plain text, or
+ * nothing at all. Raised by `loadRecording` (and so by the embedded server when it starts with such a file) instead
+ * of replaying an empty stream. Not retryable: record the stream again (see the README, "Recording a stream").
+ */
+export class InvalidRecordingError extends ResponsesRxError {
+  /** The `code` of every InvalidRecordingError. */
+  static readonly code = 'invalid_recording';
+  override readonly name = 'InvalidRecordingError';
+  readonly code = InvalidRecordingError.code;
+  readonly retryable = false;
+  /** The file, when the recording was read from one. */
+  readonly path: string | undefined;
+  /** What it holds instead: `'HTML page'`, `'plain JSON'`, `'text without SSE events'` or `'nothing'`. */
+  readonly detected: string;
+
+  constructor(details: { path?: string | undefined; detected: string; firstLine?: string; cause?: unknown }) {
+    const what = details.path === undefined ? 'The recording' : details.path;
+    const line = details.firstLine ? ` (first line: ${preview(details.firstLine.slice(0, 80))})` : '';
+    super(
+      `${what} is not a Responses stream recording: it holds ${details.detected === 'nothing' ? 'nothing' : `a ${details.detected}`}` +
+        `${line}. A recording is the SSE text of a streamed answer (event:/data: lines) or one JSON event per line; ` +
+        `record one with curl -N or the embedded server's passthrough mode.`,
+      { cause: details.cause },
+    );
+    this.path = details.path;
+    this.detected = details.detected;
+  }
+}
+
 /** True for the HTTP statuses worth retrying: 408, 409, 429 and 5xx. */
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
@@ -528,4 +559,5 @@ export type AnyResponsesRxError =
   | UnexpectedContentTypeError
   | ConnectionError
   | ResumeRefusedError
+  | InvalidRecordingError
   | ResponseCancelledError;

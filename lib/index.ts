@@ -101,6 +101,7 @@ export {
   ConnectionError,
   ResumeRefusedError,
   ResponseCancelledError,
+  InvalidRecordingError,
   isResponsesRxError,
   NON_RETRYABLE_SERVER_CODES,
   isRetryableStatus,

@@ -9,6 +9,7 @@ import {
   MalformedEventError,
   ResponseFailedError,
   ResponseCancelledError,
+  InvalidRecordingError,
   ResponseIncompleteError,
   ResponsesRxError,
   ResumeRefusedError,
@@ -49,6 +50,7 @@ describe('errors', () => {
       new HttpError({ status: 429, body: '', retryAfterMs: 2000 }),
       new ResumeRefusedError({ responseId: 'resp_1', startingAfter: 7, status: 404 }),
       new ResponseCancelledError({ responseId: 'resp_1' }),
+      new InvalidRecordingError({ path: 'page.sse', detected: 'HTML page', firstLine: '<!doctype html>' }),
     ];
     expect(all.map((e) => [e.name, e.code, e.retryable])).toEqual([
       ['MalformedEventError', 'malformed_event', false],
@@ -59,6 +61,7 @@ describe('errors', () => {
       ['HttpError', 'http_error', true],
       ['ResumeRefusedError', 'resume_refused', false],
       ['ResponseCancelledError', 'response_cancelled', false],
+      ['InvalidRecordingError', 'invalid_recording', false],
     ]);
     for (const error of all) {
       expect(error).toBeInstanceOf(ResponsesRxError);
@@ -97,6 +100,7 @@ describe('error names and instanceof across copies of the package', () => {
     new m.ConnectionError({ url: 'http://127.0.0.1:1' }),
     new m.ResumeRefusedError({ responseId: 'resp_1', status: 404 }),
     new m.ResponseCancelledError(),
+    new m.InvalidRecordingError({ path: 'page.sse', detected: 'HTML page' }),
   ];
   const NAMES = [
     'MalformedEventError',
@@ -111,6 +115,7 @@ describe('error names and instanceof across copies of the package', () => {
     'ConnectionError',
     'ResumeRefusedError',
     'ResponseCancelledError',
+    'InvalidRecordingError',
   ];
 
   it('keeps literal names in a minified bundle, where class names are mangled', () => {

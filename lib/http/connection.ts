@@ -63,7 +63,9 @@ export function resolveConnection(options: ConnectionOptions, caller: string): C
   const apiKey = options.apiKey ?? env['OPENAI_API_KEY'] ?? '';
   return {
     baseURL,
-    fetch: fetchImpl,
+    // Called as a plain function, never as `connection.fetch(…)`: a browser's fetch throws "Illegal invocation" when
+    // its `this` is not the window.
+    fetch: (input, init) => fetchImpl(input, init),
     headers: { ...(apiKey === '' ? {} : { authorization: `Bearer ${apiKey}` }), ...options.headers },
   };
 }

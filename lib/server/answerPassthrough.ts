@@ -21,7 +21,8 @@ export async function answerPassthrough(
   request: IncomingMessage,
   exchange: Exchange,
 ): Promise<void> {
-  const sent = await requestUpstream(config, upstream, body, request, exchange);
+  // Sent as the client asked: without `stream: true` the upstream's JSON answer is relayed as it is.
+  const sent = await requestUpstream(config, upstream, body, request, exchange, { stream: body.stream === true });
   if (sent === undefined) return;
   const events$ = fromSSE(sent.answer).pipe(
     concatMap((message) => (message.type === 'event' ? of(toWireJson(message.data)) : of())),

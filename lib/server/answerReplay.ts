@@ -6,14 +6,26 @@
  * @module
  */
 import { concatMap, from, map, timer } from 'rxjs';
+import { InvalidRecordingError } from '../errors';
 import type { WireJson } from '../wire/json';
 import type { Exchange } from './exchange';
 import type { ServerConfig } from './options';
 import { type ResponsesRequest, resolveReplay } from './replay';
 
-/** Answers one request from the replay source; resolves when the answer is over (404 when nothing matches). */
+/**
+ * Answers one request from the replay source, as SSE when it asked for `stream: true`, else with the final Response
+ * object as JSON; resolves when the answer is over (404 when nothing matches).
+ */
 export async function answerReplay(config: ServerConfig, body: ResponsesRequest, exchange: Exchange): Promise<void> {
-  const events = await resolveReplay(config.replay, body);
+  let events;
+  try {
+    events = await resolveReplay(config.replay, body);
+  } catch (error) {
+    // A recording chosen per request (a folder, a map) that is not one, or can no longer be read.
+    const code = error instanceof InvalidRecordingError ? error.code : 'recording_unreadable';
+    exchange.reject(500, 'server_error', code, error instanceof Error ? error.message : String(error));
+    return;
+  }
   if (events === undefined) {
     exchange.reject(
       404,
@@ -40,7 +52,8 @@ export async function answerReplay(config: ServerConfig, body: ResponsesRequest,
     else exchange.json(200, stored.snapshot());
     return;
   }
-  await exchange.stream(paced$);
+  if (body.stream === true) await exchange.stream(paced$);
+  else await exchange.respondWhole(paced$);
 }
 
 /**

@@ -11,6 +11,7 @@
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { applyCors } from './cors';
 import { sendJsonError } from './http';
 import { type ResponsesServerOptions, resolveConfig } from './options';
 import { route } from './routes';
@@ -71,10 +72,9 @@ export interface ResponsesServer {
 export async function createResponsesServer(options: ResponsesServerOptions = {}): Promise<ResponsesServer> {
   const config = await resolveConfig(options);
   const sockets = new Set<Socket>();
-  let requestCount = 0;
   const server = createServer({ noDelay: true }, (request, response) => {
-    requestCount += 1;
-    route(config, requestCount, request, response).catch((error: unknown) => {
+    if (applyCors(config.allowedOrigins, request, response)) return;
+    route(config, request, response).catch((error: unknown) => {
       // A bug, not a client's fault: answer 500 when still possible, and never crash the host process.
       if (!response.headersSent)
         sendJsonError(response, 500, 'server_error', 'server_error', `responses-rx server error: ${String(error)}`);
@@ -102,7 +102,10 @@ export async function createResponsesServer(options: ResponsesServerOptions = {}
     get connections() {
       return sockets.size;
     },
-    close: () => closeServer(server, sockets),
+    close: () => {
+      config.lifecycle.closing = true;
+      return closeServer(server, sockets);
+    },
   };
 }
 

@@ -16,6 +16,9 @@ import type { ResponsesRequest } from './replay';
 import { createShaper } from './shapes';
 import { type RequestOutcome, type RequestSummary, StreamDigester } from './summary';
 
+/** The events whose `response` is the final Response object of a request without `stream: true`. */
+const WHOLE_RESPONSE_EVENTS = new Set(['response.completed', 'response.failed', 'response.incomplete']);
+
 /** One request and its answer: applies shape and faults, frames SSE, logs, and reports how it ended. */
 export class Exchange {
   private model: string | undefined;
@@ -108,7 +111,7 @@ export class Exchange {
     if (this.dropped) {
       this.end(200, 'dropped');
     } else if (this.clientClosed) {
-      this.end(200, 'client-closed');
+      this.end(200, this.config.lifecycle.closing ? 'server-closed' : 'client-closed');
     } else if (outcome === 'upstream-failed') {
       response.destroy();
       this.end(200, outcome);
@@ -116,6 +119,55 @@ export class Exchange {
       response.end();
       this.end(200, 'finished');
     }
+  }
+
+  /**
+   * Answers as the API does for a request without `stream: true`: the final Response object as JSON, read from the
+   * terminal event (`response.completed`, `.failed` or `.incomplete`) of the shaped events; 500 when the events end
+   * without one (a cut recording, the `drop-completed` fault) or with an `error` event. A `stall-after` fault never
+   * answers. Resolves when the answer is over.
+   */
+  async respondWhole(events$: Observable<WireJson | string>): Promise<void> {
+    const faults = this.config.faults;
+    if (faults.some((fault) => fault.kind === 'stall-after')) {
+      await new Promise<void>((resolve) => this.onClientClose(resolve));
+      this.end(200, this.config.lifecycle.closing ? 'server-closed' : 'client-closed');
+      return;
+    }
+    const shaper = createShaper(this.config.shape);
+    const dropCompleted = faults.some((fault) => fault.kind === 'drop-completed');
+    let terminal: WireJson | undefined;
+    await lastValueFrom(
+      defer(() => events$).pipe(
+        concatMap((event) => (typeof event === 'string' ? [] : shaper(event))),
+        takeWhile((event) => !(dropCompleted && event.type === 'response.completed')),
+        concatMap((event) => {
+          this.digester.push(event.type, `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+          if (WHOLE_RESPONSE_EVENTS.has(event.type) || event.type === 'error') terminal = event;
+          return [event];
+        }),
+      ),
+      { defaultValue: undefined },
+    );
+    const response = terminal?.['response'];
+    if (terminal?.type === 'error' || typeof response !== 'object' || response === null) {
+      const error = (terminal?.type === 'error' ? terminal : {}) as { code?: unknown; message?: unknown };
+      this.reject(
+        500,
+        'server_error',
+        typeof error.code === 'string' ? error.code : 'server_error',
+        typeof error.message === 'string'
+          ? error.message
+          : 'The answer ended without response.completed, so there is no Response object to send.',
+      );
+      return;
+    }
+    if (!this.clientClosed) {
+      this.response
+        .writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req_rx_${this.requestId}` })
+        .end(JSON.stringify(response));
+    }
+    this.end(200, this.clientClosed ? 'client-closed' : 'finished');
   }
 
   /** Sends one event; resolves false when the answer must stop here. */

@@ -10,6 +10,7 @@ export {
   type ServerLogEntry,
 } from './createResponsesServer';
 export { closeOnSignals, type CloseOnSignalsOptions } from './closeOnSignals';
+export { DEFAULT_ALLOWED_ORIGINS, isAllowedOrigin, type AllowedOrigins } from './cors';
 export {
   parseFault,
   validateFault,
@@ -21,7 +22,9 @@ export {
 } from './faults';
 export {
   loadRecording,
+  parseRecording,
   parseSseRecording,
+  detectRecordingFormat,
   DEMO_REPLAY,
   type ReplaySource,
   type ReplayEvents,

@@ -4,6 +4,7 @@
  * @module
  */
 import { type BackgroundOptions, BackgroundStore } from './background';
+import { type AllowedOrigins, DEFAULT_ALLOWED_ORIGINS, validateAllowedOrigins } from './cors';
 import { type Fault, parseFault, validateFault } from './faults';
 import type { ServerLogEntry } from './log';
 import { DEMO_REPLAY, type ReplaySource, validateReplaySource } from './replay';
@@ -92,6 +93,21 @@ export interface ResponsesServerOptions {
    * @defaultValue `{ maxResponses: 1000, ttlMs: 600000 }`
    */
   readonly background?: BackgroundOptions;
+  /**
+   * The origins whose pages may call the server from a browser (CORS): origins such as `'http://localhost:5173'`,
+   * `'loopback'` for any port of localhost / 127.0.0.1 / [::1], or `'*'` for any. Preflights from other origins get
+   * 403; requests without an `Origin` header (every non-browser client) are always served.
+   * @defaultValue `['loopback']`
+   */
+  readonly allowedOrigins?: readonly string[];
+}
+
+/** What changes while the server runs. */
+export interface ServerLifecycle {
+  /** Answers to `POST /responses` started so far (the last request id). */
+  requests: number;
+  /** True once `close()` was called: connections closed after that were closed by the server, not the client. */
+  closing: boolean;
 }
 
 /** The validated options, defaults filled in. */
@@ -112,6 +128,8 @@ export interface ServerConfig {
   readonly idleTimeoutMs: number | undefined;
   /** The background responses of this server. */
   readonly background: BackgroundStore;
+  readonly allowedOrigins: AllowedOrigins;
+  readonly lifecycle: ServerLifecycle;
 }
 
 /** Validates the options and fills in the defaults; rejects with a `TypeError` on invalid options. */
@@ -148,11 +166,10 @@ export async function resolveConfig(options: ResponsesServerOptions): Promise<Se
       `createResponsesServer: upstream must be an absolute URL, got ${JSON.stringify(options.upstream)}`,
     );
   }
-  const replay = options.replay ?? DEMO_REPLAY;
-  if (upstream === undefined) await validateReplaySource(replay);
+  const replay = upstream === undefined ? await validateReplaySource(options.replay ?? DEMO_REPLAY) : DEMO_REPLAY;
   const port = options.port ?? 0;
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
-    throw new TypeError(`createResponsesServer: invalid port ${port}`);
+    throw new TypeError(`createResponsesServer: port must be a whole number from 0 to 65535, got ${port}`);
   const eventDelayMs = options.eventDelayMs ?? 0;
   if (!(Number.isFinite(eventDelayMs) && eventDelayMs >= 0)) {
     throw new TypeError(`createResponsesServer: eventDelayMs must be a number >= 0, got ${eventDelayMs}`);
@@ -182,5 +199,7 @@ export async function resolveConfig(options: ResponsesServerOptions): Promise<Se
     chunkSize,
     idleTimeoutMs,
     background: new BackgroundStore(background),
+    allowedOrigins: validateAllowedOrigins(options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS),
+    lifecycle: { requests: 0, closing: false },
   };
 }

@@ -1,11 +1,12 @@
 /**
- * What the embedded server replays: recordings on disk (`.sse`, or one JSON event per line in `.jsonl` / `.txt`),
+ * What the embedded server replays: recordings on disk (SSE, or one JSON event per line; told apart by content),
  * wire events in memory, a folder of recordings chosen by model, or the bundled demo conversation.
  *
  * @module
  */
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
+import { InvalidRecordingError, ProtocolMismatchError } from '../errors';
 import { fromSSE } from '../sse/fromSSE';
 import type { WireJson } from '../wire/json';
 import { parseJsonLines } from './sseText';
@@ -27,7 +28,7 @@ export interface ResponsesRequest {
 
 /**
  * What the server replays. The stream is chosen per request:
- * - a path: that recording (`.sse`, else one JSON event per line), for every request;
+ * - a path: that recording (SSE or one JSON event per line), for every request; a folder's path is `{ dir }`;
  * - an array: those wire events, for every request;
  * - `{ dir }`: the file `<dir>/<model>.sse`, `.jsonl` or `.txt` for the request's `model` (404 `model_not_found` when
  *   there is none), else `fallback` when given;
@@ -49,9 +50,10 @@ export const DEMO_REPLAY: ReplaySource = { demo: true };
 const RECORDING_EXTENSIONS = ['.sse', '.jsonl', '.txt'];
 
 /**
- * Reads a recording: an `.sse` file (SSE framing, `event:` names ignored) or, for any other extension, one JSON event
- * per line (`.jsonl`, `.txt`, the recorded fixtures' `.chunks.txt`). Data that is not a JSON event is kept as a raw
- * string, so a corrupt line is replayed as it was recorded.
+ * Reads a recording, whatever its file name: Server-Sent Events (`event:` / `data:` lines, as a streamed answer
+ * arrives; `event:` names ignored) or one JSON event per line (`.jsonl`, the recorded fixtures' `.chunks.txt`). The
+ * format is told from the content (see {@link detectRecordingFormat}). In a JSON-lines recording, a line that is not a
+ * JSON event is kept as a raw string, so a corrupt line is replayed as it was recorded.
  *
  * ## Example
  * ```ts
@@ -63,10 +65,70 @@ const RECORDING_EXTENSIONS = ['.sse', '.jsonl', '.txt'];
  *
  * @param path the recording's path.
  * @returns its events, in order.
+ * @throws InvalidRecordingError (as a rejection) when the file holds no Responses stream: an HTML page, a plain JSON
+ *   body, text without SSE events, or nothing; the error of `readFile` when it cannot be read.
  */
 export async function loadRecording(path: string): Promise<ReplayEvents> {
-  const text = await readFile(path, 'utf8');
-  return extname(path).toLowerCase() === '.sse' ? parseSseRecording(text) : parseJsonLines(text);
+  return parseRecording(await readFile(path, 'utf8'), path);
+}
+
+/**
+ * Parses the text of a recording (see {@link loadRecording}).
+ *
+ * ## Example
+ * ```ts
+ * import { parseRecording } from 'responses-rx/server';
+ *
+ * parseRecording('{"type":"response.created"}\n{"type":"response.completed"}\n'); // two events
+ * ```
+ *
+ * @param text the recording.
+ * @param path where it came from, named in the error.
+ * @returns its events, in order.
+ * @throws InvalidRecordingError when the text holds no Responses stream.
+ */
+export function parseRecording(input: string, path?: string): ReplayEvents {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input; // an editor's BOM
+  const events = detectRecordingFormat(text) === 'jsonl' ? parseJsonLines(text) : parseSseRecording(text, path);
+  if (events.length === 0) {
+    const firstLine = firstNonBlankLine(text);
+    throw new InvalidRecordingError({
+      path,
+      detected: firstLine === undefined ? 'nothing' : 'text without SSE events',
+      ...(firstLine === undefined ? {} : { firstLine }),
+    });
+  }
+  return events;
+}
+
+/**
+ * Tells the two recording formats apart by content: `'jsonl'` when the first non-blank line is a JSON object with a
+ * string `type` (one JSON event per line), else `'sse'`.
+ *
+ * ## Example
+ * ```ts
+ * import { detectRecordingFormat } from 'responses-rx/server';
+ *
+ * detectRecordingFormat('event: response.created\ndata: {}\n\n'); // 'sse'
+ * detectRecordingFormat('{"type":"response.created"}\n'); // 'jsonl'
+ * ```
+ */
+export function detectRecordingFormat(text: string): 'sse' | 'jsonl' {
+  const line = firstNonBlankLine(text)?.trim();
+  if (line === undefined || !line.startsWith('{')) return 'sse';
+  try {
+    const value = JSON.parse(line) as unknown;
+    return typeof value === 'object' && value !== null && typeof (value as WireJson).type === 'string'
+      ? 'jsonl'
+      : 'sse';
+  } catch {
+    return 'sse';
+  }
+}
+
+function firstNonBlankLine(text: string): string | undefined {
+  const match = /^[\s\uFEFF]*([^\r\n]+)/.exec(text.slice(0, 64 * 1024));
+  return match?.[1];
 }
 
 /**
@@ -78,39 +140,60 @@ export async function loadRecording(path: string): Promise<ReplayEvents> {
  *
  * parseSseRecording('event: response.created\ndata: {"type":"response.created"}\n\n'); // [{ type: 'response.created' }]
  * ```
+ *
+ * @throws InvalidRecordingError when the text is an HTML page or a plain JSON body (an empty result otherwise).
  */
-export function parseSseRecording(text: string): ReplayEvents {
+export function parseSseRecording(text: string, path?: string): ReplayEvents {
   const events: (WireJson | string)[] = [];
-  fromSSE(text).subscribe((message) => {
-    if (message.type === 'event') events.push(toReplayEvent(message.data));
+  let failure: unknown;
+  fromSSE(text).subscribe({
+    next: (message) => {
+      if (message.type === 'event') events.push(toReplayEvent(message.data));
+    },
+    error: (error: unknown) => (failure = error),
   });
+  if (failure instanceof ProtocolMismatchError)
+    throw new InvalidRecordingError({ path, detected: failure.detected, firstLine: failure.raw, cause: failure });
+  if (failure !== undefined) throw failure;
   return events;
 }
 
 /**
- * Checks a replay source when the server is created: paths and folders must exist, maps must not be empty.
+ * Checks a replay source when the server is created, and returns it ready to use: a path that names a folder becomes
+ * `{ dir }`; a recording named by path is read once now, so a file that is not a recording fails here rather than on
+ * the first request; maps must not be empty.
  *
- * @throws TypeError for a source of the wrong shape, or a missing file or folder.
+ * @throws TypeError for a source of the wrong shape, or a missing file or folder; InvalidRecordingError for a file
+ *   that holds no Responses stream.
  * @internal
  */
-export async function validateReplaySource(source: ReplaySource): Promise<void> {
-  if (typeof source === 'function' || Array.isArray(source)) return;
-  if (typeof source === 'string') return expectPath(source, 'file');
+export async function validateReplaySource(source: ReplaySource): Promise<ReplaySource> {
+  if (typeof source === 'function' || Array.isArray(source)) return source;
+  if (typeof source === 'string') {
+    if ((await kindOf(source)) === 'directory') return { dir: source };
+    await expectPath(source, 'file');
+    await loadRecording(source);
+    return source;
+  }
   if (typeof source !== 'object' || source === null)
     throw new TypeError(`replay: unsupported source ${String(source)}`);
-  if ('demo' in source) return;
+  if ('demo' in source) return source;
   if ('dir' in source) {
     await expectPath(source.dir, 'directory');
   } else if ('models' in source) {
     const entries = Object.entries(source.models);
     if (entries.length === 0) throw new TypeError('replay: `models` maps no model to a recording');
-    for (const [, recording] of entries) if (typeof recording === 'string') await expectPath(recording, 'file');
+    for (const [, recording] of entries) {
+      if (typeof recording !== 'string') continue;
+      await expectPath(recording, 'file');
+      await loadRecording(recording);
+    }
   } else {
     throw new TypeError(
       'replay: expected a path, an array of events, { dir }, { models }, { demo: true } or a function',
     );
   }
-  if (source.fallback !== undefined) await validateReplaySource(source.fallback);
+  return source.fallback === undefined ? source : { ...source, fallback: await validateReplaySource(source.fallback) };
 }
 
 /**
@@ -165,13 +248,15 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
-async function expectPath(path: string, kind: 'file' | 'directory'): Promise<void> {
-  let found: boolean;
+async function kindOf(path: string): Promise<'file' | 'directory' | undefined> {
   try {
     const info = await stat(path);
-    found = kind === 'file' ? info.isFile() : info.isDirectory();
+    return info.isDirectory() ? 'directory' : info.isFile() ? 'file' : undefined;
   } catch {
-    found = false;
+    return undefined;
   }
-  if (!found) throw new TypeError(`replay: no such ${kind}: ${path}`);
+}
+
+async function expectPath(path: string, kind: 'file' | 'directory'): Promise<void> {
+  if ((await kindOf(path)) !== kind) throw new TypeError(`replay: no such ${kind}: ${path}`);
 }

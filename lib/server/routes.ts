@@ -20,12 +20,7 @@ const HEALTH_PATHS = new Set(['/health', '/v1/health']);
  * Answers one request: `GET /health`, `POST /v1/responses` (and `/responses`), 404 and 405 otherwise. Rejects the
  * request (400) when its body is not a JSON object, and answers with the `http-error` fault when one is set.
  */
-export async function route(
-  config: ServerConfig,
-  requestId: number,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
+export async function route(config: ServerConfig, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   if (HEALTH_PATHS.has(path) && (request.method === 'GET' || request.method === 'HEAD')) {
@@ -37,7 +32,7 @@ export async function route(
     const method = stored.cancel ? 'POST' : 'GET';
     if (request.method !== method) return rejectMethod(request, response, method, path);
     request.resume();
-    const exchange = new Exchange(config, requestId, response);
+    const exchange = new Exchange(config, nextRequestId(config), response);
     if (stored.cancel) answerCancel(config, stored.id, exchange);
     else if (url.searchParams.get('stream') === 'true' && injectHttpError(config, 'retrieve', exchange)) return;
     else await answerRetrieve(config, stored.id, url.searchParams, exchange);
@@ -60,7 +55,7 @@ export async function route(
     sendJsonError(response, 405, 'invalid_request_error', 'method_not_allowed', `Use POST ${path}.`);
     return;
   }
-  const exchange = new Exchange(config, requestId, response);
+  const exchange = new Exchange(config, nextRequestId(config), response);
   const body = await readJsonBody(request);
   if (typeof body === 'string') {
     exchange.reject(400, 'invalid_request_error', 'invalid_json', body);
@@ -75,6 +70,12 @@ export async function route(
   } else {
     await answerPassthrough(config, config.upstream, body, request, exchange);
   }
+}
+
+/** Numbers the requests that get an answer of their own (`/health` polls and preflights are not counted). */
+function nextRequestId(config: ServerConfig): number {
+  config.lifecycle.requests += 1;
+  return config.lifecycle.requests;
 }
 
 const answered = new WeakMap<Fault, number>();

@@ -105,13 +105,15 @@ export type ServerMode = 'replay' | 'passthrough' | 'repair';
 /**
  * How an answer ended:
  * - `finished`: the server sent everything it meant to and ended the response (a `drop-completed` fault included);
- * - `client-closed`: the connection closed first (the client aborted, or `server.close()` ended a stalled stream);
+ * - `client-closed`: the client closed the connection first (it aborted, or went away);
+ * - `server-closed`: `server.close()` (e.g. Ctrl-C on `responses-rx serve`) ended the answer before it was over;
  * - `rejected`: answered with a non-2xx status (bad request, unknown model, `http-error` fault, relayed upstream error);
  * - `upstream-failed`: passthrough only, the upstream stream broke mid-way (the client's connection is reset too; in
  *   repair mode the client gets an `error` event instead and the answer is `finished`);
  * - `dropped`: a `drop-after` or `reset-after` fault cut the connection mid-answer.
  */
-export type RequestOutcome = 'finished' | 'client-closed' | 'rejected' | 'upstream-failed' | 'dropped';
+export type RequestOutcome =
+  'finished' | 'client-closed' | 'server-closed' | 'rejected' | 'upstream-failed' | 'dropped';
 
 /** What the server did for one `POST /responses`. */
 export interface RequestSummary extends StreamDigest {

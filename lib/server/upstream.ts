@@ -19,7 +19,8 @@ export interface UpstreamStream {
 }
 
 /**
- * Sends the request upstream. An answer that is not a 2xx SSE stream is relayed to the client with its status, body
+ * Sends the request upstream, with `stream: true` unless `options.stream` is false (then the upstream's JSON answer is
+ * relayed as it is). An answer that is not a 2xx SSE stream is relayed to the client with its status, body
  * and retry headers; an unreachable upstream is answered with 502.
  *
  * @returns the SSE answer, or `undefined` when the exchange was answered already (or the client left).
@@ -30,7 +31,9 @@ export async function requestUpstream(
   body: ResponsesRequest,
   request: IncomingMessage,
   exchange: Exchange,
+  options: { readonly stream?: boolean } = {},
 ): Promise<UpstreamStream | undefined> {
+  const stream = options.stream ?? true;
   const controller = new AbortController();
   exchange.onClientClose(() => controller.abort());
   const key = process.env[config.keyEnv];
@@ -41,10 +44,10 @@ export async function requestUpstream(
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        accept: 'text/event-stream',
+        accept: stream ? 'text/event-stream' : 'application/json',
         ...(authorization === undefined ? {} : { authorization }),
       },
-      body: JSON.stringify({ ...body, stream: true }),
+      body: JSON.stringify({ ...body, stream }),
       signal: controller.signal,
     });
   } catch (error) {
@@ -53,7 +56,7 @@ export async function requestUpstream(
         502,
         'server_error',
         'upstream_unreachable',
-        `Could not reach the upstream ${upstream}: ${String(error)}.`,
+        `Could not reach the upstream ${upstream}: ${describeFetchFailure(error)}. Check the upstream URL and the network.`,
       );
     return undefined;
   }
@@ -70,4 +73,14 @@ export async function requestUpstream(
     return undefined;
   }
   return { answer, controller };
+}
+
+/** fetch says only "fetch failed": the reason (ECONNREFUSED, ENOTFOUND, a TLS error) is in its `cause` chain. */
+function describeFetchFailure(error: unknown): string {
+  let current = error;
+  for (let depth = 0; depth < 5 && current instanceof Error && current.cause !== undefined; depth++)
+    current = current.cause;
+  if (!(current instanceof Error)) return String(current);
+  const code = (current as { code?: unknown }).code;
+  return typeof code === 'string' && !current.message.includes(code) ? `${code}: ${current.message}` : current.message;
 }

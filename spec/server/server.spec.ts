@@ -61,7 +61,7 @@ describe('routes', () => {
     const server = await start();
     const response = await fetch(`http://127.0.0.1:${server.port}/responses`, {
       method: 'POST',
-      body: '{"model":"demo-turn-1"}',
+      body: '{"model":"demo-turn-1","stream":true}',
     });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(await response.text()).toContain('event: response.completed');
@@ -315,7 +315,7 @@ describe('logs and lifecycle', () => {
     });
     expect(await result).toMatchObject({ code: 'stream_closed' });
     expect(openWhileStalled).toBe(1);
-    expect(await requestEnded).toBe('client-closed');
+    expect(await requestEnded).toBe('server-closed'); // not the client: the server's own close() ended it
     await server.close();
     expect(server.connections).toBe(0);
   });
