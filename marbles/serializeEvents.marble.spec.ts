@@ -1,4 +1,4 @@
-import { map, take } from 'rxjs';
+import { from, map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   type CanonicalWireEvent,

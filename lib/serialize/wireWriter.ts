@@ -200,6 +200,7 @@ export class WireWriter {
    */
   fail(error: unknown): void {
     if (this.finished) return;
+    this.releaseHeld();
     if (error instanceof ResponseFailedError && error.source === 'response.failed') {
       this.run(error.responseId);
       this.emit('response.failed', {
@@ -347,6 +348,26 @@ export class WireWriter {
     return slot;
   }
 
+  /**
+   * Announces the tool calls still held (never finished, never announced) as function calls, nothing having said
+   * otherwise, and writes their input: at the end of the stream, what arrived is sent.
+   */
+  private releaseHeld(): void {
+    for (const entry of this.ledger.entries) {
+      if (entry.value === undefined || !isHeld(entry.value)) continue;
+      const { itemId, callId } = entry.value;
+      const call = {
+        type: 'function_call',
+        ...(itemId === undefined ? {} : { id: itemId }),
+        ...(callId === undefined ? {} : { call_id: callId }),
+        name: '',
+        arguments: '',
+        status: 'in_progress',
+      };
+      entry.value = this.release(entry.value, call, false);
+    }
+  }
+
   private itemDone(item: WireItem, outputIndex: number | undefined, recovered: boolean): void {
     const { entry, first } = this.ledger.done(item, outputIndex, { recovered });
     if (!first) return; // delivered already
@@ -380,21 +401,7 @@ export class WireWriter {
 
   private completed(response: WireResponse, responseId: string | undefined, usage: Usage | undefined): void {
     this.run(response.id ?? responseId);
-    // Tool calls still held (never finished, never announced) are announced as function calls: nothing said otherwise.
-    for (const entry of this.ledger.entries) {
-      if (entry.value !== undefined && isHeld(entry.value)) {
-        const { itemId, callId } = entry.value;
-        const call = {
-          type: 'function_call',
-          ...(itemId === undefined ? {} : { id: itemId }),
-          ...(callId === undefined ? {} : { call_id: callId }),
-          name: '',
-          arguments: '',
-          status: 'in_progress',
-        };
-        entry.value = this.release(entry.value, call, false);
-      }
-    }
+    this.releaseHeld();
     for (const slot of this.slots) if (slot.final === undefined) this.finish(slot, rebuilt(slot));
     const written: Record<string, unknown> = {
       ...response,
