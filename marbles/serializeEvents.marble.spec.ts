@@ -1,4 +1,4 @@
-import { from, map, take } from 'rxjs';
+import { map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   type CanonicalWireEvent,
@@ -162,14 +162,16 @@ describe('serializeEvents', () => {
   it('holds the input of a tool call never announced until its item says which tool it is', () => {
     const custom = items.customToolCall('ct_1', 'call_1', 'shell', 'ls -la');
     const written: CanonicalWireEvent[] = [];
-    from([
-      events.toolInputDelta('ls ', { itemId: 'ct_1', outputIndex: 0 }),
-      events.textDelta('Hi', { itemId: 'msg_1', outputIndex: 1 }),
-      events.toolInputDelta('-la', { itemId: 'ct_1', outputIndex: 0 }),
-      events.itemDone(custom, 0),
-    ])
-      .pipe(serializeEvents(options))
-      .subscribe((event) => written.push(event));
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const source = cold('(itjd|)', {
+        i: events.toolInputDelta('ls ', { itemId: 'ct_1', outputIndex: 0 }),
+        t: events.textDelta('Hi', { itemId: 'msg_1', outputIndex: 1 }),
+        j: events.toolInputDelta('-la', { itemId: 'ct_1', outputIndex: 0 }),
+        d: events.itemDone(custom, 0),
+      });
+      source.pipe(serializeEvents(options)).subscribe((event) => written.push(event));
+      expectSubscriptions(source.subscriptions).toBe('(^!)');
+    });
     expect(
       written.slice(2).map((event) => [event.type, event['output_index'], event['delta'] ?? event['item']]),
     ).toEqual([
