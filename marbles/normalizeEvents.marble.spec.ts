@@ -35,11 +35,12 @@ describe('normalizeEvents', () => {
     scheduler = createTestScheduler((actual, expected) => expect(actual).toEqual(expected));
   });
 
-  it('maps wire events to normalized events and drops in_progress', () => {
+  it('maps wire events to normalized events, in_progress to inProgress', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-c-p-t-d-M-C-|', v);
-      expectObservable(source.pipe(normalizeEvents())).toBe('-c---t-d-M-C-|', {
+      expectObservable(source.pipe(normalizeEvents())).toBe('-c-p-t-d-M-C-|', {
         c: events.created(),
+        p: events.inProgress(),
         t: events.textDelta('Hi', { itemId: 'msg_1', outputIndex: 0 }),
         d: events.partDone('outputText', 'Hi', { itemId: 'msg_1', outputIndex: 0 }),
         M: events.itemDone(message, 0),
@@ -51,6 +52,96 @@ describe('normalizeEvents', () => {
         },
       });
       expectSubscriptions(source.subscriptions).toBe('^------------!');
+    });
+  });
+
+  it('emits citations, refusals, tool input of every kind, tool progress, shell output, partial images and audio', () => {
+    const at = { itemId: 'x_1', outputIndex: 2 };
+    const citation = { type: 'url_citation', url: 'https://a.example', title: 'A', start_index: 0, end_index: 2 };
+    const n = {
+      q: w(wire.queued()),
+      a: w(wire.annotationAdded(citation, at, 0, 3)),
+      r: w(wire.refusalDelta("I can't", at)),
+      k: w(wire.codeDelta('print(', at)),
+      m: w(wire.mcpArgumentsDelta('{"q"', at)),
+      s: w(wire.shellCommandAdded('', { outputIndex: 2 }, 1)),
+      h: w(wire.shellCommandDelta('ls', { outputIndex: 2 }, 1)),
+      x: w(wire.applyPatchDiffDelta('+a', at)),
+      g: w(wire.toolProgress('web_search_call', 'searching', at)),
+      f: w(wire.toolProgress('mcp_call', 'failed', at)),
+      o: w(wire.shellOutputDelta({ stdout: 'hi' }, at, 1)),
+      i: w(wire.partialImage('AAAA', at, 1, { size: '1024x1024', output_format: 'png' })),
+      u: w(wire.audioDelta('UklG')),
+      U: w(wire.audioTranscriptDelta('Hel')),
+    };
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-q-a-r-k-m-s-h-x-g-f-o-i-u-U-|', n);
+      expectObservable(source.pipe(normalizeEvents())).toBe('-q-a-r-k-m-s-h-x-g-f-o-i-u-U-|', {
+        q: events.queued(),
+        a: events.annotationAdded(citation, at, 0, 3),
+        r: events.refusalDelta("I can't", at),
+        k: events.toolInputDelta('print(', at, 'code_interpreter_call'),
+        m: events.toolInputDelta('{"q"', at, 'mcp_call'),
+        s: events.toolInputDelta('', { outputIndex: 2, commandIndex: 1 }, 'shell_call'),
+        h: events.toolInputDelta('ls', { outputIndex: 2, commandIndex: 1 }, 'shell_call'),
+        x: events.toolInputDelta('+a', at, 'apply_patch_call'),
+        g: events.toolProgress('web_search_call', 'searching', at),
+        f: events.toolProgress('mcp_call', 'failed', at),
+        o: events.shellOutputDelta('hi', '', at, 1),
+        i: { ...events.partialImage('AAAA', at, 1), size: '1024x1024', outputFormat: 'png' },
+        u: { type: 'audioDelta', delta: 'UklG' },
+        U: { type: 'audioTranscriptDelta', delta: 'Hel' },
+      });
+      expectSubscriptions(source.subscriptions).toBe('^----------------------------!');
+    });
+  });
+
+  it('keeps logprobs on a text delta when the server sent some, and leaves them out when it sent none', () => {
+    const logprobs = [{ token: 'Hi', logprob: -0.1, top_logprobs: [] }];
+    scheduler.run(({ cold, expectObservable }) => {
+      const source = cold('-l-e-|', {
+        l: w({ ...wire.textDelta('Hi', { itemId: 'msg_1', outputIndex: 0 }), logprobs }),
+        e: w({ ...wire.textDelta('!', { itemId: 'msg_1', outputIndex: 0 }), logprobs: [] }),
+      });
+      expectObservable(source.pipe(normalizeEvents())).toBe('-l-e-|', {
+        l: { ...events.textDelta('Hi', { itemId: 'msg_1', outputIndex: 0 }), logprobs },
+        e: events.textDelta('!', { itemId: 'msg_1', outputIndex: 0 }),
+      });
+    });
+  });
+
+  it('turns *.done events of refusals and hosted tools into evidence, and the empty markers into nothing', () => {
+    const at = { itemId: 'x_1', outputIndex: 2 };
+    const output = [{ stdout: 'hi', stderr: '', outcome: { type: 'exit', exit_code: 0 } }];
+    const n = {
+      P: w(wire.contentPartAdded(at, 0, 'refusal')),
+      R: w(wire.refusalDone('No.', at)),
+      K: w(wire.codeDone('print(1)', at)),
+      M: w(wire.mcpArgumentsDone('{}', at)),
+      S: w(wire.shellCommandDone('ls', { outputIndex: 2 }, 1)),
+      X: w(wire.applyPatchDiffDone('+a', at)),
+      O: w(wire.shellOutputDone(output, at, 1)),
+      Q: w(wire.summaryPartDone('Thinking', at)),
+      A: w(wire.audioDone()),
+      T: w(wire.audioTranscriptDone()),
+    };
+    scheduler.run(({ cold, expectObservable }) => {
+      expectObservable(cold('-P-R-K-M-S-X-O-Q-A-T-|', n).pipe(normalizeEvents())).toBe('---R-K-M-S-X-O-------|', {
+        R: events.partDone('refusal', 'No.', at),
+        K: events.partDone('toolCallInput', 'print(1)', at, 0, 'code_interpreter_call'),
+        M: events.partDone('toolCallInput', '{}', at, 0, 'mcp_call'),
+        S: events.partDone('toolCallInput', 'ls', { outputIndex: 2 }, 1, 'shell_call'),
+        X: events.partDone('toolCallInput', '+a', at, 0, 'apply_patch_call'),
+        O: { ...events.partDone('shellOutput', '', at, 1, 'shell_call_output'), output },
+      });
+    });
+  });
+
+  it('emits an event of an unknown type, wrapped by toWireEvents, as unknownEvent', () => {
+    const future = { type: 'response.hologram.delta', delta: 'x', item_id: 'h_1' };
+    scheduler.run(({ cold, expectObservable }) => {
+      const source = cold('-u-|', { u: { type: 'unknown', wireType: future.type, event: future } as const });
+      expectObservable(source.pipe(normalizeEvents())).toBe('-u-|', { u: events.unknown(future) });
     });
   });
 

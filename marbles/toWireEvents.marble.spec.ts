@@ -116,7 +116,7 @@ describe('toWireEvents', () => {
     const gaps: SequenceGap[] = [];
     const s = {
       a: msg(seq(created, 0)),
-      u: msg(seq({ type: 'response.web_search_call.searching' }, 1)),
+      u: msg(seq({ type: 'response.future_tool.searching' }, 1)),
       b: msg(seq(delta, 2)),
     };
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
@@ -132,11 +132,25 @@ describe('toWireEvents', () => {
     expect(gaps).toEqual([]);
   });
 
+  it("passes events of an unknown type on, wrapped, with unknownEvent: 'emit'", () => {
+    const future = { type: 'response.something_new', foo: 1 };
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-u-t-|', v);
+      expectObservable(source.pipe(toWireEvents({ unknownEvent: 'emit' }))).toBe('-c-u-t-|', {
+        c: created,
+        u: { type: 'unknown', wireType: 'response.something_new', event: future },
+        t: delta,
+      });
+      expectSubscriptions(source.subscriptions).toBe('^------!');
+    });
+  });
+
   it('rejects bad options when created, before anything subscribes', () => {
     scheduler.run(({ cold, expectSubscriptions }) => {
       const source = cold('-c-|', v);
       expect(() => source.pipe(toWireEvents({ onMalformed: 'ignore' as 'skip' }))).toThrow(TypeError);
       expect(() => source.pipe(toWireEvents({ onSequenceGap: 3 as unknown as () => void }))).toThrow(TypeError);
+      expect(() => source.pipe(toWireEvents({ unknownEvent: 'error' as 'emit' }))).toThrow(TypeError);
       expectSubscriptions(source.subscriptions).toBe([]);
     });
   });

@@ -1,7 +1,15 @@
 import { type OperatorFunction, Observable } from 'rxjs';
 import { ResponseCancelledError, ResponseFailedError, ResponseIncompleteError } from '../errors';
-import type { NormalizedEvent, Usage } from '../events';
-import type { WireEvent, WireErrorObject, WireResponse, WireUsage } from '../wire/schemas';
+import type {
+  NormalizedEvent,
+  PartDoneEvent,
+  PartKind,
+  ToolInputItemType,
+  ToolProgressItemType,
+  ToolProgressStatus,
+  Usage,
+} from '../events';
+import type { UnknownWireEvent, WireEvent, WireErrorObject, WireResponse, WireUsage } from '../wire/schemas';
 import { subscribeWithin } from '../util/subscribeWithin';
 
 /**
@@ -27,7 +35,7 @@ import { subscribeWithin } from '../util/subscribeWithin';
  * @returns an operator from wire events to normalized events.
  * @see normalizeWireEvent for the mapping of one event.
  */
-export function normalizeEvents(): OperatorFunction<WireEvent, NormalizedEvent> {
+export function normalizeEvents(): OperatorFunction<WireEvent | UnknownWireEvent, NormalizedEvent> {
   // Hand-written for speed (it sees every event): composed of map + filter, with emitCompletedOnce of takeWhile + tap,
   // the pipeline measured up to 9 % slower per stream on event-dense streams.
   // subscribeWithin sends what normalizeWireEvent throws to error().
@@ -52,7 +60,7 @@ export function normalizeEvents(): OperatorFunction<WireEvent, NormalizedEvent> 
  * @throws ResponseCancelledError for `response.cancelled`, and for a lifecycle event whose response has
  *   `status: "cancelled"`.
  */
-export function normalizeWireEvent(wire: WireEvent): NormalizedEvent | undefined {
+export function normalizeWireEvent(wire: WireEvent | UnknownWireEvent): NormalizedEvent | undefined {
   const event = normalizeKind(wire);
   const sequence = wire.sequence_number;
   if (event !== undefined && typeof sequence === 'number')
@@ -60,16 +68,19 @@ export function normalizeWireEvent(wire: WireEvent): NormalizedEvent | undefined
   return event;
 }
 
-function normalizeKind(wire: WireEvent): NormalizedEvent | undefined {
+function normalizeKind(wire: WireEvent | UnknownWireEvent): NormalizedEvent | undefined {
   switch (wire.type) {
-    case 'response.output_text.delta':
+    case 'response.output_text.delta': {
+      const logprobs = wire.logprobs;
       return {
         type: 'outputTextDelta',
         delta: wire.delta,
         itemId: wire.item_id ?? undefined,
         outputIndex: wire.output_index ?? undefined,
         contentIndex: wire.content_index ?? undefined,
+        logprobs: logprobs !== undefined && logprobs !== null && logprobs.length > 0 ? logprobs : undefined,
       };
+    }
     case 'response.reasoning_summary_text.delta':
       return {
         type: 'reasoningSummaryDelta',
@@ -87,19 +98,86 @@ function normalizeKind(wire: WireEvent): NormalizedEvent | undefined {
         ...outputIndexOf(wire.output_index),
       };
     case 'response.function_call_arguments.delta':
+      return toolInputDelta(wire.delta, 'function_call', wire.item_id, wire.output_index, wire.call_id);
     case 'response.custom_tool_call_input.delta':
+      return toolInputDelta(wire.delta, 'custom_tool_call', wire.item_id, wire.output_index, wire.call_id);
+    case 'response.code_interpreter_call_code.delta':
+      return toolInputDelta(wire.delta, 'code_interpreter_call', wire.item_id, wire.output_index);
+    case 'response.mcp_call_arguments.delta':
+      return toolInputDelta(wire.delta, 'mcp_call', wire.item_id, wire.output_index);
+    case 'response.apply_patch_call_operation_diff.delta':
+      return toolInputDelta(wire.delta, 'apply_patch_call', wire.item_id, wire.output_index);
+    case 'response.shell_call_command.added':
+      // A new command begins, usually empty; its text follows as deltas.
+      return toolInputDelta(wire.command, 'shell_call', wire.item_id, wire.output_index, undefined, wire.command_index);
+    case 'response.shell_call_command.delta':
+      return toolInputDelta(wire.delta, 'shell_call', wire.item_id, wire.output_index, undefined, wire.command_index);
+    case 'response.refusal.delta':
       return {
-        type: 'toolCallInputDelta',
+        type: 'refusalDelta',
         delta: wire.delta,
         itemId: wire.item_id ?? undefined,
-        callId: wire.call_id ?? undefined,
+        contentIndex: wire.content_index ?? 0,
         ...outputIndexOf(wire.output_index),
       };
+    case 'response.output_text.annotation.added':
+      // A null annotation (allowed by the API's types) carries nothing to attach.
+      if (wire.annotation === null || wire.annotation === undefined) return undefined;
+      return {
+        type: 'outputTextAnnotationAdded',
+        annotation: wire.annotation,
+        annotationIndex: wire.annotation_index ?? 0,
+        itemId: wire.item_id ?? undefined,
+        contentIndex: wire.content_index ?? 0,
+        ...outputIndexOf(wire.output_index),
+      };
+    case 'response.shell_call_output_content.delta':
+      return {
+        type: 'toolCallOutputDelta',
+        itemType: 'shell_call_output',
+        stdout: wire.delta.stdout ?? '',
+        stderr: wire.delta.stderr ?? '',
+        itemId: wire.item_id ?? undefined,
+        commandIndex: wire.command_index ?? 0,
+        ...outputIndexOf(wire.output_index),
+      };
+    case 'response.image_generation_call.partial_image':
+      return {
+        type: 'partialImage',
+        partialImageB64: wire.partial_image_b64,
+        partialImageIndex: wire.partial_image_index ?? 0,
+        itemId: wire.item_id ?? undefined,
+        ...outputIndexOf(wire.output_index),
+        ...optionalStrings(wire),
+      };
+    case 'response.audio.delta':
+      return { type: 'audioDelta', delta: wire.delta };
+    case 'response.audio.transcript.delta':
+      return { type: 'audioTranscriptDelta', delta: wire.delta };
+    case 'response.web_search_call.in_progress':
+    case 'response.web_search_call.searching':
+    case 'response.web_search_call.completed':
+    case 'response.file_search_call.in_progress':
+    case 'response.file_search_call.searching':
+    case 'response.file_search_call.completed':
+    case 'response.code_interpreter_call.in_progress':
+    case 'response.code_interpreter_call.interpreting':
+    case 'response.code_interpreter_call.completed':
+    case 'response.image_generation_call.in_progress':
+    case 'response.image_generation_call.generating':
+    case 'response.image_generation_call.completed':
+    case 'response.mcp_call.in_progress':
+    case 'response.mcp_call.completed':
+    case 'response.mcp_call.failed':
+    case 'response.mcp_list_tools.in_progress':
+    case 'response.mcp_list_tools.completed':
+    case 'response.mcp_list_tools.failed':
+      return toolProgress(wire.type, wire.item_id, wire.output_index);
     case 'response.created':
       return { type: 'created', responseId: wire.response?.id ?? undefined };
     case 'response.in_progress':
       if (wire.response?.status === 'cancelled') throw cancelledError(wire.response);
-      return undefined;
+      return { type: 'inProgress', responseId: wire.response?.id ?? undefined };
     case 'response.queued':
       return { type: 'queued', responseId: wire.response?.id ?? undefined };
     case 'response.cancelled':
@@ -121,6 +199,8 @@ function normalizeKind(wire: WireEvent): NormalizedEvent | undefined {
       return typeof wire.part.text === 'string'
         ? partDone('contentPart', wire.part.text, wire.item_id, wire.output_index, wire.content_index, wire.part.type)
         : undefined;
+    case 'response.refusal.done':
+      return partDone('refusal', wire.refusal, wire.item_id, wire.output_index, wire.content_index);
     case 'response.reasoning_summary_text.done':
       return partDone('reasoningSummary', wire.text, wire.item_id, wire.output_index, wire.summary_index);
     case 'response.reasoning_text.done':
@@ -129,6 +209,28 @@ function normalizeKind(wire: WireEvent): NormalizedEvent | undefined {
       return partDone('toolCallInput', wire.arguments, wire.item_id, wire.output_index, 0, 'function_call');
     case 'response.custom_tool_call_input.done':
       return partDone('toolCallInput', wire.input, wire.item_id, wire.output_index, 0, 'custom_tool_call');
+    case 'response.code_interpreter_call_code.done':
+      return partDone('toolCallInput', wire.code, wire.item_id, wire.output_index, 0, 'code_interpreter_call');
+    case 'response.mcp_call_arguments.done':
+      return partDone('toolCallInput', wire.arguments, wire.item_id, wire.output_index, 0, 'mcp_call');
+    case 'response.apply_patch_call_operation_diff.done':
+      return partDone('toolCallInput', wire.diff, wire.item_id, wire.output_index, 0, 'apply_patch_call');
+    case 'response.shell_call_command.done':
+      return partDone('toolCallInput', wire.command, wire.item_id, wire.output_index, wire.command_index, 'shell_call');
+    case 'response.shell_call_output_content.done':
+      return {
+        ...partDone('shellOutput', '', wire.item_id, wire.output_index, wire.command_index, 'shell_call_output'),
+        output: wire.output,
+      };
+    // Nothing to emit, deliberately (see the README's event table):
+    // - content_part.added: an empty part; its text or refusal follows as deltas, which say which kind it is.
+    // - reasoning_summary_part.done: repeats reasoning_summary_text.done, which is already the fallback's evidence.
+    // - audio.done, audio.transcript.done: carry nothing; the audio ends with the response.
+    case 'response.content_part.added':
+    case 'response.reasoning_summary_part.done':
+    case 'response.audio.done':
+    case 'response.audio.transcript.done':
+      return undefined;
     case 'response.completed':
       if (wire.response.status === 'cancelled') throw cancelledError(wire.response);
       // A server that says "completed" but marks the response incomplete cut the answer short: never hide that.
@@ -159,6 +261,8 @@ function normalizeKind(wire: WireEvent): NormalizedEvent | undefined {
         reason: wire.response?.incomplete_details?.reason ?? undefined,
         response: wire.response ?? undefined,
       });
+    case 'unknown':
+      return { type: 'unknownEvent', wireType: wire.wireType, event: wire.event };
   }
 }
 
@@ -179,14 +283,64 @@ function outputIndexOf(index: number | null | undefined): { outputIndex?: number
   return index === null || index === undefined ? {} : { outputIndex: index };
 }
 
+function toolInputDelta(
+  delta: string,
+  itemType: ToolInputItemType,
+  itemId: string | null | undefined,
+  outputIndex: number | null | undefined,
+  callId?: string | null,
+  commandIndex?: number | null,
+): NormalizedEvent {
+  return {
+    type: 'toolCallInputDelta',
+    delta,
+    itemType,
+    itemId: itemId ?? undefined,
+    callId: callId ?? undefined,
+    ...outputIndexOf(outputIndex),
+    ...(commandIndex === undefined || commandIndex === null ? {} : { commandIndex }),
+  };
+}
+
+/** `response.<item type>.<status>` → the item type and the status. */
+function toolProgress(
+  wireType: string,
+  itemId: string | null | undefined,
+  outputIndex: number | null | undefined,
+): NormalizedEvent {
+  const dot = wireType.lastIndexOf('.');
+  return {
+    type: 'toolCallProgress',
+    itemType: wireType.slice('response.'.length, dot) as ToolProgressItemType,
+    status: wireType.slice(dot + 1) as ToolProgressStatus,
+    itemId: itemId ?? undefined,
+    ...outputIndexOf(outputIndex),
+  };
+}
+
+/** The optional image facts of a partial image, only those the server sent. */
+function optionalStrings(wire: { readonly [key: string]: unknown }): {
+  size?: string;
+  outputFormat?: string;
+  quality?: string;
+  background?: string;
+} {
+  const out: { size?: string; outputFormat?: string; quality?: string; background?: string } = {};
+  if (typeof wire['size'] === 'string') out.size = wire['size'];
+  if (typeof wire['output_format'] === 'string') out.outputFormat = wire['output_format'];
+  if (typeof wire['quality'] === 'string') out.quality = wire['quality'];
+  if (typeof wire['background'] === 'string') out.background = wire['background'];
+  return out;
+}
+
 function partDone(
-  part: 'outputText' | 'contentPart' | 'reasoningSummary' | 'reasoningContent' | 'toolCallInput',
+  part: PartKind,
   text: string,
   itemId: string | null | undefined,
   outputIndex: number | null | undefined,
   index: number | null | undefined,
   partType?: string,
-): NormalizedEvent {
+): PartDoneEvent {
   return {
     type: 'partDone',
     part,

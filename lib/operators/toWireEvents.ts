@@ -3,7 +3,7 @@ import { MalformedEventError } from '../errors';
 import type { SseMessage } from '../sse/fromSSE';
 import { subscribeWithin } from '../util/subscribeWithin';
 import { parseRawWireEvent, validateWireEvent } from '../wire/parseWireEvent';
-import type { WireEvent } from '../wire/schemas';
+import type { UnknownWireEvent, WireEvent } from '../wire/schemas';
 
 /** A jump in `sequence_number`: events between `expected` and `received` never arrived. */
 export interface SequenceGap {
@@ -26,11 +26,18 @@ export interface ToWireEventsOptions {
    * @defaultValue none
    */
   readonly onSequenceGap?: (gap: SequenceGap) => void;
+  /**
+   * What to do with an event whose JSON `type` this version does not know (a newer API): `'ignore'` drops it;
+   * `'emit'` passes it on unvalidated, wrapped as an {@link UnknownWireEvent}, which `normalizeEvents` turns into an
+   * `unknownEvent`, so you can see what a newer API sends without upgrading. Never an error.
+   * @defaultValue 'ignore'
+   */
+  readonly unknownEvent?: 'ignore' | 'emit';
 }
 
 /**
- * Parses SSE messages into validated Responses API wire events. Comments, `[DONE]` and unknown event types produce
- * nothing. An event whose `sequence_number` is at or below the last one seen is a replay and is dropped; a jump ahead
+ * Parses SSE messages into validated Responses API wire events. Comments and `[DONE]` produce nothing; events of
+ * an unknown type produce nothing, or an {@link UnknownWireEvent} with `unknownEvent: 'emit'`. An event whose `sequence_number` is at or below the last one seen is a replay and is dropped; a jump ahead
  * is reported to `onSequenceGap`. Streams without sequence numbers pass as they are. A last event cut short by the
  * end of the source (truncated JSON) is a `MalformedEventError`, as issue 2 specifies (decided by the team; the
  * `unterminated` flag on the message lets a custom stage treat it differently).
@@ -53,22 +60,29 @@ export interface ToWireEventsOptions {
  * @param options what to do with malformed events and sequence gaps.
  * @returns an operator from SSE messages to wire events.
  */
-export function toWireEvents(options: ToWireEventsOptions = {}): OperatorFunction<SseMessage, WireEvent> {
+export function toWireEvents(
+  options: ToWireEventsOptions = {},
+): OperatorFunction<SseMessage, WireEvent | UnknownWireEvent> {
   const onMalformed = options.onMalformed ?? 'error';
   if (onMalformed !== 'error' && onMalformed !== 'skip') {
     throw new TypeError(`toWireEvents: onMalformed must be 'error' or 'skip', got ${String(onMalformed)}`);
   }
+  const unknownEvent = options.unknownEvent ?? 'ignore';
+  if (unknownEvent !== 'ignore' && unknownEvent !== 'emit') {
+    throw new TypeError(`toWireEvents: unknownEvent must be 'ignore' or 'emit', got ${String(unknownEvent)}`);
+  }
+  const emitUnknown = unknownEvent === 'emit';
   const onSequenceGap = options.onSequenceGap;
   if (onSequenceGap !== undefined && typeof onSequenceGap !== 'function') {
     throw new TypeError('toWireEvents: onSequenceGap must be a function');
   }
   return (source) =>
-    new Observable<WireEvent>((subscriber) => {
+    new Observable<WireEvent | UnknownWireEvent>((subscriber) => {
       let lastSequence: number | undefined;
       subscribeWithin(subscriber, source, {
         next: (message) => {
           if (message.type !== 'event') return;
-          let event: WireEvent | undefined;
+          let event: WireEvent | UnknownWireEvent | undefined;
           try {
             const raw = parseRawWireEvent(message.data);
             if (raw === undefined) return;
@@ -81,6 +95,13 @@ export function toWireEvents(options: ToWireEventsOptions = {}): OperatorFunctio
               lastSequence = sequence;
             }
             event = validateWireEvent(raw, message.data);
+            if (event === undefined && emitUnknown)
+              event = {
+                type: 'unknown',
+                wireType: raw.type,
+                event: raw,
+                ...(typeof sequence === 'number' ? { sequence_number: sequence } : {}),
+              };
           } catch (error) {
             if (error instanceof MalformedEventError && onMalformed === 'skip') return;
             subscriber.error(error);

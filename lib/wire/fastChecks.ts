@@ -111,21 +111,51 @@ function hasPartRef(event: Fields): boolean {
 export function passesFastCheck(event: Fields, type: string): boolean {
   if (!isObject(event)) return false;
   switch (type) {
-    case 'response.output_text.delta':
+    case 'response.output_text.delta': {
+      const logprobs = event['logprobs'];
+      return (
+        typeof event['delta'] === 'string' &&
+        hasPartRef(event) &&
+        isOptionalIndex(event['content_index']) &&
+        (logprobs === undefined || logprobs === null || Array.isArray(logprobs))
+      );
+    }
     case 'response.reasoning_text.delta':
+    case 'response.refusal.delta':
       return typeof event['delta'] === 'string' && hasPartRef(event) && isOptionalIndex(event['content_index']);
     case 'response.reasoning_summary_text.delta':
       return typeof event['delta'] === 'string' && hasPartRef(event) && isOptionalIndex(event['summary_index']);
     case 'response.function_call_arguments.delta':
     case 'response.custom_tool_call_input.delta':
       return typeof event['delta'] === 'string' && hasPartRef(event) && isOptionalString(event['call_id']);
+    case 'response.code_interpreter_call_code.delta':
+    case 'response.mcp_call_arguments.delta':
+    case 'response.apply_patch_call_operation_diff.delta':
+      return typeof event['delta'] === 'string' && hasPartRef(event);
+    case 'response.shell_call_command.delta':
+      return typeof event['delta'] === 'string' && hasPartRef(event) && isOptionalIndex(event['command_index']);
+    case 'response.audio.delta':
+    case 'response.audio.transcript.delta':
+      return typeof event['delta'] === 'string';
     case 'response.output_text.done':
     case 'response.reasoning_text.done':
       return typeof event['text'] === 'string' && hasPartRef(event) && isOptionalIndex(event['content_index']);
+    case 'response.refusal.done':
+      return typeof event['refusal'] === 'string' && hasPartRef(event) && isOptionalIndex(event['content_index']);
     case 'response.reasoning_summary_text.done':
       return typeof event['text'] === 'string' && hasPartRef(event) && isOptionalIndex(event['summary_index']);
     case 'response.reasoning_summary_part.added':
+    case 'response.reasoning_summary_part.done':
       return hasPartRef(event) && isOptionalIndex(event['summary_index']);
+    case 'response.content_part.added': {
+      const part = event['part'];
+      return (
+        isObject(part) &&
+        typeof part['type'] === 'string' &&
+        hasPartRef(event) &&
+        isOptionalIndex(event['content_index'])
+      );
+    }
     case 'response.content_part.done': {
       const part = event['part'];
       return (
@@ -136,6 +166,17 @@ export function passesFastCheck(event: Fields, type: string): boolean {
         isOptionalIndex(event['content_index'])
       );
     }
+    case 'response.output_text.annotation.added': {
+      const annotation = event['annotation'];
+      return (
+        (annotation === undefined ||
+          annotation === null ||
+          (isObject(annotation) && typeof annotation['type'] === 'string')) &&
+        hasPartRef(event) &&
+        isOptionalIndex(event['content_index']) &&
+        isOptionalIndex(event['annotation_index'])
+      );
+    }
     case 'response.output_item.added':
     case 'response.output_item.done':
       return isItem(event['item']) && isOptionalIndex(event['output_index']);
@@ -143,7 +184,61 @@ export function passesFastCheck(event: Fields, type: string): boolean {
       return typeof event['arguments'] === 'string' && hasPartRef(event) && isOptionalString(event['call_id']);
     case 'response.custom_tool_call_input.done':
       return typeof event['input'] === 'string' && hasPartRef(event) && isOptionalString(event['call_id']);
+    case 'response.code_interpreter_call_code.done':
+      return typeof event['code'] === 'string' && hasPartRef(event);
+    case 'response.mcp_call_arguments.done':
+      return typeof event['arguments'] === 'string' && hasPartRef(event);
+    case 'response.apply_patch_call_operation_diff.done':
+      return typeof event['diff'] === 'string' && hasPartRef(event);
+    case 'response.shell_call_command.added':
+    case 'response.shell_call_command.done':
+      return typeof event['command'] === 'string' && hasPartRef(event) && isOptionalIndex(event['command_index']);
+    case 'response.shell_call_output_content.delta': {
+      const delta = event['delta'];
+      return (
+        isObject(delta) &&
+        isOptionalString(delta['stdout']) &&
+        isOptionalString(delta['stderr']) &&
+        hasPartRef(event) &&
+        isOptionalIndex(event['command_index'])
+      );
+    }
+    case 'response.shell_call_output_content.done': {
+      const output = event['output'];
+      if (!Array.isArray(output) || !hasPartRef(event) || !isOptionalIndex(event['command_index'])) return false;
+      for (let index = 0; index < output.length; index++) if (!isObject(output[index])) return false;
+      return true;
+    }
+    case 'response.code_interpreter_call.in_progress':
+    case 'response.code_interpreter_call.interpreting':
+    case 'response.code_interpreter_call.completed':
+    case 'response.file_search_call.in_progress':
+    case 'response.file_search_call.searching':
+    case 'response.file_search_call.completed':
+    case 'response.web_search_call.in_progress':
+    case 'response.web_search_call.searching':
+    case 'response.web_search_call.completed':
+    case 'response.image_generation_call.in_progress':
+    case 'response.image_generation_call.generating':
+    case 'response.image_generation_call.completed':
+    case 'response.mcp_call.in_progress':
+    case 'response.mcp_call.completed':
+    case 'response.mcp_call.failed':
+    case 'response.mcp_list_tools.in_progress':
+    case 'response.mcp_list_tools.completed':
+    case 'response.mcp_list_tools.failed':
+      return hasPartRef(event);
+    case 'response.image_generation_call.partial_image':
+      return (
+        typeof event['partial_image_b64'] === 'string' &&
+        hasPartRef(event) &&
+        isOptionalIndex(event['partial_image_index'])
+      );
+    case 'response.audio.done':
+    case 'response.audio.transcript.done':
+      return true;
     case 'response.created':
+    case 'response.queued':
     case 'response.in_progress':
     case 'response.queued':
     case 'response.failed':

@@ -53,73 +53,119 @@ export type WireUsage = z.infer<typeof usageSchema>;
 /** The error object of `response.failed` and of top-level `error` events. */
 export type WireErrorObject = z.infer<typeof errorObjectSchema>;
 
-const textDelta = {
-  delta: z.string(),
-  item_id: optionalString,
-  output_index: optionalIndex,
-};
+const partRef = { item_id: optionalString, output_index: optionalIndex };
+const textDelta = { delta: z.string(), ...partRef };
+const lifecycle = z.looseObject({ response: wireResponseSchema.nullish() });
+/** `*.in_progress`, `*.searching`, `*.completed`, … of a hosted tool: the item they are about, nothing else. */
+const toolProgress = z.looseObject(partRef);
+/** `response.audio.done`, `response.audio.transcript.done`: nothing but their type. */
+const bare = z.looseObject({});
 
 /**
- * The schema of each event type responses-rx reads, by JSON `type`. Events of any other type are ignored.
- * Fields not listed are kept but not checked.
+ * The schema of each event type responses-rx reads, by JSON `type`: every type of the `ResponseStreamEvent` union
+ * (openai-node 7.5, the OpenAI OpenAPI spec) plus `response.apply_patch_call_operation_diff.*`, which real streams
+ * send. Events of any other type are unknown (see `toWireEvents`' `unknownEvent`). Fields not listed are kept but not
+ * checked.
  */
 export const wireEventSchemas = {
-  'response.created': z.looseObject({ response: wireResponseSchema.nullish() }),
-  'response.in_progress': z.looseObject({ response: wireResponseSchema.nullish() }),
-  'response.queued': z.looseObject({ response: wireResponseSchema.nullish() }),
+  'response.created': lifecycle,
+  'response.queued': lifecycle,
+  'response.in_progress': lifecycle,
   'response.output_item.added': z.looseObject({ item: wireItemSchema, output_index: optionalIndex }),
   'response.output_item.done': z.looseObject({ item: wireItemSchema, output_index: optionalIndex }),
-  'response.output_text.delta': z.looseObject({ ...textDelta, content_index: optionalIndex }),
-  'response.output_text.done': z.looseObject({
-    text: z.string(),
-    item_id: optionalString,
-    output_index: optionalIndex,
+  'response.content_part.added': z.looseObject({
+    part: z.looseObject({ type: z.string() }),
+    ...partRef,
     content_index: optionalIndex,
   }),
+  'response.output_text.delta': z.looseObject({
+    ...textDelta,
+    content_index: optionalIndex,
+    logprobs: z.array(z.unknown()).nullish(),
+  }),
+  'response.output_text.done': z.looseObject({ text: z.string(), ...partRef, content_index: optionalIndex }),
+  'response.output_text.annotation.added': z.looseObject({
+    annotation: z.looseObject({ type: z.string() }).nullish(),
+    ...partRef,
+    content_index: optionalIndex,
+    annotation_index: optionalIndex,
+  }),
+  'response.refusal.delta': z.looseObject({ ...textDelta, content_index: optionalIndex }),
+  'response.refusal.done': z.looseObject({ refusal: z.string(), ...partRef, content_index: optionalIndex }),
   'response.content_part.done': z.looseObject({
     part: z.looseObject({ type: z.string(), text: z.string().nullish() }),
-    item_id: optionalString,
-    output_index: optionalIndex,
+    ...partRef,
     content_index: optionalIndex,
   }),
-  'response.reasoning_summary_part.added': z.looseObject({
-    item_id: optionalString,
-    output_index: optionalIndex,
-    summary_index: optionalIndex,
-  }),
+  'response.reasoning_summary_part.added': z.looseObject({ ...partRef, summary_index: optionalIndex }),
+  'response.reasoning_summary_part.done': z.looseObject({ ...partRef, summary_index: optionalIndex }),
   'response.reasoning_summary_text.delta': z.looseObject({ ...textDelta, summary_index: optionalIndex }),
   'response.reasoning_summary_text.done': z.looseObject({
     text: z.string(),
-    item_id: optionalString,
-    output_index: optionalIndex,
+    ...partRef,
     summary_index: optionalIndex,
   }),
   'response.reasoning_text.delta': z.looseObject({ ...textDelta, content_index: optionalIndex }),
-  'response.reasoning_text.done': z.looseObject({
-    text: z.string(),
-    item_id: optionalString,
-    output_index: optionalIndex,
-    content_index: optionalIndex,
-  }),
+  'response.reasoning_text.done': z.looseObject({ text: z.string(), ...partRef, content_index: optionalIndex }),
   'response.function_call_arguments.delta': z.looseObject({ ...textDelta, call_id: optionalString }),
   'response.function_call_arguments.done': z.looseObject({
     arguments: z.string(),
-    item_id: optionalString,
-    output_index: optionalIndex,
+    ...partRef,
     call_id: optionalString,
   }),
   'response.custom_tool_call_input.delta': z.looseObject({ ...textDelta, call_id: optionalString }),
-  'response.custom_tool_call_input.done': z.looseObject({
-    input: z.string(),
-    item_id: optionalString,
-    output_index: optionalIndex,
-    call_id: optionalString,
+  'response.custom_tool_call_input.done': z.looseObject({ input: z.string(), ...partRef, call_id: optionalString }),
+  'response.code_interpreter_call_code.delta': z.looseObject(textDelta),
+  'response.code_interpreter_call_code.done': z.looseObject({ code: z.string(), ...partRef }),
+  'response.code_interpreter_call.in_progress': toolProgress,
+  'response.code_interpreter_call.interpreting': toolProgress,
+  'response.code_interpreter_call.completed': toolProgress,
+  'response.file_search_call.in_progress': toolProgress,
+  'response.file_search_call.searching': toolProgress,
+  'response.file_search_call.completed': toolProgress,
+  'response.web_search_call.in_progress': toolProgress,
+  'response.web_search_call.searching': toolProgress,
+  'response.web_search_call.completed': toolProgress,
+  'response.image_generation_call.in_progress': toolProgress,
+  'response.image_generation_call.generating': toolProgress,
+  'response.image_generation_call.completed': toolProgress,
+  'response.image_generation_call.partial_image': z.looseObject({
+    partial_image_b64: z.string(),
+    partial_image_index: optionalIndex,
+    ...partRef,
   }),
+  'response.mcp_call_arguments.delta': z.looseObject(textDelta),
+  'response.mcp_call_arguments.done': z.looseObject({ arguments: z.string(), ...partRef }),
+  'response.mcp_call.in_progress': toolProgress,
+  'response.mcp_call.completed': toolProgress,
+  'response.mcp_call.failed': toolProgress,
+  'response.mcp_list_tools.in_progress': toolProgress,
+  'response.mcp_list_tools.completed': toolProgress,
+  'response.mcp_list_tools.failed': toolProgress,
+  'response.shell_call_command.added': z.looseObject({ command: z.string(), ...partRef, command_index: optionalIndex }),
+  'response.shell_call_command.delta': z.looseObject({ ...textDelta, command_index: optionalIndex }),
+  'response.shell_call_command.done': z.looseObject({ command: z.string(), ...partRef, command_index: optionalIndex }),
+  'response.shell_call_output_content.delta': z.looseObject({
+    delta: z.looseObject({ stdout: optionalString, stderr: optionalString }),
+    ...partRef,
+    command_index: optionalIndex,
+  }),
+  'response.shell_call_output_content.done': z.looseObject({
+    output: z.array(z.looseObject({})),
+    ...partRef,
+    command_index: optionalIndex,
+  }),
+  'response.apply_patch_call_operation_diff.delta': z.looseObject(textDelta),
+  'response.apply_patch_call_operation_diff.done': z.looseObject({ diff: z.string(), ...partRef }),
+  'response.audio.delta': z.looseObject({ delta: z.string() }),
+  'response.audio.done': bare,
+  'response.audio.transcript.delta': z.looseObject({ delta: z.string() }),
+  'response.audio.transcript.done': bare,
   'response.completed': z.looseObject({ response: wireResponseSchema }),
-  'response.failed': z.looseObject({ response: wireResponseSchema.nullish() }),
-  'response.incomplete': z.looseObject({ response: wireResponseSchema.nullish() }),
+  'response.failed': lifecycle,
+  'response.incomplete': lifecycle,
   /** Sent by servers (the embedded one included) that end a cancelled background response's stream with an event. */
-  'response.cancelled': z.looseObject({ response: wireResponseSchema.nullish() }),
+  'response.cancelled': lifecycle,
   error: z.looseObject({
     code: z.union([z.string(), z.number()]).nullish(),
     message: z.string().nullish(),
@@ -138,6 +184,19 @@ export type WireEvent = {
     readonly sequence_number?: number | null;
   };
 }[KnownWireEventType];
+
+/**
+ * An event of a type responses-rx does not know, passed on by `toWireEvents({ unknownEvent: 'emit' })` so that
+ * `normalizeEvents` can emit it as an `unknownEvent`. Wrapped, so that its `type` never collides with a known one.
+ */
+export interface UnknownWireEvent {
+  readonly type: 'unknown';
+  /** The event's own JSON `type`. */
+  readonly wireType: string;
+  /** The event as received (not validated). */
+  readonly event: { readonly type: string; readonly [key: string]: unknown };
+  readonly sequence_number?: number | null;
+}
 
 /** Narrows a {@link WireEvent} by its `type`. */
 export type WireEventOf<K extends KnownWireEventType> = Extract<WireEvent, { type: K }>;
