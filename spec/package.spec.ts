@@ -28,7 +28,7 @@ const script = `
     complete: () => console.log(seen.join(',')),
   });
 `;
-const expected = 'created,outputItemDone,outputItemDone*,completed';
+const expected = 'created,inProgress,outputItemDone,outputItemDone*,completed';
 
 describe('package', () => {
   it('loads as CommonJS through the exports map', () => {

@@ -87,6 +87,7 @@ describe('responses-rx replay', () => {
       .map((line) => JSON.parse(line) as { type: string; recovered?: boolean });
     expect(lines.map((e) => `${e.type}${e.recovered ? '*' : ''}`)).toEqual([
       'created',
+      'inProgress',
       'outputItemDone*',
       'outputItemDone*',
       'completed',

@@ -166,7 +166,7 @@ describe('streamResponse', () => {
       ).subscribe({
         next: (event) => {
           received.push(event.type);
-          // response.created, response.in_progress (no event), output_item.added: three wire events arrived.
+          // response.created, response.in_progress, output_item.added: three wire events arrived.
           if (event.type === 'outputItemAdded') {
             subscription.unsubscribe();
             resolve();
@@ -176,7 +176,7 @@ describe('streamResponse', () => {
       });
     });
     const summary = await requestEnded;
-    expect(received).toEqual(['created', 'outputItemAdded']);
+    expect(received).toEqual(['created', 'inProgress', 'outputItemAdded']);
     expect(summary).toMatchObject({ outcome: 'client-closed', status: 200, completed: false });
     expect(summary.eventTypes).toEqual(['response.created', 'response.in_progress', 'response.output_item.added']);
   });

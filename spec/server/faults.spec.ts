@@ -74,7 +74,12 @@ describe('faults seen by streamResponse', () => {
     expect(error).toBeInstanceOf(IdleTimeoutError);
     expect(error).toMatchObject({ code: 'idle_timeout', idleMs: 100, retryable: true });
     // created, in_progress, output_item.added (reasoning), reasoning_summary_part.added
-    expect(values.map((event) => event.type)).toEqual(['created', 'outputItemAdded', 'reasoningSummaryPartAdded']);
+    expect(values.map((event) => event.type)).toEqual([
+      'created',
+      'inProgress',
+      'outputItemAdded',
+      'reasoningSummaryPartAdded',
+    ]);
   });
 
   // A short stream: at one byte per write, the demo's longer turns take seconds under --detectOpenHandles.

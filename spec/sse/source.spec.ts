@@ -19,7 +19,7 @@ describe('SSE sources', () => {
   let expected: string;
   beforeAll(async () => {
     expected = await answer(text);
-    expect(expected).toMatch(/^created,outputItemAdded,(outputTextDelta,)+outputItemDone,completed$/);
+    expect(expected).toMatch(/^created,inProgress,outputItemAdded,(outputTextDelta,)+outputItemDone,completed$/);
   });
 
   it('reads a whole string', async () => {
