@@ -153,6 +153,9 @@ export class WireWriter {
         this.start(event.responseId);
         if (!this.running) this.emit('response.queued', { response: this.lifecycle('queued') });
         break;
+      case 'inProgress':
+        this.run(event.responseId);
+        break;
       case 'outputItemAdded':
         this.run();
         this.added(event.item, event.outputIndex);

@@ -127,6 +127,7 @@ describe('serializeEvents round trip (property)', () => {
     const values: ResponseEvent[] = [
       build.created('resp_1'),
       { type: 'queued', responseId: 'resp_1' },
+      { type: 'inProgress', responseId: 'resp_1' },
       build.itemAdded({ ...reasoning, summary: [], content: [] }, 0),
       { type: 'reasoningSummaryPartAdded', itemId: 'rs_1', summaryIndex: 0, outputIndex: 0 },
       build.summaryDelta('Plan', { itemId: 'rs_1', outputIndex: 0 }),
@@ -136,7 +137,7 @@ describe('serializeEvents round trip (property)', () => {
       build.toolInputDelta('{}', { itemId: 'fc_1', outputIndex: 1 }),
       build.itemDone(call, 1),
       build.itemAdded({ ...custom, input: '', status: 'in_progress' }, 2),
-      build.toolInputDelta('ls', { itemId: 'ct_1', outputIndex: 2 }),
+      build.toolInputDelta('ls', { itemId: 'ct_1', outputIndex: 2 }, 'custom_tool_call'),
       build.itemDone(custom, 2),
       build.itemAdded({ ...message, status: 'in_progress', content: [] }, 3),
       build.textDelta('Hi', { itemId: 'msg_1', outputIndex: 3 }),
@@ -162,6 +163,7 @@ describe('serializeEvents round trip (property)', () => {
       new Set([
         'created',
         'queued',
+        'inProgress',
         'outputItemAdded',
         'reasoningSummaryPartAdded',
         'reasoningSummaryDelta',
