@@ -2,7 +2,8 @@
  * Repair mode: reads the upstream through `responseEvents` (every item exactly once, whatever subset of events the
  * provider sends) and writes the canonical Responses stream as events arrive, so that every client gets the whole
  * answer: `serializeEvents` after the reading pipeline. Shape and faults apply to the repaired stream; an upstream
- * error answer is relayed as it is.
+ * error answer is relayed as it is. A request without `stream: true` gets the repaired Response object as JSON (the
+ * upstream is still asked for a stream).
  *
  * @module
  */
@@ -32,5 +33,7 @@ export async function answerRepair(
     }),
     finalize(() => sent.controller.abort()),
   );
-  await exchange.stream(events$);
+  // A client that did not ask for a stream gets the repaired Response object: its output holds every item.
+  if (body.stream === true) await exchange.stream(events$);
+  else await exchange.respondWhole(events$);
 }

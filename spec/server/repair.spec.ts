@@ -219,6 +219,21 @@ describe('repair mode over loopback', () => {
     expect(again.text).toBe(''); // the shape applies to what repair writes: final-only again
   });
 
+  it('answers a request without stream: true with the repaired Response object, every item in its output', async () => {
+    const upstream = await start({ shape: 'done-only' });
+    const repair = await start({ mode: 'repair', upstream: upstream.url });
+    const ask = (url: string) =>
+      new OpenAI({ baseURL: url, apiKey: 'test', maxRetries: 0 }).responses.create({
+        model: 'demo-turn-1',
+        input: 'hi',
+      });
+    const direct = await ask(upstream.url);
+    const repaired = await ask(repair.url);
+    expect(direct.output_text).toBe(''); // a done-only provider's completed.output is empty
+    expect(repaired.output_text).toBe(answer);
+    expect(repaired.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
+  });
+
   it('rejects repair without an upstream, and an upstream in replay mode', async () => {
     await expect(createResponsesServer({ mode: 'repair' })).rejects.toThrow(TypeError);
     await expect(createResponsesServer({ mode: 'replay', upstream: 'http://127.0.0.1:1/v1' })).rejects.toThrow(
