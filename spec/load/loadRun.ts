@@ -98,6 +98,9 @@ export interface LoadProgress {
 
 export interface LoadReport extends LoadProgress {
   readonly elapsedMs: number;
+  /** The median and 99th-percentile time of one stream, from subscribe to its end, in milliseconds. */
+  readonly p50Ms: number;
+  readonly p99Ms: number;
   /** The first failures (stream number and why), at most 20. */
   readonly failureDetails: readonly { n: number; why: string }[];
 }
@@ -133,6 +136,7 @@ export async function runLoad(total: number, onProgress?: (progress: LoadProgres
   let done = 0;
   let expectedErrors = 0;
   const failureDetails: { n: number; why: string }[] = [];
+  const durations: number[] = [];
   const progress = (): LoadProgress => ({
     done,
     total,
@@ -152,7 +156,9 @@ export async function runLoad(total: number, onProgress?: (progress: LoadProgres
         const server = servers.get(`${shape}|${faultCase.fault ?? ''}`)!;
         return new Promise<void>((resolve) => {
           const values: ResponseEvent[] = [];
+          const begun = Date.now();
           const finish = (error: unknown) => {
+            durations.push(Date.now() - begun);
             const why = check(n, values, error);
             if (why !== undefined) failureDetails.push({ n, why: `${shape} ${faultCase.fault ?? ''}: ${why}` });
             else if (faultCase.expectedCode !== undefined) expectedErrors++;
@@ -171,7 +177,141 @@ export async function runLoad(total: number, onProgress?: (progress: LoadProgres
     await Promise.all([...servers.values()].map((server) => server.close()));
   }
   peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
-  const report = { ...progress(), elapsedMs: Date.now() - started, failureDetails: failureDetails.slice(0, 20) };
+  const report = {
+    ...progress(),
+    elapsedMs: Date.now() - started,
+    ...percentiles(durations),
+    failureDetails: failureDetails.slice(0, 20),
+  };
+  onProgress?.(report);
+  return report;
+}
+
+/** The median and 99th percentile of some durations (nearest rank). */
+export function percentiles(durations: readonly number[]): { p50Ms: number; p99Ms: number } {
+  const sorted = [...durations].sort((a, b) => a - b);
+  const rank = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+  return { p50Ms: rank(0.5), p99Ms: rank(0.99) };
+}
+
+/** Why a background stream's events are wrong (text, items, order, or an event twice), or undefined. */
+export function checkResumed(n: number, values: readonly ResponseEvent[], error: unknown): string | undefined {
+  if (error !== undefined) return `unexpected error ${(error as { code?: string }).code ?? ''}: ${String(error)}`;
+  const numbers = values.flatMap((event) => (event.sequenceNumber === undefined ? [] : [event.sequenceNumber]));
+  for (let i = 1; i < numbers.length; i++)
+    if (numbers[i]! <= numbers[i - 1]!) return `sequence number ${numbers[i]} after ${numbers[i - 1]}: an event twice`;
+  const out = responseOf(n);
+  const done = values.flatMap((event) => (event.type === 'outputItemDone' ? [event] : []));
+  if (done.some((event) => event.recovered)) return 'an item was recovered although every item streamed';
+  if (
+    !isDeepStrictEqual(
+      done.map((event) => event.item),
+      out,
+    )
+  )
+    return `items differ: ${JSON.stringify(done.map((e) => e.item))}`;
+  if (values.at(-1)?.type !== 'completed' || values.filter((e) => e.type === 'completed').length !== 1)
+    return 'completed not once and last';
+  for (const message of out.filter((item) => item.type === 'message')) {
+    const deltas = values
+      .flatMap((e) => (e.type === 'outputTextDelta' && e.itemId === message.id ? [e.delta] : []))
+      .join('');
+    const text = (message['content'] as { text: string }[]).map((part) => part.text).join('');
+    if (deltas !== text) return `text of ${message.id} differs: ${JSON.stringify(deltas)} vs ${JSON.stringify(text)}`;
+  }
+  return undefined;
+}
+
+/** What {@link runResumeLoad} reports. */
+export interface ResumeLoadReport extends LoadReport {
+  /** How many streams went to the server that cuts every connection. */
+  readonly dropped: number;
+  /** How many connections that server cut (each followed by a resume). */
+  readonly cuts: number;
+}
+
+/** Events per connection before the dropping server cuts it: mid-answer for every stream of {@link responseOf}. */
+export const DROP_AFTER = 12;
+
+/**
+ * Drop-and-resume load: `total` concurrent background streams (`background: true`, `resume` on); every third goes
+ * to a server that cuts each connection after {@link DROP_AFTER} events (`drop-after`), so it is resumed from its
+ * last sequence number until it completes. Every stream's text and items are checked exactly, and that no event
+ * came twice.
+ */
+export async function runResumeLoad(
+  total: number,
+  onProgress?: (progress: LoadProgress) => void,
+): Promise<ResumeLoadReport> {
+  const replay = (request: { input?: unknown }) =>
+    streamedEvents(responseOf(streamNumber(request.input)), { deltaSize: 5 });
+  let cuts = 0;
+  const background = { maxResponses: total + 10 };
+  const steady = await createResponsesServer({ replay, background });
+  const dropping = await createResponsesServer({
+    replay,
+    background,
+    fault: `drop-after=${DROP_AFTER}`,
+    onRequestEnd: (summary) => {
+      if (summary.outcome === 'dropped') cuts++;
+    },
+  });
+  const started = Date.now();
+  let peakRssBytes = process.memoryUsage().rss;
+  let done = 0;
+  const failureDetails: { n: number; why: string }[] = [];
+  const durations: number[] = [];
+  const progress = (): LoadProgress => ({
+    done,
+    total,
+    expectedErrors: 0,
+    failures: failureDetails.length,
+    streamsPerSecond: done / Math.max(0.001, (Date.now() - started) / 1000),
+    peakRssBytes,
+  });
+  const sampler = setInterval(() => {
+    peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
+    onProgress?.(progress());
+  }, 250);
+  try {
+    await Promise.all(
+      Array.from({ length: total }, (_, n) => {
+        const server = n % 3 === 0 ? dropping : steady;
+        return new Promise<void>((resolve) => {
+          const values: ResponseEvent[] = [];
+          const begun = Date.now();
+          const finish = (error: unknown) => {
+            durations.push(Date.now() - begun);
+            const why = checkResumed(n, values, error);
+            if (why !== undefined) failureDetails.push({ n, why });
+            done++;
+            resolve();
+          };
+          streamResponse(
+            { model: 'load', input: `stream-${n}`, background: true },
+            {
+              baseURL: server.url,
+              apiKey: 'load',
+              idleTimeoutMs: 30_000,
+              resume: { initialDelayMs: 10, maxResumes: 10 },
+            },
+          ).subscribe({ next: (event) => values.push(event), error: finish, complete: () => finish(undefined) });
+        });
+      }),
+    );
+  } finally {
+    clearInterval(sampler);
+    await Promise.all([steady.close(), dropping.close()]);
+  }
+  peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
+  const report = {
+    ...progress(),
+    elapsedMs: Date.now() - started,
+    ...percentiles(durations),
+    failureDetails: failureDetails.slice(0, 20),
+    dropped: Math.ceil(total / 3),
+    cuts,
+  };
   onProgress?.(report);
   return report;
 }
