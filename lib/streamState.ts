@@ -82,7 +82,7 @@ export interface OutputMatches {
 
 /** The read-only view of a stream's tracked state that policies receive. */
 export interface StreamState {
-  /** The response's id, from the first `created`, `queued` or `completed` that named one. */
+  /** The response's id, from the first `created`, `queued`, `inProgress` or `completed` that named one. */
   readonly responseId: string | undefined;
   /** Which kinds of delta streamed. */
   readonly streamed: StreamedKinds;
@@ -256,6 +256,7 @@ export class StreamTracker implements StreamState {
         return this.markDelivered(event.item, event.outputIndex);
       case 'created':
       case 'queued':
+      case 'inProgress':
       case 'completed':
         this.firstResponseId ??= event.responseId;
         return true;

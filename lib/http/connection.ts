@@ -136,7 +136,12 @@ export function cancelOnUnsubscribe(
         .pipe(
           tap({
             next: (event) => {
-              if (event.type === 'created' || event.type === 'queued' || event.type === 'completed')
+              if (
+                event.type === 'created' ||
+                event.type === 'queued' ||
+                event.type === 'inProgress' ||
+                event.type === 'completed'
+              )
                 responseId ??= event.responseId;
             },
             error: () => (ended = true),

@@ -39,7 +39,7 @@ export interface ResumeStreamConfig extends BackoffConfig {
   readonly maxResumes?: number;
   /**
    * The response id, when known before any event (a stream retrieved by id, which has no `created`).
-   * @defaultValue none: read from the first `created`, `queued` or `completed` event
+   * @defaultValue none: read from the first `created`, `queued`, `inProgress` or `completed` event
    */
   readonly responseId?: string;
   /**
@@ -135,7 +135,12 @@ export function resumeStream<E extends NormalizedEvent>(
           const sequence = event.sequenceNumber;
           if (sequence === undefined) numbered = false;
           else cursor = sequence;
-          if (event.type === 'created' || event.type === 'queued' || event.type === 'completed') {
+          if (
+            event.type === 'created' ||
+            event.type === 'queued' ||
+            event.type === 'inProgress' ||
+            event.type === 'completed'
+          ) {
             responseId ??= event.responseId;
             if (event.type === 'completed') completed = true;
           }

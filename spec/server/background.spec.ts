@@ -133,6 +133,22 @@ describe('background responses over loopback', () => {
     );
   });
 
+  it('keeps at most maxResponses background responses, forgetting the oldest first', async () => {
+    const { server } = await start({ background: { maxResponses: 2 } });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const run = await collect(streamResponse(body, { baseURL: server.url, apiKey: 'test' }));
+      ids.push((run.values[0] as { responseId: string }).responseId);
+    }
+    const statuses = await Promise.all(ids.map(async (id) => (await fetch(`${server.url}/responses/${id}`)).status));
+    expect(statuses).toEqual([404, 200, 200]);
+  });
+
+  it('rejects bounds that are not positive integers', async () => {
+    await expect(createResponsesServer({ background: { maxResponses: 0 } })).rejects.toThrow(TypeError);
+    await expect(createResponsesServer({ background: { ttlMs: 1.5 } })).rejects.toThrow(TypeError);
+  });
+
   it('refuses an unknown id with ResumeRefusedError', async () => {
     const { server } = await start();
     const run = await collect(
