@@ -5,16 +5,16 @@
  * @module
  */
 import type { NormalizedEvent } from './events';
-import { type ItemEntry, type ItemKind, ItemLedger, itemFingerprint } from './items/identity';
+import { type ItemEntry, type ItemKind, ItemLedger, itemFingerprint, kindOfType } from './items/identity';
 import type { WireItem } from './wire/schemas';
 
 /** Which kinds of delta streamed. */
 export interface StreamedKinds {
-  /** An `output_text.delta` arrived. */
+  /** An `output_text.delta` or `refusal.delta` arrived. */
   readonly text: boolean;
   /** A reasoning summary or reasoning content delta arrived. */
   readonly reasoning: boolean;
-  /** A function-call arguments or custom-tool input delta arrived. */
+  /** A tool-input delta arrived (function arguments, custom-tool input, code, MCP arguments, shell command, diff). */
   readonly toolInput: boolean;
 }
 
@@ -35,8 +35,30 @@ export interface PartText {
   readonly final: boolean;
 }
 
-/** What kind of item some evidence belongs to. */
-export type EvidenceKind = 'message' | 'reasoning' | 'function_call' | 'custom_tool_call' | 'other';
+/** What kind of item some evidence belongs to: the item `type` its events name, or `other` when none did. */
+export type EvidenceKind =
+  | 'message'
+  | 'reasoning'
+  | 'function_call'
+  | 'custom_tool_call'
+  | 'code_interpreter_call'
+  | 'mcp_call'
+  | 'shell_call'
+  | 'shell_call_output'
+  | 'apply_patch_call'
+  | 'web_search_call'
+  | 'file_search_call'
+  | 'image_generation_call'
+  | 'mcp_list_tools'
+  | 'other';
+
+/** What a hosted shell command printed, from `shell_call_output_content.delta` / `.done`. */
+export interface ShellOutputEvidence {
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The command's whole `output` entry from `shell_call_output_content.done` (with its `outcome`), when it came. */
+  readonly final: { readonly [key: string]: unknown } | undefined;
+}
 
 /** Everything that arrived for one item that the stream has not delivered whole. */
 export interface ItemEvidence {
@@ -51,11 +73,26 @@ export interface ItemEvidence {
   readonly summary: ReadonlyMap<number, PartText>;
   /** Raw reasoning content parts by `content_index`. */
   readonly reasoningContent: ReadonlyMap<number, PartText>;
-  /** Tool-call input (function arguments or custom-tool input). */
+  /** Refusal parts of a message by `content_index` (`refusal.delta` / `.done`). */
+  readonly refusals: ReadonlyMap<number, PartText>;
+  /** Annotations of answer text parts by `content_index`, in `annotation_index` order. */
+  readonly annotations: ReadonlyMap<number, readonly unknown[]>;
+  /**
+   * Tool-call input: function arguments, custom-tool input, code-interpreter code, MCP arguments or an apply_patch
+   * diff. For a shell call: its commands joined by newlines (see {@link ItemEvidence.commands}).
+   */
   readonly toolInput: PartText | undefined;
+  /** A shell call's commands by `command_index`. */
+  readonly commands: ReadonlyMap<number, PartText>;
   /** The call id seen on a tool-input event. */
   readonly callId: string | undefined;
-  /** True when any text (a delta or a `*.done`) arrived, not only an announcement. */
+  /** The latest status a hosted tool's progress events reported (`in_progress`, `searching`, …, `failed`). */
+  readonly toolStatus: string | undefined;
+  /** The latest partial image of an image generation call (base64). */
+  readonly partialImage: string | undefined;
+  /** A shell call output's commands by `command_index`. */
+  readonly shellOutput: ReadonlyMap<number, ShellOutputEvidence>;
+  /** True when any content (text, refusal, annotation, progress, image, output) arrived, not only an announcement. */
   readonly hasText: boolean;
 }
 
@@ -118,14 +155,46 @@ interface MutablePart {
   final: boolean;
 }
 
+interface MutableShellOutput {
+  stdout: string;
+  stderr: string;
+  final: Record<string, unknown> | undefined;
+}
+
 class Evidence implements ItemEvidence {
   added: WireItem | undefined;
   kind: EvidenceKind = 'other';
   readonly content = new Map<number, MutablePart>();
   readonly summary = new Map<number, MutablePart>();
   readonly reasoningContent = new Map<number, MutablePart>();
-  toolInput: MutablePart | undefined;
+  readonly refusals = new Map<number, MutablePart>();
+  readonly annotations = new Map<number, unknown[]>();
+  private input: MutablePart | undefined;
+  readonly commands = new Map<number, MutablePart>();
   callId: string | undefined;
+  toolStatus: string | undefined;
+  partialImage: string | undefined;
+  readonly shellOutput = new Map<number, MutableShellOutput>();
+
+  get toolInput(): PartText | undefined {
+    if (this.commands.size === 0) return this.input;
+    const parts = [...this.commands.entries()].sort(([a], [b]) => a - b).map(([, command]) => command);
+    return { text: parts.map((command) => command.text).join('\n'), final: parts.every((command) => command.final) };
+  }
+
+  /** The tool input part (not for shell commands), created on first sight. */
+  inputPart(): MutablePart {
+    this.input ??= { text: '', final: false };
+    return this.input;
+  }
+
+  /** The output of one shell command, created on first sight. */
+  shellCommand(commandIndex: number): MutableShellOutput {
+    let output = this.shellOutput.get(commandIndex);
+    if (output === undefined)
+      this.shellOutput.set(commandIndex, (output = { stdout: '', stderr: '', final: undefined }));
+    return output;
+  }
 
   constructor(private readonly entry: ItemEntry<Evidence>) {}
 
@@ -139,7 +208,16 @@ class Evidence implements ItemEvidence {
 
   get hasText(): boolean {
     return (
-      this.content.size > 0 || this.summary.size > 0 || this.reasoningContent.size > 0 || this.toolInput !== undefined
+      this.content.size > 0 ||
+      this.summary.size > 0 ||
+      this.reasoningContent.size > 0 ||
+      this.refusals.size > 0 ||
+      this.annotations.size > 0 ||
+      this.input !== undefined ||
+      this.commands.size > 0 ||
+      this.toolStatus !== undefined ||
+      this.partialImage !== undefined ||
+      this.shellOutput.size > 0
     );
   }
 
@@ -153,10 +231,19 @@ class Evidence implements ItemEvidence {
     if (this.reasoningContent.size > 0 && this.summary.size === 0) {
       item['content'] = texts(this.reasoningContent).map((text) => ({ type: 'reasoning_text', text }));
     }
-    if (this.toolInput !== undefined) item[type === 'custom_tool_call' ? 'input' : 'arguments'] = this.toolInput.text;
+    const input = this.toolInput;
+    if (input !== undefined) item[INPUT_FIELD[type] ?? 'arguments'] = input.text;
     return itemFingerprint(item as WireItem);
   }
 }
+
+/** The field of a tool call item its streamed input fills, by item type (others: see `recoverMissing`). */
+export const INPUT_FIELD: Readonly<Record<string, string>> = {
+  function_call: 'arguments',
+  custom_tool_call: 'input',
+  code_interpreter_call: 'code',
+  mcp_call: 'arguments',
+};
 
 function texts(parts: ReadonlyMap<number, PartText>): string[] {
   return [...parts.entries()].sort(([a], [b]) => a - b).map(([, part]) => part.text);
@@ -236,10 +323,45 @@ export class StreamTracker implements StreamState {
         this.kinds.toolInput = true;
         const entry = this.ledger.part('tool', event.itemId, event.outputIndex, event.callId);
         if (entry.done) return true;
-        const evidence = this.evidenceOf(entry, 'other');
+        const evidence = this.evidenceOf(entry, event.itemType);
         evidence.callId ??= event.callId;
-        evidence.toolInput ??= { text: '', final: false };
-        appendDelta(evidence.toolInput, event.delta);
+        appendDelta(
+          event.commandIndex === undefined ? evidence.inputPart() : part(evidence.commands, event.commandIndex),
+          event.delta,
+        );
+        return true;
+      }
+      case 'refusalDelta': {
+        this.kinds.text = true;
+        const entry = this.ledger.part('message', event.itemId, event.outputIndex);
+        if (!entry.done) appendDelta(part(this.evidenceOf(entry, 'message').refusals, event.contentIndex), event.delta);
+        return true;
+      }
+      case 'outputTextAnnotationAdded': {
+        const entry = this.ledger.part('message', event.itemId, event.outputIndex);
+        if (entry.done) return true;
+        const annotations = this.evidenceOf(entry, 'message').annotations;
+        let list = annotations.get(event.contentIndex);
+        if (list === undefined) annotations.set(event.contentIndex, (list = []));
+        list[event.annotationIndex] = event.annotation;
+        return true;
+      }
+      case 'toolCallProgress': {
+        const entry = this.ledger.part(kindOfType(event.itemType), event.itemId, event.outputIndex);
+        if (!entry.done) this.evidenceOf(entry, event.itemType).toolStatus = event.status;
+        return true;
+      }
+      case 'partialImage': {
+        const entry = this.ledger.part('tool', event.itemId, event.outputIndex);
+        if (!entry.done) this.evidenceOf(entry, 'image_generation_call').partialImage = event.partialImageB64;
+        return true;
+      }
+      case 'toolCallOutputDelta': {
+        const entry = this.ledger.part('other', event.itemId, event.outputIndex);
+        if (entry.done) return true;
+        const output = this.evidenceOf(entry, 'shell_call_output').shellCommand(event.commandIndex);
+        output.stdout += event.stdout;
+        output.stderr += event.stderr;
         return true;
       }
       case 'partDone':
@@ -249,7 +371,7 @@ export class StreamTracker implements StreamState {
         const entry = this.ledger.added(event.item, event.outputIndex);
         if (entry.done) return true;
         const evidence = this.evidenceOf(entry, kindOf(event.item.type));
-        evidence.added = event.item;
+        evidence.added = latestSnapshot(evidence.added, event.item);
         return true;
       }
       case 'outputItemDone':
@@ -334,12 +456,33 @@ export class StreamTracker implements StreamState {
       case 'toolCallInput': {
         const entry = this.ledger.part('tool', event.itemId, event.outputIndex);
         if (entry.done) break;
-        const evidence = this.evidenceOf(
-          entry,
-          event.partType === 'custom_tool_call' ? 'custom_tool_call' : 'function_call',
+        const kind = isEvidenceKind(event.partType) ? event.partType : 'function_call';
+        const evidence = this.evidenceOf(entry, kind);
+        finalize(kind === 'shell_call' ? part(evidence.commands, event.index) : evidence.inputPart(), event.text);
+        break;
+      }
+      case 'refusal':
+        this.finalizePart('message', event, (evidence) => evidence.refusals);
+        break;
+      case 'shellOutput': {
+        const entry = this.ledger.part('other', event.itemId, event.outputIndex);
+        if (entry.done) break;
+        const entries = (event.output ?? []).filter(
+          (output): output is Record<string, unknown> => typeof output === 'object' && output !== null,
         );
-        evidence.toolInput ??= { text: '', final: false };
-        finalize(evidence.toolInput, event.text);
+        // One output entry per command; several (a provider that splits a command's output) are joined.
+        this.evidenceOf(entry, 'shell_call_output').shellCommand(event.index).final =
+          entries.length === 1
+            ? entries[0]
+            : {
+                ...entries[entries.length - 1],
+                stdout: entries
+                  .map((output) => (typeof output['stdout'] === 'string' ? output['stdout'] : ''))
+                  .join(''),
+                stderr: entries
+                  .map((output) => (typeof output['stderr'] === 'string' ? output['stderr'] : ''))
+                  .join(''),
+              };
         break;
       }
     }
@@ -387,8 +530,39 @@ function finalize(part: MutablePart, text: string, onlyIfOpen = false): void {
   part.final = true;
 }
 
+const EVIDENCE_KINDS: ReadonlySet<string> = new Set<EvidenceKind>([
+  'message',
+  'reasoning',
+  'function_call',
+  'custom_tool_call',
+  'code_interpreter_call',
+  'mcp_call',
+  'shell_call',
+  'shell_call_output',
+  'apply_patch_call',
+  'web_search_call',
+  'file_search_call',
+  'image_generation_call',
+  'mcp_list_tools',
+]);
+
+function isEvidenceKind(type: string | undefined): type is EvidenceKind {
+  return type !== undefined && EVIDENCE_KINDS.has(type);
+}
+
 function kindOf(type: string): EvidenceKind {
-  return type === 'message' || type === 'reasoning' || type === 'function_call' || type === 'custom_tool_call'
-    ? type
-    : 'other';
+  return isEvidenceKind(type) ? type : 'other';
+}
+
+/**
+ * The newer announcement of an item wins; opaque state it lacks (a reasoning item's `encrypted_content`) is kept
+ * from the older one, so a re-announcement without it never loses the latest value.
+ */
+function latestSnapshot(previous: WireItem | undefined, next: WireItem): WireItem {
+  if (previous === undefined) return next;
+  const blob = next['encrypted_content'];
+  if ((blob === undefined || blob === null || blob === '') && typeof previous['encrypted_content'] === 'string') {
+    return { ...next, encrypted_content: previous['encrypted_content'] };
+  }
+  return next;
 }

@@ -102,6 +102,53 @@ describe('fallbackFromCompleted', () => {
     });
   });
 
+  it('rebuilds a refusal and an annotated answer that only streamed (refusal parts, annotations kept)', () => {
+    const citation = { type: 'url_citation', url: 'https://a.example', title: 'A', start_index: 0, end_index: 5 };
+    const w: Record<string, NormalizedEvent> = {
+      ...v,
+      f: events.refusalDelta('No.', at0),
+      F: events.partDone('refusal', 'No.', at0),
+      n: events.annotationAdded(citation, at1),
+    };
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-f-F-t-u-n-d-E', w);
+      expectObservable(source.pipe(fallback())).toBe('-c-f---t-u-n---(xyE)', {
+        ...w,
+        x: events.itemDone(
+          {
+            type: 'message',
+            id: 'rs_1',
+            role: 'assistant',
+            status: 'completed',
+            content: [{ type: 'refusal', refusal: 'No.' }],
+          },
+          0,
+          true,
+        ),
+        y: events.itemDone(items.annotatedMessage('msg_1', 'Hello', [citation]), 1, true),
+      });
+      expectSubscriptions(source.subscriptions).toBe('^');
+    });
+  });
+
+  it('rebuilds a hosted tool call from its input, progress and partial image events', () => {
+    const at = { itemId: 'ig_1', outputIndex: 0 };
+    const w: Record<string, NormalizedEvent> = {
+      ...v,
+      a: events.itemAdded({ type: 'image_generation_call', id: 'ig_1', status: 'in_progress', result: null }, 0),
+      g: events.toolProgress('image_generation_call', 'generating', at),
+      p: events.partialImage('UEFSVA==', at),
+    };
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-a-g-p-E', w);
+      expectObservable(source.pipe(fallback())).toBe('-c-a-g-p-(xE)', {
+        ...w,
+        x: events.itemDone(items.imageGenerationCall('ig_1', 'UEFSVA=='), 0, true),
+      });
+      expectSubscriptions(source.subscriptions).toBe('^');
+    });
+  });
+
   it('lets recoverByStreamedKinds recover every output item when nothing streamed and no item was delivered', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-c---C', v);

@@ -1,4 +1,4 @@
-import type { ItemEvidence, PartText, StreamState } from '../streamState';
+import { INPUT_FIELD, type ItemEvidence, type PartText, type StreamState } from '../streamState';
 import type { WireItem, WireResponse } from '../wire/schemas';
 import { type RecoveryCandidate, byOutputIndex } from './fallbackPolicy';
 
@@ -66,17 +66,36 @@ function texts(parts: ReadonlyMap<number, PartText>): string[] {
   return [...parts.entries()].sort(([a], [b]) => a - b).map(([, part]) => part.text);
 }
 
+/** A message's content parts in `content_index` order: text parts with their annotations, and refusal parts. */
+function messageContent(evidence: ItemEvidence): Record<string, unknown>[] {
+  const indexes = [...new Set([...evidence.content.keys(), ...evidence.refusals.keys()])].sort((a, b) => a - b);
+  return indexes.map((index) => {
+    const refusal = evidence.refusals.get(index);
+    if (refusal !== undefined && !evidence.content.has(index)) return { type: 'refusal', refusal: refusal.text };
+    const annotations = (evidence.annotations.get(index) ?? []).filter((annotation) => annotation !== undefined);
+    return { type: 'output_text', text: evidence.content.get(index)?.text ?? '', annotations };
+  });
+}
+
+/** Where a hosted tool call stands when the response completed: `failed` if a progress event said so. */
+function finalStatus(evidence: ItemEvidence): string {
+  return evidence.toolStatus === 'failed' ? 'failed' : 'completed';
+}
+
 function rebuild(evidence: ItemEvidence): WireItem | undefined {
   const id = evidence.added?.id ?? evidence.itemId;
-  const base = { ...evidence.added, ...(id === undefined ? {} : { id }) };
+  const base: { readonly [key: string]: unknown } = { ...evidence.added, ...(id === undefined ? {} : { id }) };
   const kind = evidence.added ? evidence.added.type : evidence.kind;
-  if (kind === 'message' || (evidence.content.size > 0 && evidence.toolInput === undefined && kind === 'other')) {
+  if (
+    kind === 'message' ||
+    (kind === 'other' && (evidence.content.size > 0 || evidence.refusals.size > 0) && evidence.toolInput === undefined)
+  ) {
     return {
       ...base,
       type: 'message',
       role: (evidence.added?.['role'] as string | undefined) ?? 'assistant',
       status: 'completed',
-      content: texts(evidence.content).map((text) => ({ type: 'output_text', text, annotations: [] })),
+      content: messageContent(evidence),
     };
   }
   if (kind === 'reasoning') {
@@ -90,18 +109,39 @@ function rebuild(evidence: ItemEvidence): WireItem | undefined {
     }
     return item as WireItem;
   }
-  if (evidence.toolInput !== undefined) {
-    const callId = (evidence.added?.['call_id'] as string | undefined) ?? evidence.callId;
-    const withCall = callId === undefined ? {} : { call_id: callId };
-    if (kind === 'custom_tool_call') {
-      return { ...base, ...withCall, type: 'custom_tool_call', status: 'completed', input: evidence.toolInput.text };
-    }
-    if (kind === 'function_call' || kind === 'other') {
-      return { ...base, ...withCall, type: 'function_call', status: 'completed', arguments: evidence.toolInput.text };
-    }
-    // Another tool (mcp_call, …) announced by output_item.added: keep it, with the input that streamed.
-    return { ...base, type: kind, status: 'completed', arguments: evidence.toolInput.text };
+  const callId = (evidence.added?.['call_id'] as string | undefined) ?? evidence.callId;
+  const withCall = callId === undefined ? {} : { call_id: callId };
+  const type = kind === 'other' ? (evidence.toolInput !== undefined ? 'function_call' : undefined) : kind;
+  if (type === undefined) return evidence.added === undefined ? undefined : (base as WireItem);
+  const item: { [key: string]: unknown } = { ...base, ...withCall, type };
+  const input = evidence.toolInput;
+  if (input !== undefined) {
+    const field = INPUT_FIELD[type];
+    if (field !== undefined) item[field] = input.text;
+    else if (type === 'shell_call') {
+      const action = (typeof base['action'] === 'object' && base['action'] !== null ? base['action'] : {}) as object;
+      item['action'] = { ...action, commands: texts(evidence.commands) };
+    } else if (type === 'apply_patch_call') {
+      const operation = (
+        typeof base['operation'] === 'object' && base['operation'] !== null ? base['operation'] : {}
+      ) as object;
+      item['operation'] = { ...operation, diff: input.text };
+    } else item['arguments'] = input.text;
   }
-  // Announced only, with no text: the item as announced.
-  return evidence.added === undefined ? undefined : (base as WireItem);
+  if (type === 'image_generation_call' && evidence.partialImage !== undefined && !base['result']) {
+    // The final image travels only in the item; the latest partial image is the closest the stream carried.
+    item['result'] = evidence.partialImage;
+  }
+  if (type === 'shell_call_output' && evidence.shellOutput.size > 0) {
+    item['output'] = [...evidence.shellOutput.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([, out]) => out.final ?? { stdout: out.stdout, stderr: out.stderr });
+  }
+  if (type === 'mcp_call' && evidence.toolStatus === 'failed' && base['error'] == null) {
+    item['error'] = 'The MCP call failed (response.mcp_call.failed); the stream carried no error details.';
+  }
+  // A hosted tool, or a call whose input streamed: final now that the response completed.
+  if (evidence.toolStatus !== undefined || input !== undefined || 'status' in base)
+    item['status'] = finalStatus(evidence);
+  return item as WireItem;
 }
