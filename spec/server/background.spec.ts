@@ -107,6 +107,15 @@ describe('background responses over loopback', () => {
     },
   );
 
+  it('resumes after IdleTimeoutError when every connection goes silent after 10 events (stall-after=10)', async () => {
+    const { server } = await start({ fault: 'stall-after=10' });
+    const run = await collect(
+      streamResponse(body, { baseURL: server.url, apiKey: 'test', idleTimeoutMs: 200, resume: fast }),
+    );
+    expect(run.error).toBeUndefined();
+    expect(comparable(run.values)).toEqual(comparable(uninterrupted));
+  });
+
   it("waits the retry-after a resume's 503 asked for", async () => {
     const { server, ends } = await start({
       fault: ['drop-after=5', { kind: 'http-error', status: 503, retryAfterSeconds: 1, on: 'retrieve', times: 1 }],
@@ -168,6 +177,31 @@ describe('background responses over loopback', () => {
     expect(run.error).toBeUndefined();
     expect(ends.map((end) => end.status)).toEqual([429, 200]);
     expect(endTimes.get(ends[1]!)! - endTimes.get(ends[0]!)!).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('retries a refused connection until the server is up, before any output', async () => {
+    const probe = await createResponsesServer({ replay });
+    const port = probe.port;
+    await probe.close();
+    let late: Promise<ResponsesServer> | undefined;
+    const errors: string[] = [];
+    const retry = {
+      initialDelayMs: 50,
+      jitter: 0,
+      maxRetries: 8,
+      shouldRetry: (error: unknown) => {
+        errors.push((error as { code?: string }).code ?? String(error));
+        // The server comes up only after the first refusal.
+        late ??= createResponsesServer({ replay, port }).then((server) => (servers.push(server), server));
+        return (error as { code?: string }).code === 'connection_failed';
+      },
+    };
+    const run = await collect(
+      streamResponse({ model: 'bg', input: 'hi' }, { baseURL: `http://127.0.0.1:${port}/v1`, apiKey: 'test', retry }),
+    );
+    expect(run.error).toBeUndefined();
+    expect(errors[0]).toBe('connection_failed');
+    expect(answerOf(run.values)).toContain('Rayleigh');
   });
 
   it('never retries once output went out', async () => {
