@@ -31,6 +31,29 @@ export async function answerPassthrough(
   await exchange.stream(events$);
 }
 
+/**
+ * Passthrough and repair modes: a background response's routes (`GET /responses/{id}`, with `?stream=true` its
+ * stream, and `POST /responses/{id}/cancel`) are forwarded to the upstream, which keeps the response; a stream is
+ * relayed through the exchange (faults apply), a JSON answer as it is.
+ */
+export async function forwardStored(
+  config: ServerConfig,
+  upstream: string,
+  path: string,
+  method: 'GET' | 'POST',
+  stream: boolean,
+  request: IncomingMessage,
+  exchange: Exchange,
+): Promise<void> {
+  const sent = await requestUpstream(config, upstream, {}, request, exchange, { method, path, stream });
+  if (sent === undefined) return;
+  const events$ = fromSSE(sent.answer).pipe(
+    concatMap((message) => (message.type === 'event' ? of(toWireJson(message.data)) : of())),
+    finalize(() => sent.controller.abort()),
+  );
+  await exchange.stream(events$, true);
+}
+
 function toWireJson(data: string): WireJson | string {
   try {
     const value = JSON.parse(data) as unknown;

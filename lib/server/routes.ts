@@ -4,7 +4,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerPassthrough } from './answerPassthrough';
+import { answerPassthrough, forwardStored } from './answerPassthrough';
 import { answerRepair } from './answerRepair';
 import { answerReplay } from './answerReplay';
 import { answerCancel, answerRetrieve, matchStoredRoute, rejectMethod } from './answerStored';
@@ -33,7 +33,12 @@ export async function route(config: ServerConfig, request: IncomingMessage, resp
     if (request.method !== method) return rejectMethod(request, response, method, path);
     request.resume();
     const exchange = new Exchange(config, nextRequestId(config), response);
-    if (stored.cancel) answerCancel(config, stored.id, exchange);
+    if (config.upstream !== undefined) {
+      const stream = !stored.cancel && url.searchParams.get('stream') === 'true';
+      if (stream && injectHttpError(config, 'retrieve', exchange)) return;
+      const forwarded = `/responses/${encodeURIComponent(stored.id)}${stored.cancel ? '/cancel' : url.search}`;
+      await forwardStored(config, config.upstream, forwarded, method, stream, request, exchange);
+    } else if (stored.cancel) answerCancel(config, stored.id, exchange);
     else if (url.searchParams.get('stream') === 'true' && injectHttpError(config, 'retrieve', exchange)) return;
     else await answerRetrieve(config, stored.id, url.searchParams, exchange);
     return;

@@ -20,7 +20,8 @@ export interface UpstreamStream {
 
 /**
  * Sends the request upstream, with `stream: true` unless `options.stream` is false (then the upstream's JSON answer is
- * relayed as it is). An answer that is not a 2xx SSE stream is relayed to the client with its status, body
+ * relayed as it is); `method` and `path` (default `POST /responses`) send another request, e.g. the `GET` of a
+ * background response's stream or its cancel. An answer that is not a 2xx SSE stream is relayed to the client with its status, body
  * and retry headers; an unreachable upstream is answered with 502.
  *
  * @returns the SSE answer, or `undefined` when the exchange was answered already (or the client left).
@@ -31,23 +32,24 @@ export async function requestUpstream(
   body: ResponsesRequest,
   request: IncomingMessage,
   exchange: Exchange,
-  options: { readonly stream?: boolean } = {},
+  options: { readonly stream?: boolean; readonly method?: 'GET' | 'POST'; readonly path?: string } = {},
 ): Promise<UpstreamStream | undefined> {
   const stream = options.stream ?? true;
+  const method = options.method ?? 'POST';
   const controller = new AbortController();
   exchange.onClientClose(() => controller.abort());
   const key = process.env[config.keyEnv];
   const authorization = key ? `Bearer ${key}` : request.headers.authorization;
   let answer: Response;
   try {
-    answer = await config.fetch(`${upstream}/responses`, {
-      method: 'POST',
+    answer = await config.fetch(`${upstream}${options.path ?? '/responses'}`, {
+      method,
       headers: {
-        'content-type': 'application/json',
+        ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
         accept: stream ? 'text/event-stream' : 'application/json',
         ...(authorization === undefined ? {} : { authorization }),
       },
-      body: JSON.stringify({ ...body, stream }),
+      ...(method === 'POST' ? { body: JSON.stringify({ ...body, stream }) } : {}),
       signal: controller.signal,
     });
   } catch (error) {

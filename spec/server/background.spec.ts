@@ -116,6 +116,18 @@ describe('background responses over loopback', () => {
     expect(comparable(run.values)).toEqual(comparable(uninterrupted));
   });
 
+  it('resumes through a passthrough server, which forwards GET …?stream=true and cancel to its upstream', async () => {
+    const upstream = await start();
+    const front = await start({ upstream: upstream.server.url, fault: 'drop-after=5', replay: undefined });
+    const run = await collect(streamResponse(body, { baseURL: front.server.url, apiKey: 'test', resume: fast }));
+    expect(run.error).toBeUndefined();
+    expect(comparable(run.values)).toEqual(comparable(uninterrupted));
+    expect(front.ends.filter((end) => end.outcome === 'dropped').length).toBeGreaterThan(3);
+    const id = (run.values[0] as { responseId: string }).responseId;
+    const cancelled = await cancelResponse(id, { baseURL: front.server.url, apiKey: 'test' });
+    expect(cancelled.status).toBe('completed'); // finished already: cancel answers it as it is
+  });
+
   it("waits the retry-after a resume's 503 asked for", async () => {
     const { server, ends } = await start({
       fault: ['drop-after=5', { kind: 'http-error', status: 503, retryAfterSeconds: 1, on: 'retrieve', times: 1 }],
