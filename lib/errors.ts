@@ -473,6 +473,9 @@ export class ResponseCancelledError extends ResponsesRxError {
   }
 }
 
+/** How an {@link InvalidRecordingError} names what a file holds. */
+const HOLDS: Record<string, string> = { 'HTML page': 'an HTML page', 'plain JSON': 'a plain JSON body' };
+
 /**
  * A file (or text) given as a recording holds no Responses stream: an HTML page, a plain JSON body, plain text, or
  * nothing at all. Raised by `loadRecording` (and so by the embedded server when it starts with such a file) instead
@@ -493,7 +496,7 @@ export class InvalidRecordingError extends ResponsesRxError {
     const what = details.path === undefined ? 'The recording' : details.path;
     const line = details.firstLine ? ` (first line: ${preview(details.firstLine.slice(0, 80))})` : '';
     super(
-      `${what} is not a Responses stream recording: it holds ${details.detected === 'nothing' ? 'nothing' : `a ${details.detected}`}` +
+      `${what} is not a Responses stream recording: it holds ${HOLDS[details.detected] ?? details.detected}` +
         `${line}. A recording is the SSE text of a streamed answer (event:/data: lines) or one JSON event per line; ` +
         `record one with curl -N or the embedded server's passthrough mode.`,
       { cause: details.cause },

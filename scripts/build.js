@@ -28,9 +28,27 @@ function inputsHash() {
 }
 
 const hash = inputsHash();
-if (process.argv.includes('--if-stale') && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) {
-  process.exit(0);
+const ifStale = process.argv.includes('--if-stale');
+const current = () => fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash;
+if (ifStale && current()) process.exit(0);
+
+// Specs that need dist/ run this in parallel workers: one builds, the others wait for it (a lock older than ten
+// minutes was left by a killed build and is taken over).
+const lock = path.join(root, 'node_modules', '.cache', 'responses-rx-build.lock');
+fs.mkdirSync(path.dirname(lock), { recursive: true });
+for (;;) {
+  try {
+    fs.mkdirSync(lock);
+    break;
+  } catch (error) {
+    if (error.code !== 'EEXIST') throw error;
+    const since = fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+    if (Date.now() - since > 10 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+  }
 }
+process.on('exit', () => fs.rmSync(lock, { recursive: true, force: true }));
+if (ifStale && current()) process.exit(0);
 execFileSync(process.execPath, [require.resolve('tsup/dist/cli-default.js'), '--silent'], {
   cwd: root,
   stdio: 'inherit',

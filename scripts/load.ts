@@ -27,13 +27,16 @@ const deadline = setTimeout(() => {
 }, 120_000);
 deadline.unref();
 
-const onProgress = (progress: LoadProgress) => process.stdout.write(`\r${line(progress)}   `);
+// Progress redraws one line on a terminal; piped or redirected output gets no carriage returns, only the result.
+const live = process.stdout.isTTY === true;
+const onProgress = (progress: LoadProgress) => live && process.stdout.write(`\r${line(progress)}   `);
 const run: Promise<LoadReport & { dropped?: number; cuts?: number }> = resume
   ? runResumeLoad(total, onProgress)
   : runLoad(total, onProgress);
 run
   .then((report) => {
-    process.stdout.write(`\n${report.done} streams in ${(report.elapsedMs / 1000).toFixed(2)} s\n`);
+    if (!live) process.stdout.write(`${line(report)}\n`);
+    process.stdout.write(`${live ? '\n' : ''}${report.done} streams in ${(report.elapsedMs / 1000).toFixed(2)} s\n`);
     process.stdout.write(
       `one stream: p50 ${report.p50Ms} ms, p99 ${report.p99Ms} ms; peak RSS ${mb(report.peakRssBytes)}\n`,
     );

@@ -1,93 +1,47 @@
 /**
- * The `responses-rx` command line: `demo` (what `npm start` runs), `replay`, `serve` and `ask`.
+ * The `responses-rx` command line: `demo` (what `npm start` runs), `replay`, `serve` and `ask`. Arguments are parsed
+ * by commander. Output: what was asked for on stdout, every error on stderr (one line, never a stack trace); exit
+ * status 0 success, 1 a stream, file or HTTP error, 2 bad usage.
  *
  * @module
  */
-import { parseArgs } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type Observable, tap } from 'rxjs';
-import { ResponsesRxError } from '../errors';
+import { isResponsesRxError } from '../errors';
 import type { ResponseEvent } from '../events';
 import { streamResponse } from '../http/streamResponse';
-import { type TerminalSink, isColorEnabled, renderTranscript } from '../terminal/renderer';
 import { responseEvents } from '../responseEvents';
 import { closeOnSignals } from '../server/closeOnSignals';
 import { DEMO_CONVERSATION } from '../server/conversation';
 import { type ResponsesServerOptions, createResponsesServer } from '../server/createResponsesServer';
-import { parseFault } from '../server/faults';
-import { loadRecording } from '../server/replay';
-import { PROVIDER_SHAPES, type ProviderShape, applyShape, isProviderShape } from '../server/shapes';
+import { type Fault, parseFault } from '../server/faults';
+import { detectRecordingFormat, parseRecording } from '../server/replay';
+import { PROVIDER_SHAPES, type ProviderShape, applyShape } from '../server/shapes';
 import { toSseText } from '../server/sseText';
-import type { WireJson } from '../wire/json';
-import { toTranscript } from '../transcript/toTranscript';
+import { type TerminalSink, isColorEnabled } from '../terminal/renderer';
 import type { Transcript } from '../transcript/transcript';
+import type { WireJson } from '../wire/json';
+import { type TurnTally, comparisonLines, countEvent, drawAnswer, newTally, wrapLine } from './draw';
 
-/** Where the CLI reads its environment and writes its output; `process` by default. */
+/** Where the CLI reads its input and environment and writes its output; `process` by default. */
 export interface CliIO {
   readonly stdout: TerminalSink;
   readonly stderr: { write(text: string): unknown };
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Read for `replay -`. @defaultValue `process.stdin` */
+  readonly stdin?: AsyncIterable<Uint8Array | string>;
   /** Stops a long-running command (`serve`) as SIGINT would. */
   readonly signal?: AbortSignal;
 }
 
-/** Exit statuses: 0 success, 1 a stream or HTTP error, 2 bad usage. */
+/** Exit statuses: 0 success, 1 a stream, file or HTTP error, 2 bad usage. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
+/** Bad usage: a message for stderr, exit status 2. */
 class UsageError extends Error {}
 
-const HELP: Record<string, string> = {
-  main: `responses-rx — Responses API streams as one normalized, exactly-once RxJS event stream
-
-Usage: responses-rx <command> [options]
-
-Commands:
-  demo      replay the bundled conversation through the embedded server and draw it live (no network, no key)
-  replay    run a recorded stream through responseEvents and print the events or the answer
-  serve     run the embedded Responses server (replay or passthrough)
-  ask       send a real request with OPENAI_API_KEY and draw the answer
-
-Run 'responses-rx <command> --help' for a command's options.
-Exit status: 0 success, 1 stream or HTTP error, 2 bad usage.`,
-  demo: `Usage: responses-rx demo [--shape SHAPE] [--delay MS]
-
-Starts the embedded server on a free loopback port replaying the bundled multi-turn conversation in a provider
-shape (default final-only: the gateway sends no deltas, only the final items), streams every turn through
-streamResponse, draws reasoning and answer as they arrive, then prints one summary line.
-
-  --shape SHAPE   ${PROVIDER_SHAPES.join(' | ')} (default final-only)
-  --delay MS      pause between replayed events (default 15)`,
-  replay: `Usage: responses-rx replay FILE [--shape SHAPE] [--json]
-
-Runs a recording (.sse, or one JSON event per line) through responseEvents.
-
-  --shape SHAPE   reshape it first: ${PROVIDER_SHAPES.join(' | ')}
-  --json          print the normalized events, one JSON object per line, instead of the rendered answer`,
-  serve: `Usage: responses-rx serve [--mode replay|passthrough|repair] [--replay FILE|DIR] [--upstream URL] [options]
-
-Runs the embedded Responses server until SIGINT/SIGTERM. POST /v1/responses, GET /health.
-
-  --mode MODE       replay (default), passthrough (relays --upstream as it is) or repair (reads --upstream
-                    through responseEvents and sends the canonical stream: every item, streamed, for any client)
-  --replay PATH     a recording for every request, or a folder of <model>.sse|.jsonl|.txt
-                    (default: the bundled demo conversation)
-  --upstream URL    passthrough, repair: the upstream API root, e.g. https://api.openai.com/v1
-  --key-env NAME    passthrough, repair: the env var holding the upstream key (default OPENAI_API_KEY)
-  --chunk-size N    repair: the size of the deltas an item that arrived whole is streamed in (default 32)
-  --shape SHAPE     ${PROVIDER_SHAPES.join(' | ')} (default streamed)
-  --fault FAULT     drop-completed | stall-after=N | chunk=N | malformed[=N] | http-error=STATUS[:SECONDS] |
-                    drop-after=N | reset-after=N
-                    (repeatable)
-  --port N          default 8787 (0 picks a free port)
-  --host HOST       default 127.0.0.1
-  --delay MS        replay: pause between events (default 0)
-  --quiet           do not log requests`,
-  ask: `Usage: responses-rx ask "PROMPT" [--model MODEL] [--base-url URL]
-
-Sends a real request (POST {base}/responses, stream: true) with the key in OPENAI_API_KEY and draws the answer.
-
-  --model MODEL     default gpt-5-mini
-  --base-url URL    default OPENAI_BASE_URL, else OpenAI's API`,
-};
+const SHAPES = PROVIDER_SHAPES as readonly string[];
 
 /**
  * Runs the CLI.
@@ -100,35 +54,26 @@ Sends a real request (POST {base}/responses, stream: true) with the key in OPENA
  * ```
  *
  * @param argv the arguments after the program name.
- * @param io where to write (defaults to the process).
- * @returns the exit status: 0 success, 1 a stream or HTTP error, 2 bad usage.
+ * @param io where to read and write (defaults to the process).
+ * @returns the exit status: 0 success, 1 a stream, file or HTTP error, 2 bad usage.
  */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
-  const [command, ...rest] = argv;
+  let status: number = EXIT.ok;
+  const program = buildProgram(io, (code) => (status = code));
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return EXIT.usage;
+  }
   try {
-    switch (command) {
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.stdout.write(`${HELP['main']}\n`);
-        return command === undefined ? EXIT.usage : EXIT.ok;
-      case 'demo':
-        return await demo(rest, io);
-      case 'replay':
-        return await replay(rest, io);
-      case 'serve':
-        return await serve(rest, io);
-      case 'ask':
-        return await ask(rest, io);
-      default:
-        throw new UsageError(`unknown command '${command}'`);
-    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return status;
   } catch (error) {
-    if (error instanceof UsageError || isParseArgsError(error)) {
-      io.stderr.write(
-        `responses-rx: ${(error as Error).message}\nRun 'responses-rx ${command && HELP[command] ? `${command} ` : ''}--help' for usage.\n`,
-      );
+    if (error instanceof CommanderError) {
+      // Help and version were printed; usage errors were printed by outputError below.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      io.stderr.write(`responses-rx: ${error.message}\n`);
       return EXIT.usage;
     }
     io.stderr.write(`responses-rx: ${describe(error)}\n`);
@@ -136,35 +81,212 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   }
 }
 
-/** Runs the CLI on the process's arguments and sets its exit code. */
+/**
+ * Runs the CLI on the process's arguments and sets its exit code. A closed stdout (`| head`) ends the process quietly;
+ * an unexpected error is one line on stderr, never a stack trace (set `RESPONSES_RX_DEBUG=1` to get it).
+ */
 export function run(): void {
-  main(process.argv.slice(2)).then(
-    (status) => {
-      process.exitCode = status;
-    },
-    (error: unknown) => {
-      process.stderr.write(`responses-rx: ${describe(error)}\n`);
-      process.exitCode = EXIT.failed;
-    },
-  );
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
+      fail(error);
+    });
+  }
+  const fail = (error: unknown): void => {
+    if (process.env['RESPONSES_RX_DEBUG']) process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    else process.stderr.write(`responses-rx: ${describe(error)}\n`);
+    process.exit(EXIT.failed);
+  };
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
+  main(process.argv.slice(2)).then((status) => {
+    process.exitCode = status;
+  }, fail);
 }
 
 function processIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, stdin: process.stdin };
 }
 
-interface Stats {
-  readonly counts: Map<string, number>;
-  recovered: number;
-  firstOutputMs: number[];
+function buildProgram(io: CliIO, setStatus: (status: number) => void): Command {
+  const program = new Command('responses-rx')
+    .description('Responses API streams as one normalized, exactly-once RxJS event stream')
+    .addHelpText('after', '\nExit status: 0 success, 1 a stream, file or HTTP error, 2 bad usage.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(text.replace(/^error: /, 'responses-rx: ')),
+    });
+
+  program
+    .command('demo')
+    .description(
+      'replay the bundled conversation through the embedded server as a provider that sends no deltas, and draw ' +
+        'each turn next to what a client reading only deltas would have shown (no network, no key)',
+    )
+    .addOption(shapeOption('final-only'))
+    .addOption(new Option('--delay <ms>', 'pause between replayed events').argParser(wholeNumber).default(15))
+    .action(async (options: { shape: ProviderShape; delay: number }) => setStatus(await demo(options, io)));
+
+  program
+    .command('replay')
+    .description(
+      'run a recording through responseEvents and draw the answer (or print the events): SSE or one JSON event ' +
+        'per line, told apart by content; - reads stdin',
+    )
+    .argument('<file>', 'the recording, or - for stdin')
+    .addOption(shapeOption(undefined, 'reshape it first, as that provider would have sent it'))
+    .option('--json', 'print the normalized events, one JSON object per line, instead of the answer')
+    .addOption(onMalformedOption())
+    .action(async (file: string, options: ReplayOptions) => setStatus(await replay(file, options, io)));
+
+  program
+    .command('serve')
+    .description('run the embedded Responses server until Ctrl-C: POST /v1/responses, GET /health')
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'replay, passthrough (relays --upstream as it is) or repair (every item streamed)',
+      ).choices(['replay', 'passthrough', 'repair']),
+    )
+    .option(
+      '--replay <path>',
+      'a recording for every request, or a folder of <model>.sse|.jsonl|.txt (default: the demo)',
+    )
+    .option('--upstream <url>', 'passthrough, repair: the upstream API root, e.g. https://api.openai.com/v1')
+    .option('--key-env <name>', 'passthrough, repair: the env var holding the upstream key', 'OPENAI_API_KEY')
+    .addOption(
+      new Option('--chunk-size <n>', 'repair: the size of the deltas a whole item is streamed in').argParser(
+        positiveNumber,
+      ),
+    )
+    .addOption(shapeOption('streamed'))
+    .addOption(
+      new Option(
+        '--fault <fault>',
+        'drop-completed | stall-after=N | chunk=N | malformed[=N] | http-error=STATUS[:SECONDS] | drop-after=N | ' +
+          'reset-after=N (repeatable)',
+      )
+        .argParser(collectFault)
+        .default([]),
+    )
+    .addOption(new Option('--port <n>', 'the port; 0 picks a free one').argParser(portNumber).default(8787))
+    .option('--host <host>', 'the interface to listen on', '127.0.0.1')
+    .addOption(new Option('--delay <ms>', 'replay: pause between events').argParser(wholeNumber).default(0))
+    .addOption(
+      new Option('--allow-origin <origin>', "an origin whose pages may call the server (CORS; repeatable; '*' any)")
+        .argParser(collectString)
+        .default([], 'loopback origins'),
+    )
+    .option('--quiet', 'do not log requests')
+    .action(async (options: ServeOptions) => setStatus(await serve(options, io)));
+
+  program
+    .command('ask')
+    .description('send a real request with the key in OPENAI_API_KEY and draw the answer')
+    .argument('<prompt>', 'what to ask')
+    .option('--model <model>', 'the model', 'gpt-5-mini')
+    .option('--base-url <url>', 'the API root (default: OPENAI_BASE_URL, else OpenAI)')
+    .addOption(onMalformedOption())
+    .action(async (prompt: string, options: AskOptions) => setStatus(await ask(prompt, options, io)));
+
+  for (const command of program.commands) {
+    command
+      .exitOverride()
+      .showHelpAfterError(`(run 'responses-rx ${command.name()} --help' for usage)`)
+      .configureOutput(program.configureOutput());
+  }
+  return program;
 }
 
-function newStats(): Stats {
-  return { counts: new Map(), recovered: 0, firstOutputMs: [] };
+function shapeOption(fallback: ProviderShape | undefined, description = 'the provider shape to reproduce'): Option {
+  const option = new Option('--shape <shape>', description).choices(SHAPES);
+  return fallback === undefined ? option : option.default(fallback);
 }
 
-/** Counts events by type, recovered items, and the time from subscribe to the first output. */
-function measured(events$: Observable<ResponseEvent>, stats: Stats): Observable<ResponseEvent> {
+function onMalformedOption(): Option {
+  return new Option('--on-malformed <policy>', 'an event that is not valid JSON: fail (error) or drop it (skip)')
+    .choices(['error', 'skip'])
+    .default('error');
+}
+
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a whole number of milliseconds, e.g. 15');
+  return Number(value);
+}
+
+function positiveNumber(value: string): number {
+  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('a whole number from 1 up');
+  return Number(value);
+}
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('a port from 0 to 65535 (0: a free one)');
+  return port;
+}
+
+function collectFault(value: string, previous: readonly Fault[]): Fault[] {
+  try {
+    return [...previous, parseFault(value)];
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message.replace(/^Invalid fault "[^"]*": /, ''));
+  }
+}
+
+function collectString(value: string, previous: readonly string[]): string[] {
+  return [...previous, value];
+}
+
+// demo -----------------------------------------------------------------------------------------------------------
+
+async function demo(options: { shape: ProviderShape; delay: number }, io: CliIO): Promise<number> {
+  const server = await createResponsesServer({ shape: options.shape, port: 0, eventDelayMs: options.delay });
+  const color = isColorEnabled(io.stdout, io.env);
+  const line = (text: string): void => void io.stdout.write(`${wrapLine(text, io.stdout.columns)}\n`);
+  try {
+    line(
+      `responses-rx demo: the embedded server at ${server.url} replays ${DEMO_CONVERSATION.length} turns as a ` +
+        `'${options.shape}' provider${options.shape === 'final-only' ? ' (no deltas: only the finished answer, then response.completed)' : ''}.`,
+    );
+    io.stdout.write('\n');
+    const total = newTally();
+    const firstOutputMs: number[] = [];
+    let transcript: Transcript | undefined;
+    for (const turn of DEMO_CONVERSATION) {
+      line(`you> ${turn.user}`);
+      io.stdout.write('\n');
+      const tally = newTally();
+      const events$ = streamResponse(
+        {
+          model: turn.model,
+          input: turn.user,
+          ...(transcript?.responseId ? { previous_response_id: transcript.responseId } : {}),
+        },
+        { baseURL: server.url, apiKey: 'demo', idleTimeoutMs: 10_000 },
+      );
+      transcript = await drawAnswer(measured(events$, [tally, total], firstOutputMs), io.stdout, {
+        color,
+        ...(transcript === undefined ? {} : { initial: transcript }),
+      });
+      for (const comparison of comparisonLines(tally)) line(comparison);
+      io.stdout.write('\n');
+    }
+    line(summaryLine(total, DEMO_CONVERSATION.length, firstOutputMs));
+    return EXIT.ok;
+  } finally {
+    await server.close();
+  }
+}
+
+/** Counts events into the tallies, and the time from subscribe to the first output of each answer. */
+function measured(
+  events$: Observable<ResponseEvent>,
+  tallies: readonly TurnTally[],
+  firstOutputMs: number[],
+): Observable<ResponseEvent> {
   let started = 0;
   let first = true;
   return events$.pipe(
@@ -173,98 +295,55 @@ function measured(events$: Observable<ResponseEvent>, stats: Stats): Observable<
         started = performance.now();
       },
       next: (event) => {
-        stats.counts.set(event.type, (stats.counts.get(event.type) ?? 0) + 1);
-        if (event.type === 'outputItemDone' && event.recovered) stats.recovered++;
+        for (const tally of tallies) countEvent(tally, event);
         const output = event.type.endsWith('Delta') || event.type === 'outputItemDone';
         if (output && first) {
           first = false;
-          stats.firstOutputMs.push(performance.now() - started);
+          firstOutputMs.push(performance.now() - started);
         }
       },
     }),
   );
 }
 
-function summaryLine(stats: Stats, turns: number): string {
-  const counts = [...stats.counts.entries()].map(([type, n]) => `${type} ${n}`).join(', ');
-  const first = stats.firstOutputMs.length > 0 ? `${Math.round(Math.max(...stats.firstOutputMs))} ms` : 'none';
-  return `summary: ${turns} turn${turns === 1 ? '' : 's'} · events: ${counts} · recovered items: ${stats.recovered} · time to first output: ${first} (worst turn)\n`;
-}
-
-function shapeOption(value: string | undefined, fallback: ProviderShape): ProviderShape {
-  if (value === undefined) return fallback;
-  if (!isProviderShape(value))
-    throw new UsageError(`unknown shape '${value}'; expected one of ${PROVIDER_SHAPES.join(', ')}`);
-  return value;
-}
-
-function intOption(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} takes a whole number, got '${value}'`);
-  return n;
-}
-
-async function demo(argv: readonly string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: { shape: { type: 'string' }, delay: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    strict: true,
-  });
-  if (values.help) return help('demo', io);
-  const shape = shapeOption(values.shape, 'final-only');
-  const server = await createResponsesServer({ shape, port: 0, eventDelayMs: intOption('delay', values.delay, 15) });
-  const stats = newStats();
-  try {
-    io.stdout.write(
-      `responses-rx demo: embedded server at ${server.url} replaying ${DEMO_CONVERSATION.length} turns as a '${shape}' provider\n\n`,
-    );
-    let previous: string | undefined;
-    for (const turn of DEMO_CONVERSATION) {
-      io.stdout.write(`you> ${turn.user}\n\n`);
-      const events$ = streamResponse(
-        { model: turn.model, input: turn.user, ...(previous ? { previous_response_id: previous } : {}) },
-        { baseURL: server.url, apiKey: 'demo', idleTimeoutMs: 10_000 },
-      );
-      const transcript = await draw(measured(events$, stats), io);
-      if (transcript === undefined) return EXIT.failed;
-      previous = transcript.responseId;
-    }
-    io.stdout.write(summaryLine(stats, DEMO_CONVERSATION.length));
-    return EXIT.ok;
-  } finally {
-    await server.close();
-  }
-}
-
-async function replay(argv: readonly string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: { shape: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) return help('replay', io);
-  if (positionals.length !== 1) throw new UsageError('replay takes exactly one FILE');
-  const file = positionals[0]!;
-  const shape = shapeOption(values.shape, 'streamed');
-  let recorded;
-  try {
-    recorded = await loadRecording(file);
-  } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
-  }
-  const raw = recorded.filter((event): event is string => typeof event === 'string');
-  const shaped = applyShape(
-    recorded.filter((event): event is WireJson => typeof event !== 'string'),
-    shape,
+function summaryLine(tally: TurnTally, turns: number, firstOutputMs: readonly number[]): string {
+  const counts = [...tally.counts.entries()].map(([type, n]) => `${type} ${n}`).join(', ');
+  const first = firstOutputMs.length > 0 ? `${Math.round(Math.max(...firstOutputMs))} ms` : 'none';
+  return (
+    `summary: ${turns} turn${turns === 1 ? '' : 's'} · events: ${counts} · recovered items: ${tally.recovered} · ` +
+    `time to first output: ${first} (worst turn)`
   );
-  // Raw (non-JSON) lines are kept in place only for the streamed shape; a reshaped stream has no place for them.
-  const sse = toSseText(shape === 'streamed' ? recorded : shaped);
-  if (shape !== 'streamed' && raw.length > 0)
-    io.stderr.write(`responses-rx: ${raw.length} line(s) that are not JSON events were left out by --shape\n`);
-  const events$ = responseEvents(sse);
-  if (values.json) {
+}
+
+// replay ---------------------------------------------------------------------------------------------------------
+
+interface ReplayOptions {
+  readonly shape?: ProviderShape;
+  readonly json?: boolean;
+  readonly onMalformed: 'error' | 'skip';
+}
+
+async function replay(file: string, options: ReplayOptions, io: CliIO): Promise<number> {
+  const label = file === '-' ? 'stdin' : file;
+  const text = await readInput(file, io);
+  // Told apart by content, never by name; a file that is not a recording is an InvalidRecordingError (exit 1).
+  const events = parseRecording(text, label);
+  const shape = options.shape ?? 'streamed';
+  let sse: string;
+  if (shape === 'streamed') {
+    sse = detectRecordingFormat(text) === 'sse' ? text : toSseText(events);
+  } else {
+    const raw = events.filter((event) => typeof event === 'string').length;
+    if (raw > 0) io.stderr.write(`responses-rx: ${raw} line(s) that are not JSON events were left out by --shape\n`);
+    sse = toSseText(
+      applyShape(
+        events.filter((event): event is WireJson => typeof event !== 'string'),
+        shape,
+      ),
+    );
+  }
+  const events$ = responseEvents(sse, { onMalformed: options.onMalformed, idleTimeoutMs: Infinity });
+  if (options.json) {
     await new Promise<void>((resolve, reject) =>
       events$.subscribe({
         next: (event) => io.stdout.write(`${JSON.stringify(event)}\n`),
@@ -274,64 +353,87 @@ async function replay(argv: readonly string[], io: CliIO): Promise<number> {
     );
     return EXIT.ok;
   }
-  const stats = newStats();
-  if ((await draw(measured(events$, stats), io)) === undefined) return EXIT.failed;
-  io.stdout.write(summaryLine(stats, 1));
+  const tally = newTally();
+  const firstOutputMs: number[] = [];
+  await drawAnswer(measured(events$, [tally], firstOutputMs), io.stdout, { color: isColorEnabled(io.stdout, io.env) });
+  io.stdout.write(`${wrapLine(summaryLine(tally, 1, firstOutputMs), io.stdout.columns)}\n`);
   return EXIT.ok;
 }
 
-async function serve(argv: readonly string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      mode: { type: 'string' },
-      replay: { type: 'string' },
-      upstream: { type: 'string' },
-      'key-env': { type: 'string' },
-      'chunk-size': { type: 'string' },
-      shape: { type: 'string' },
-      fault: { type: 'string', multiple: true },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      delay: { type: 'string' },
-      quiet: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) return help('serve', io);
-  const mode = values.mode ?? (values.upstream ? 'passthrough' : 'replay');
-  if (mode !== 'replay' && mode !== 'passthrough' && mode !== 'repair')
-    throw new UsageError(`--mode is replay, passthrough or repair, got '${mode}'`);
-  if (mode !== 'replay' && !values.upstream) throw new UsageError(`${mode} needs --upstream URL`);
-  if (mode === 'replay' && values.upstream) throw new UsageError('--upstream goes with --mode passthrough or repair');
-  let faults;
-  try {
-    faults = (values.fault ?? []).map((fault) => parseFault(fault));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+/** The whole input, as text: a file, or stdin for `-`. A missing file is bad usage. */
+async function readInput(file: string, io: CliIO): Promise<string> {
+  if (file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of io.stdin ?? process.stdin)
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+    return Buffer.concat(chunks).toString('utf8');
   }
-  const options: ResponsesServerOptions = {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === 'ENOENT'
+        ? `no such file: ${file}`
+        : code === 'EISDIR'
+          ? `${file} is a folder; replay takes one recording (serve --replay takes a folder)`
+          : `cannot read ${file}: ${(error as Error).message}`,
+    );
+  }
+}
+
+// serve ----------------------------------------------------------------------------------------------------------
+
+interface ServeOptions {
+  readonly mode?: 'replay' | 'passthrough' | 'repair';
+  readonly replay?: string;
+  readonly upstream?: string;
+  readonly keyEnv: string;
+  readonly chunkSize?: number;
+  readonly shape: ProviderShape;
+  readonly fault: readonly Fault[];
+  readonly port: number;
+  readonly host: string;
+  readonly delay: number;
+  readonly allowOrigin: readonly string[];
+  readonly quiet?: boolean;
+}
+
+async function serve(options: ServeOptions, io: CliIO): Promise<number> {
+  const mode = options.mode ?? (options.upstream ? 'passthrough' : 'replay');
+  if (mode !== 'replay' && !options.upstream) throw new UsageError(`--mode ${mode} needs --upstream URL`);
+  if (mode === 'replay' && options.upstream) throw new UsageError('--upstream goes with --mode passthrough or repair');
+  if (mode !== 'replay' && options.replay) throw new UsageError(`--replay goes with --mode replay, not ${mode}`);
+  const serverOptions: ResponsesServerOptions = {
     mode,
-    ...(mode !== 'replay' ? { upstream: values.upstream } : values.replay ? { replay: values.replay } : {}),
-    ...(values['chunk-size'] === undefined ? {} : { chunkSize: intOption('chunk-size', values['chunk-size'], 32) }),
-    ...(values['key-env'] ? { keyEnv: values['key-env'] } : {}),
-    shape: shapeOption(values.shape, 'streamed'),
-    fault: faults,
-    port: intOption('port', values.port, 8787),
-    host: values.host ?? '127.0.0.1',
-    eventDelayMs: intOption('delay', values.delay, 0),
-    ...(values.quiet ? {} : { log: (entry) => entry.kind !== 'event' && io.stderr.write(`${entry.message}\n`) }),
+    ...(mode !== 'replay' ? { upstream: options.upstream } : options.replay ? { replay: options.replay } : {}),
+    ...(options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize }),
+    keyEnv: options.keyEnv,
+    shape: options.shape,
+    fault: options.fault,
+    port: options.port,
+    host: options.host,
+    eventDelayMs: options.delay,
+    ...(options.allowOrigin.length > 0 ? { allowedOrigins: ['loopback', ...options.allowOrigin] } : {}),
+    ...(options.quiet ? {} : { log: (entry) => entry.kind !== 'event' && io.stderr.write(`${entry.message}\n`) }),
   };
   let server;
   try {
-    server = await createResponsesServer(options);
+    server = await createResponsesServer(serverOptions);
   } catch (error) {
-    if (error instanceof TypeError) throw new UsageError(error.message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new UsageError(
+        `port ${options.port} on ${options.host} is in use: stop what runs there, or pick another with --port N ` +
+          `(--port 0 picks a free one)`,
+      );
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new UsageError(`cannot listen on ${options.host}: no such interface on this machine (try 127.0.0.1)`);
+    if (error instanceof TypeError) throw new UsageError(error.message.replace(/^createResponsesServer: /, ''));
     throw error;
   }
   io.stdout.write(
-    `responses-rx serve: ${server.mode} on ${server.url} (POST ${server.url}/responses, GET /health); Ctrl-C stops\n`,
+    `${wrapLine(`responses-rx serve: ${server.mode} on ${server.url} (POST ${server.url}/responses, GET /health); Ctrl-C stops`, io.stdout.columns)}\n`,
   );
   const running = server;
   await new Promise<void>((resolve) => {
@@ -349,52 +451,38 @@ async function serve(argv: readonly string[], io: CliIO): Promise<number> {
   return EXIT.ok;
 }
 
-async function ask(argv: readonly string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: { model: { type: 'string' }, 'base-url': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) return help('ask', io);
-  if (positionals.length !== 1 || positionals[0] === '') throw new UsageError('ask takes exactly one "PROMPT"');
+// ask ------------------------------------------------------------------------------------------------------------
+
+interface AskOptions {
+  readonly model: string;
+  readonly baseUrl?: string;
+  readonly onMalformed: 'error' | 'skip';
+}
+
+async function ask(prompt: string, options: AskOptions, io: CliIO): Promise<number> {
+  if (prompt.trim() === '') throw new UsageError('ask takes a non-empty "PROMPT"');
   const apiKey = io.env['OPENAI_API_KEY'];
   if (!apiKey) throw new UsageError('set OPENAI_API_KEY to ask a real model (or try: responses-rx demo)');
-  const baseURL = values['base-url'] ?? io.env['OPENAI_BASE_URL'];
+  const baseURL = options.baseUrl ?? io.env['OPENAI_BASE_URL'];
   const events$ = streamResponse(
-    { model: values.model ?? 'gpt-5-mini', input: positionals[0], reasoning: { summary: 'auto' } },
-    { apiKey, ...(baseURL ? { baseURL } : {}) },
+    { model: options.model, input: prompt, reasoning: { summary: 'auto' } },
+    { apiKey, onMalformed: options.onMalformed, ...(baseURL ? { baseURL } : {}) },
   );
-  const stats = newStats();
-  if ((await draw(measured(events$, stats), io)) === undefined) return EXIT.failed;
-  io.stdout.write(summaryLine(stats, 1));
+  const tally = newTally();
+  const firstOutputMs: number[] = [];
+  await drawAnswer(measured(events$, [tally], firstOutputMs), io.stdout, { color: isColorEnabled(io.stdout, io.env) });
+  io.stdout.write(`${wrapLine(summaryLine(tally, 1, firstOutputMs), io.stdout.columns)}\n`);
   return EXIT.ok;
 }
 
-/** Draws a stream with toTranscript; the renderer shows an error where it happened, so it is not printed again. */
-async function draw(events$: Observable<ResponseEvent>, io: CliIO): Promise<Transcript | undefined> {
-  try {
-    return await renderTranscript(events$.pipe(toTranscript()), io.stdout, {
-      color: isColorEnabled(io.stdout, io.env),
-    });
-  } catch {
-    return undefined;
-  }
-}
-
-function help(command: string, io: CliIO): number {
-  io.stdout.write(`${HELP[command]}\n`);
-  return EXIT.ok;
-}
-
-function isParseArgsError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
-}
+// errors ---------------------------------------------------------------------------------------------------------
 
 function describe(error: unknown): string {
-  if (error instanceof ResponsesRxError)
-    return `${error.message} [${error.code}${error.retryable ? ', retryable' : ''}]`;
+  if (isResponsesRxError(error)) {
+    // The library's advice, in the CLI's own words.
+    const message = error.message.replace("pass onMalformed: 'skip'", 'pass --on-malformed skip');
+    return `${message} [${error.code}${error.retryable ? ', retryable' : ''}]`;
+  }
   if (error instanceof Error) return error.message;
   return String(error);
 }

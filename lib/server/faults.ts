@@ -74,7 +74,8 @@ const FORMS =
  * @throws TypeError naming the accepted forms when `text` is none of them.
  */
 export function parseFault(text: string): Fault {
-  const match = /^\s*([a-z-]+)\s*(?:=\s*(\S+?))?\s*$/.exec(text);
+  // `stall-after=` (no number) is matched too, so the error says the number is missing rather than the fault unknown.
+  const match = /^\s*([a-z-]+)\s*(?:=\s*(\S*?))?\s*$/.exec(text);
   const kind = match?.[1];
   const value = match?.[2];
   const integer = (raw: string | undefined, min: number): number | undefined => {
@@ -167,11 +168,15 @@ export function validateFault(fault: Fault): Fault {
 }
 
 /**
- * The OpenAI error body an `http-error` fault sends for a status.
+ * The OpenAI error body an `http-error` fault sends for a status; a 429 says to try again in the same number of seconds
+ * as its `retry-after` header.
  *
  * @internal
  */
-export function faultErrorBody(status: number): {
+export function faultErrorBody(
+  status: number,
+  retryAfterSeconds: number = DEFAULT_RETRY_AFTER_SECONDS,
+): {
   error: { message: string; type: string; param: null; code: string };
 } {
   const [type, code, message] =
@@ -179,7 +184,7 @@ export function faultErrorBody(status: number): {
       ? [
           'requests',
           'rate_limit_exceeded',
-          'Rate limit reached (injected by the responses-rx server). Please try again in 1s.',
+          `Rate limit reached (injected by the responses-rx server). Please try again in ${retryAfterSeconds}s.`,
         ]
       : status >= 500
         ? [

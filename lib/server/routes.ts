@@ -95,9 +95,8 @@ function injectHttpError(config: ServerConfig, on: 'create' | 'retrieve', exchan
   );
   if (fault === undefined) return false;
   answered.set(fault, (answered.get(fault) ?? 0) + 1);
-  const { error } = faultErrorBody(fault.status);
-  exchange.reject(fault.status, error.type, error.code, error.message, {
-    'retry-after': String(fault.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS),
-  });
+  const retryAfterSeconds = fault.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
+  const { error } = faultErrorBody(fault.status, retryAfterSeconds);
+  exchange.reject(fault.status, error.type, error.code, error.message, { 'retry-after': String(retryAfterSeconds) });
   return true;
 }

@@ -1,284 +1,393 @@
-import { spawn, spawnSync } from 'node:child_process';
+/**
+ * The `responses-rx` command as a user runs it: the real bin (bin/responses-rx.js on the built package) in a child
+ * process, its stdout and stderr read apart, its exit status checked. Output on stdout, errors on stderr, never a stack
+ * trace; 0 success, 1 a stream, file or HTTP error, 2 bad usage.
+ */
+import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type Server, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import OpenAI from 'openai';
-import { DEMO_CONVERSATION, createResponsesServer } from 'responses-rx/server';
+import { DEMO_CONVERSATION } from 'responses-rx/server';
 import { items, streamedEvents, toSseText } from 'responses-rx/testing';
-import { streamResponse } from 'responses-rx';
-import { type CliIO, main } from '../../lib/cli/main';
-import { collect } from '../support';
+import { main } from '../../lib/cli/main';
+import { wrapLine } from '../../lib/cli/draw';
 
-function io(env: Record<string, string> = {}, signal?: AbortSignal) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliIO = {
-    stdout: { write: (text: string) => out.push(text) },
-    stderr: { write: (text: string) => err.push(text) },
-    env,
-    ...(signal ? { signal } : {}),
-  };
-  return { io: value, out: () => out.join(''), err: () => err.join('') };
+const root = path.resolve(__dirname, '../..');
+const bin = path.join(root, 'bin/responses-rx.js');
+let dir: string;
+
+beforeAll(() => {
+  execFileSync(process.execPath, [path.join(root, 'scripts/build.js'), '--if-stale'], { cwd: root, stdio: 'pipe' });
+  dir = mkdtempSync(path.join(os.tmpdir(), 'responses-rx-cli-'));
+}, 240_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const ENV = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, OPENAI_API_KEY: undefined } as NodeJS.ProcessEnv;
+
+function start(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [bin, ...args], { cwd: dir, env: { ...ENV, ...env } });
+}
+
+/** Runs the bin to the end (asynchronously: a server in this process may be what it talks to). */
+function cli(args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  const child = start(args, options.env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+  child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+  child.stdin.end(options.input ?? '');
+  return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 1500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  if (!condition()) throw new Error(`timed out waiting for ${what}`);
 }
 
 const count = (text: string, part: string) => text.split(part).length - 1;
-const texts = (item: { content?: unknown; summary?: unknown }) =>
-  [...((item.content ?? []) as { text: string }[]), ...((item.summary ?? []) as { text: string }[])].map((p) => p.text);
-
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'responses-rx-cli-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const sample = [items.reasoning('rs_1', 'Weighing the options'), items.message('msg_1', 'Take the train.')];
-const writeFile = (name: string, text: string) => {
-  const file = path.join(dir, name);
-  writeFileSync(file, text);
-  return file;
+const NO_STACK = /\n\s+at \S/;
+const file = (name: string, text: string) => {
+  const full = path.join(dir, name);
+  writeFileSync(full, text);
+  return full;
 };
+const turnTexts = (index: number) => {
+  const output = DEMO_CONVERSATION[index]!.output as unknown as {
+    type: string;
+    content?: { text: string }[];
+    summary?: { text: string }[];
+  }[];
+  const reasoning = output.find((item) => item.type === 'reasoning')!.summary![0]!.text;
+  const answer = output.find((item) => item.type === 'message')!.content![0]!.text;
+  return { reasoning, answer };
+};
+const sample = streamedEvents([
+  items.reasoning('rs_1', 'Weighing the options'),
+  items.message('msg_1', 'Take the train.'),
+]);
 
 describe('responses-rx demo', () => {
-  it('draws every turn of the final-only demo once, reasoning and answer, then a summary line', async () => {
-    const t = io();
-    expect(await main(['demo', '--delay', '0'], t.io)).toBe(0);
-    const out = t.out();
-    for (const turn of DEMO_CONVERSATION) {
-      expect(out).toContain(`you> ${turn.user}`);
-      for (const item of turn.output) for (const text of texts(item as never)) expect(count(out, text)).toBe(1);
+  it('draws every turn once, reasoning before the answer, beside what a deltas-only client showed', async () => {
+    const run = await cli(['demo', '--delay', '0']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    const turns = run.stdout.split(/^you> /m).slice(1);
+    expect(turns).toHaveLength(DEMO_CONVERSATION.length);
+    for (const [index, turn] of turns.entries()) {
+      const { reasoning, answer } = turnTexts(index);
+      expect(count(turn, reasoning)).toBe(1);
+      expect(count(turn, answer)).toBe(1);
+      expect(turn.indexOf(reasoning)).toBeLessThan(turn.indexOf(answer)); // output order, though it arrived last
+      expect(turn).toMatch(
+        new RegExp(
+          `a client reading only deltas showed: answer 0 of ${[...answer].length} characters · reasoning 0 of`,
+        ),
+      );
+      expect(turn).toMatch(
+        new RegExp(`responses-rx delivered: +answer ${[...answer].length} of ${[...answer].length}`),
+      );
     }
-    expect(out).toMatch(
-      /summary: 3 turns · events: .*outputItemDone 7.* · recovered items: 4 · time to first output: \d+ ms/,
-    );
-    expect(out).not.toMatch(/\u001b\[/); // not a TTY: no escape codes
-    expect(t.err()).toBe('');
+    expect(run.stdout).toMatch(/summary: 3 turns · events: .*outputItemDone 7.* · recovered items: 4/);
+    expect(run.stdout).not.toMatch(/\u001b\[/); // not a TTY: no escape codes
   });
 
-  it('recovers nothing when the provider streams everything', async () => {
-    const t = io();
-    expect(await main(['demo', '--delay', '0', '--shape', 'streamed'], t.io)).toBe(0);
-    expect(t.out()).toMatch(/recovered items: 0/);
-    expect(t.out()).toMatch(/outputTextDelta \d+/);
+  it('shows the deltas-only client getting the whole answer when the provider streams everything', async () => {
+    const run = await cli(['demo', '--delay', '0', '--shape', 'streamed']);
+    expect(run.status).toBe(0);
+    const { answer } = turnTexts(0);
+    const n = [...answer].length;
+    expect(run.stdout).toContain(`a client reading only deltas showed: answer ${n} of ${n} characters`);
+    expect(run.stdout).toMatch(/recovered items: 0/);
   });
 });
 
 describe('responses-rx replay', () => {
-  it('renders a recorded stream', async () => {
-    const file = writeFile('ok.sse', toSseText(streamedEvents(sample)));
-    const t = io();
-    expect(await main(['replay', file], t.io)).toBe(0);
-    expect(count(t.out(), 'Take the train.')).toBe(1);
-    expect(count(t.out(), 'Weighing the options')).toBe(1);
+  it('renders a recording, whatever its file name', async () => {
+    for (const name of ['ok.sse', 'ok.txt', 'ok']) {
+      const run = await cli(['replay', file(name, toSseText(sample))]);
+      expect(run.status).toBe(0);
+      expect(count(run.stdout, 'Take the train.')).toBe(1);
+      expect(run.stdout.indexOf('Weighing the options')).toBeLessThan(run.stdout.indexOf('Take the train.'));
+    }
+  });
+
+  it('reads stdin for -', async () => {
+    const run = await cli(['replay', '-', '--json'], { input: toSseText(sample) });
+    expect(run.status).toBe(0);
+    const types = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { type: string }).type);
+    expect(types[0]).toBe('created');
+    expect(types.at(-1)).toBe('completed');
   });
 
   it('prints normalized events as JSON lines, reshaped on request', async () => {
-    const file = writeFile(
-      'ok.jsonl',
-      streamedEvents(sample)
-        .map((e) => JSON.stringify(e))
-        .join('\n'),
-    );
-    const t = io();
-    expect(await main(['replay', file, '--shape', 'completed-only', '--json'], t.io)).toBe(0);
-    const lines = t
-      .out()
+    const jsonl = file('ok.jsonl', sample.map((e) => JSON.stringify(e)).join('\n'));
+    const run = await cli(['replay', jsonl, '--shape', 'completed-only', '--json']);
+    expect(run.status).toBe(0);
+    const events = run.stdout
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { type: string; recovered?: boolean });
-    expect(lines.map((e) => `${e.type}${e.recovered ? '*' : ''}`)).toEqual([
-      'created',
-      'inProgress',
-      'outputItemDone*',
-      'outputItemDone*',
-      'completed',
-    ]);
+    expect(events.filter((e) => e.type === 'outputItemDone').map((e) => e.recovered)).toEqual([true, true]);
   });
 
-  it('exits 1 with the error message and no stack trace when the stream ends early', async () => {
-    const events = streamedEvents(sample);
-    const file = writeFile('cut.sse', toSseText(events.slice(0, -1)));
-    const t = io();
-    expect(await main(['replay', file], t.io)).toBe(1);
-    expect(t.out()).toMatch(/Stream closed early/);
-    expect(count(t.out() + t.err(), 'Stream closed early')).toBe(1);
-    expect(t.out() + t.err()).not.toMatch(/\n\s+at /);
-  });
+  it.each([
+    ['an HTML page', 'page.sse', '<!doctype html>\n<html><body>Sign in</body></html>\n', /an HTML page/],
+    ['a JSON error body', 'error.sse', '{\n  "error": { "message": "Invalid API key" }\n}\n', /a plain JSON body/],
+    ['plain text', 'notes.txt', 'hello world\n', /text without SSE events/],
+    ['an empty file', 'empty.sse', '', /holds nothing/],
+  ])(
+    'exits 1 on %s with one line on stderr, no stack trace and no "send the request again"',
+    async (_w, name, text, says) => {
+      const run = await cli(['replay', file(name, text)]);
+      expect(run.status).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(says);
+      expect(run.stderr).toMatch(/\[invalid_recording\]\n$/);
+      expect(run.stderr).not.toMatch(/send the request again/);
+      expect(run.stderr).not.toMatch(NO_STACK);
+    },
+  );
 
-  it('exits 1 and prints the error to stderr in --json mode', async () => {
-    const file = writeFile('cut2.sse', toSseText(streamedEvents(sample).slice(0, 3)));
-    const t = io();
-    expect(await main(['replay', file, '--json'], t.io)).toBe(1);
-    expect(t.err()).toMatch(/stream_closed/);
-  });
-
-  it('exits 2 on bad usage', async () => {
-    expect(await main(['replay'], io().io)).toBe(2);
-    expect(await main(['replay', path.join(dir, 'missing.sse')], io().io)).toBe(2);
-    expect(await main(['replay', 'x', '--bogus'], io().io)).toBe(2);
-    expect(await main(['nope'], io().io)).toBe(2);
-    expect(await main([], io().io)).toBe(2);
-  });
-
-  it('prints help for each command with exit 0', async () => {
-    for (const command of ['demo', 'replay', 'serve', 'ask']) {
-      const t = io();
-      expect(await main([command, '--help'], t.io)).toBe(0);
-      expect(t.out()).toMatch(new RegExp(`Usage: responses-rx ${command}`));
+  it('exits 1 on a recording cut short, the error on stderr only, once', async () => {
+    const cut = file('cut.sse', toSseText(sample.slice(0, -1)));
+    for (const args of [[], ['--json']]) {
+      const run = await cli(['replay', cut, ...args]);
+      expect(run.status).toBe(1);
+      expect(count(run.stderr, 'stream_closed')).toBe(1);
+      expect(run.stdout).not.toMatch(/stream_closed|Stream closed/);
+      expect(run.stderr).not.toMatch(NO_STACK);
     }
-    expect(await main(['--help'], io().io)).toBe(0);
+  });
+
+  it('fails on a malformed event by default, and skips it with --on-malformed skip', async () => {
+    const events: (object | string)[] = [...sample];
+    events.splice(3, 0, '{"type":"response.output_text.delta",');
+    const broken = file('broken.sse', toSseText(events as never));
+    const strict = await cli(['replay', broken]);
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toMatch(/malformed_event/);
+    expect(strict.stderr).toMatch(/--on-malformed skip/);
+    const lenient = await cli(['replay', broken, '--on-malformed', 'skip']);
+    expect(lenient.status).toBe(0);
+    expect(count(lenient.stdout, 'Take the train.')).toBe(1);
+  });
+
+  it('ends quietly with 0 when the reader stops early (| head)', async () => {
+    const long = streamedEvents([items.message('msg_long', 'word '.repeat(20_000))], { deltaSize: 5 });
+    const big = file('big.sse', toSseText(long));
+    const child = start(['replay', big, '--json']);
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
+    child.stdout.on('data', (data: Buffer) => {
+      stdout += data.toString();
+      if (stdout.split('\n').length > 2) child.stdout.destroy(); // what `head -2` does
+    });
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
   });
 });
+
+describe('usage errors exit 2 with a message a user can act on', () => {
+  it.each([
+    [['replay'], /missing required argument 'file'/],
+    [['replay', 'missing.sse'], /no such file: missing\.sse/],
+    [['replay', 'x', '--bogus'], /unknown option '--bogus'/],
+    [['nope'], /unknown command 'nope'/],
+    [['serve', '--port', '99999'], /a port from 0 to 65535/],
+    [['serve', '--fault', 'stall-after='], /stall-after needs a number of events/],
+    [['serve', '--fault', 'explode'], /unknown fault/],
+    [['serve', '--mode', 'passthrough'], /needs --upstream/],
+    [['demo', '--shape', 'odd'], /Allowed choices are streamed, final-only/],
+    [['ask', 'hi'], /set OPENAI_API_KEY/],
+  ])('%j', async (args, says) => {
+    const run = await cli(args as string[]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(says);
+    expect(run.stderr).not.toMatch(/createResponsesServer|NO_STACK/);
+    expect(run.stderr).not.toMatch(NO_STACK);
+    expect(run.stdout).toBe('');
+  });
+
+  it('prints help for each command with 0, and usage with 2 when no command is given', async () => {
+    for (const command of ['demo', 'replay', 'serve', 'ask']) {
+      const run = await cli([command, '--help']);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`Usage: responses-rx ${command}`));
+    }
+    const none = await cli([]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/Usage: responses-rx/);
+    expect(none.stderr).toMatch(/Exit status: 0 success, 1 a stream, file or HTTP error, 2 bad usage/);
+  });
+
+  it('says the port is in use, and how to pick another', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const run = await cli(['serve', '--port', String(port), '--quiet']);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use.*--port 0 picks a free one`));
+      expect(run.stderr).not.toMatch(NO_STACK);
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
+/** Starts `serve` as a child; resolves with its API root once it listens. */
+async function serve(
+  args: readonly string[],
+): Promise<{ child: ChildProcessWithoutNullStreams; url: string; out: () => string; err: () => string }> {
+  const child = start(['serve', '--port', '0', ...args]);
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (data: Buffer) => (out += data.toString()));
+  child.stderr.on('data', (data: Buffer) => (err += data.toString()));
+  await until(() => /on http:\/\/\S+\/v1/.test(out) || child.exitCode !== null, 'serve to listen');
+  const url = /on (http:\/\/\S+\/v1)/.exec(out)?.[1];
+  if (url === undefined) throw new Error(`serve did not start: ${err}`);
+  return { child, url, out: () => out, err: () => err };
+}
+
+function stop(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
+  child.kill(signal);
+  return exited;
+}
 
 describe('responses-rx serve and ask', () => {
-  it('serves until stopped, and ask streams a real request from it', async () => {
-    const stop = new AbortController();
-    const served = io({}, stop.signal);
-    const running = main(['serve', '--port', '0', '--shape', 'no-reasoning-deltas', '--quiet'], served.io);
-    let url: string | undefined;
-    for (let i = 0; i < 200 && !url; i++) {
-      url = /on (http:\/\/\S+\/v1)/.exec(served.out())?.[1];
-      if (!url) await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect(url).toBeDefined();
-    expect(await (await fetch(`${url!.replace(/\/v1$/, '')}/health`)).json()).toEqual({ ok: true });
-
-    const asked = io({ OPENAI_API_KEY: 'test' });
-    expect(await main(['ask', 'What is an Observable?', '--base-url', url!, '--model', 'demo-turn-1'], asked.io)).toBe(
-      0,
-    );
-    const turn = DEMO_CONVERSATION[0]!;
-    for (const item of turn.output) for (const text of texts(item as never)) expect(count(asked.out(), text)).toBe(1);
-    expect(asked.out()).toMatch(/recovered items: 1/); // the reasoning never streamed
-
-    stop.abort();
-    expect(await running).toBe(0);
+  it('serves until Ctrl-C; ask streams from it; requests are numbered without the /health polls', async () => {
+    const server = await serve(['--shape', 'no-reasoning-deltas']);
+    expect((await fetch(`${server.url.replace(/\/v1$/, '')}/health`)).status).toBe(200);
+    const asked = await cli(['ask', 'What is an Observable?', '--base-url', server.url, '--model', 'demo-turn-1'], {
+      env: { OPENAI_API_KEY: 'test' },
+    });
+    expect(asked.status).toBe(0);
+    const { reasoning, answer } = turnTexts(0);
+    expect(count(asked.stdout, reasoning)).toBe(1);
+    expect(count(asked.stdout, answer)).toBe(1);
+    expect(asked.stdout).toMatch(/recovered items: 1/); // the reasoning never streamed
+    await until(() => /#1 finished/.test(server.err()), 'the request log');
+    expect(server.err()).toMatch(/^#1 POST \/responses model=demo-turn-1/m);
+    expect(await stop(server.child)).toBe(0);
+    expect(server.out()).toMatch(/serve: stopped/);
   });
 
-  it('serve --fault drop-after=N --fault reset-after=N cuts every connection; a background stream resumes to the end', async () => {
-    const stop = new AbortController();
-    const served = io({}, stop.signal);
-    const args = ['serve', '--port', '0', '--fault', 'drop-after=4', '--fault', 'reset-after=6', '--quiet'];
-    const running = main(args, served.io);
-    let url: string | undefined;
-    for (let i = 0; i < 200 && !url; i++) {
-      url = /on (http:\/\/\S+\/v1)/.exec(served.out())?.[1];
-      if (!url) await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    const body = { model: 'demo-turn-1', input: 'hi', background: true };
-    const resume = { initialDelayMs: 1, jitter: 0 };
-    const run = await collect(streamResponse(body, { baseURL: url!, apiKey: 'k', resume }));
-    expect(run.error).toBeUndefined();
-    expect(run.values.at(-1)?.type).toBe('completed');
-    stop.abort();
-    expect(await running).toBe(0);
+  it('logs a stream its own Ctrl-C ended as server-closed, not client-closed', async () => {
+    const server = await serve(['--fault', 'stall-after=3']);
+    const request = fetch(`${server.url}/responses`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'demo-turn-1', stream: true }),
+    }).then((response) => response.text().catch(() => ''));
+    await until(() => /#1 POST/.test(server.err()), 'the request to arrive');
+    expect(await stop(server.child, 'SIGTERM')).toBe(0);
+    await request;
+    expect(server.err()).toMatch(/#1 server-closed/);
+    expect(server.err()).not.toMatch(/client-closed/);
   });
 
-  it('ask needs OPENAI_API_KEY and a prompt', async () => {
-    expect(await main(['ask', 'hi'], io().io)).toBe(2);
-    expect(await main(['ask'], io({ OPENAI_API_KEY: 'k' }).io)).toBe(2);
-  });
-
-  it('serve --mode repair streams a final-only upstream to any client', async () => {
-    const upstream = await createResponsesServer({ shape: 'final-only' });
-    const stop = new AbortController();
-    const served = io({}, stop.signal);
-    const running = main(
-      ['serve', '--port', '0', '--mode', 'repair', '--upstream', upstream.url, '--chunk-size', '4', '--quiet'],
-      served.io,
-    );
-    let url: string | undefined;
-    for (let i = 0; i < 200 && !url; i++) {
-      url = /repair on (http:\/\/\S+\/v1)/.exec(served.out())?.[1];
-      if (!url) await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  it('ask exits 1 with the HTTP error on stderr; the 429 body names the same delay as its header', async () => {
+    const server = await serve(['--fault', 'http-error=429:2', '--quiet']);
     try {
-      const client = new OpenAI({ baseURL: url!, apiKey: 'test', maxRetries: 0 });
-      let deltas = '';
-      let count = 0;
-      for await (const event of await client.responses.create({ model: 'demo-turn-1', input: 'hi', stream: true })) {
-        if (event.type === 'response.output_text.delta') {
-          deltas += event.delta;
-          count += 1;
-        }
-      }
-      const message = DEMO_CONVERSATION[0]!.output.find((item) => item.type === 'message')!;
-      const text = (message['content'] as { text: string }[]).map((part) => part.text).join('');
-      expect(deltas).toBe(text);
-      expect(count).toBe(Math.ceil(text.length / 4));
+      const asked = await cli(['ask', 'hi', '--base-url', server.url], { env: { OPENAI_API_KEY: 'test' } });
+      expect(asked.status).toBe(1);
+      expect(asked.stderr).toMatch(/HTTP 429/);
+      expect(asked.stdout).not.toMatch(/HTTP 429/);
+      const raw = await fetch(`${server.url}/responses`, { method: 'POST', body: '{"stream":true}' });
+      expect(raw.headers.get('retry-after')).toBe('2');
+      expect(((await raw.json()) as { error: { message: string } }).error.message).toMatch(/try again in 2s/);
     } finally {
-      stop.abort();
-      expect(await running).toBe(0);
-      await upstream.close();
+      await stop(server.child);
     }
   });
 
-  it('serve rejects contradictory options', async () => {
-    expect(await main(['serve', '--mode', 'repair'], io().io)).toBe(2);
-    expect(
-      await main(['serve', '--mode', 'repair', '--upstream', 'http://127.0.0.1:1/v1', '--chunk-size', '0'], io().io),
-    ).toBe(2);
-    expect(await main(['serve', '--mode', 'passthrough'], io().io)).toBe(2);
-    expect(await main(['serve', '--fault', 'explode'], io().io)).toBe(2);
-    expect(await main(['serve', '--port', 'x'], io().io)).toBe(2);
+  it('passthrough says why the upstream could not be reached', async () => {
+    const closed: Server = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve)); // nothing listens there now
+    const server = await serve(['--upstream', `http://127.0.0.1:${port}/v1`, '--quiet']);
+    try {
+      const asked = await cli(['ask', 'hi', '--base-url', server.url], { env: { OPENAI_API_KEY: 'test' } });
+      expect(asked.status).toBe(1);
+      expect(asked.stderr).toMatch(/HTTP 502/);
+      expect(asked.stderr).toMatch(/ECONNREFUSED/);
+      expect(asked.stderr).not.toMatch(/fetch failed/);
+    } finally {
+      await stop(server.child);
+    }
   });
 
-  it('ask exits 1 with the HTTP error when the server refuses', async () => {
-    const stop = new AbortController();
-    const served = io({}, stop.signal);
-    const running = main(['serve', '--port', '0', '--fault', 'http-error=429:3', '--quiet'], served.io);
-    let url: string | undefined;
-    for (let i = 0; i < 200 && !url; i++) {
-      url = /on (http:\/\/\S+\/v1)/.exec(served.out())?.[1];
-      if (!url) await new Promise((resolve) => setTimeout(resolve, 10));
+  it('serves a folder of recordings given to --replay', async () => {
+    const folder = mkdtempSync(path.join(dir, 'recordings-'));
+    writeFileSync(path.join(folder, 'my-model.txt'), toSseText(sample));
+    const server = await serve(['--replay', folder, '--quiet']);
+    try {
+      const asked = await cli(['ask', 'hi', '--base-url', server.url, '--model', 'my-model'], {
+        env: { OPENAI_API_KEY: 'test' },
+      });
+      expect(asked.status).toBe(0);
+      expect(count(asked.stdout, 'Take the train.')).toBe(1);
+    } finally {
+      await stop(server.child);
     }
-    const asked = io({ OPENAI_API_KEY: 'test' });
-    expect(await main(['ask', 'hi', '--base-url', url!], asked.io)).toBe(1);
-    expect(asked.out() + asked.err()).toMatch(/HTTP 429/);
-    stop.abort();
-    await running;
+  });
+
+  it('refuses to serve a file that is not a recording, with exit 1 and no crash', async () => {
+    const run = await cli(['serve', '--port', '0', '--replay', file('login.sse', '<html>login</html>')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/login\.sse is not a Responses stream recording/);
+    expect(run.stderr).not.toMatch(NO_STACK);
   });
 });
 
-describe('the responses-rx process', () => {
-  it('runs the demo as a real process and exits 0; a failing replay exits 1 without a stack trace', () => {
-    const root = path.resolve(__dirname, '../..');
-    const entry = path.join(dir, 'entry.ts');
-    writeFileSync(entry, `require(${JSON.stringify(path.join(root, 'lib/cli/main.ts'))}).run();\n`);
-    const node = (args: string[]) =>
-      spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', entry, ...args], {
-        cwd: root,
-        encoding: 'utf8',
-        env: { ...process.env, NO_COLOR: '1' },
-      });
-    const demo = node(['demo', '--delay', '0']);
-    expect(demo.status).toBe(0);
-    expect(demo.stdout).toMatch(/summary: 3 turns/);
-    const cut = writeFile('cut3.sse', toSseText(streamedEvents(sample).slice(0, -1)));
-    const failed = node(['replay', cut]);
-    expect(failed.status).toBe(1);
-    expect(failed.stdout + failed.stderr).not.toMatch(/\n\s+at /);
-  }, 60_000);
+describe('status lines in a narrow terminal', () => {
+  it('wraps header and summary lines at word boundaries', async () => {
+    const out: string[] = [];
+    const status = await main(['demo', '--delay', '0'], {
+      stdout: { write: (text: string) => out.push(text), columns: 40 },
+      stderr: { write: () => undefined },
+      env: { NO_COLOR: '1' },
+    });
+    expect(status).toBe(0);
+    const lines = out.join('').split('\n');
+    const status_lines = lines.filter((line) =>
+      /^(responses-rx demo|summary|a client|responses-rx delivered)/.test(line),
+    );
+    expect(status_lines.length).toBeGreaterThan(3);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(40);
+    expect(out.join('')).toMatch(/summary: 3 turns ·/);
+  });
 
-  it('stops serve cleanly on SIGINT and SIGTERM', async () => {
-    const root = path.resolve(__dirname, '../..');
-    const entry = path.join(dir, 'serve-entry.ts');
-    writeFileSync(entry, `require(${JSON.stringify(path.join(root, 'lib/cli/main.ts'))}).run();\n`);
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      const child = spawn(
-        process.execPath,
-        ['-r', 'ts-node/register/transpile-only', entry, 'serve', '--port', '0', '--quiet'],
-        { cwd: root },
-      );
-      let out = '';
-      child.stdout.on('data', (data: Buffer) => (out += data.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      for (let i = 0; i < 500 && !/on http:/.test(out); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-      const url = /on (http:\/\/\S+)\/v1/.exec(out)?.[1];
-      expect(url).toBeDefined();
-      expect((await fetch(`${url}/health`)).status).toBe(200);
-      child.kill(signal);
-      expect(await exited).toBe(0);
-      expect(out).toMatch(/serve: stopped/);
-    }
-  }, 60_000);
+  it('never breaks a word', () => {
+    const text = 'summary: 3 turns · events: created 3, outputItemDone 7, completed 3 · recovered items: 4';
+    const wrapped = wrapLine(text, 30);
+    expect(wrapped.split(/\s+/).filter(Boolean)).toEqual(text.split(' '));
+    for (const line of wrapped.split('\n')) expect(line.length).toBeLessThanOrEqual(30);
+  });
+});
+
+describe('npm run load', () => {
+  it('writes no carriage returns when its output is not a terminal', () => {
+    const out = execFileSync(
+      process.execPath,
+      [require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(root, 'scripts/load.ts'), '14'],
+      { cwd: root, encoding: 'utf8', env: ENV },
+    );
+    expect(out).not.toContain('\r');
+    expect(out).toMatch(/14\/14 streams/);
+  }, 120_000);
 });
