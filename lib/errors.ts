@@ -208,9 +208,26 @@ export const NON_RETRYABLE_SERVER_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The server reported that the response failed: a `response.failed` event, or a top-level `error` event.
- * `retryable` is false for request faults (see {@link NON_RETRYABLE_SERVER_CODES}) and true otherwise (rate limits,
- * server errors, unknown codes); `retryAfterMs` is read from messages such as "Please try again in 1.898s".
+ * Which event (or body) reported a failed response: `response.failed`; an `error` event (with or without a `type`, or
+ * vLLM's `{"object":"error"}`); a `response.completed` or `response.done` whose `status` is `failed`; a
+ * `chat.completion.chunk` carrying an `error` in the middle of a Responses stream (a bridge whose upstream failed);
+ * or an `error body`: a 2xx answer whose body is a JSON error object instead of an event stream.
+ */
+export type FailureSource =
+  'response.failed' | 'error' | 'response.completed' | 'response.done' | 'chat.completion.chunk' | 'error body';
+
+/** An error object as servers send it (`{ code, message, type, param }`), any field missing. */
+export interface ServerErrorObject {
+  readonly code?: string | number | null | undefined;
+  readonly message?: string | null | undefined;
+  readonly type?: string | null | undefined;
+}
+
+/**
+ * The server reported that the response failed (see {@link FailureSource}). `retryable` is false for request faults
+ * (see {@link NON_RETRYABLE_SERVER_CODES}, and numeric codes that are HTTP statuses not worth retrying, such as 400)
+ * and true otherwise (rate limits, server errors, unknown codes); `retryAfterMs` is read from messages such as
+ * "Please try again in 1.898s".
  */
 export class ResponseFailedError extends ResponsesRxError {
   /** The `code` of every ResponseFailedError. */
@@ -225,16 +242,34 @@ export class ResponseFailedError extends ResponsesRxError {
   /** The id of the failed response, when known. */
   readonly responseId: string | undefined;
   /** Which event reported the failure. */
-  readonly source: 'response.failed' | 'error';
+  readonly source: FailureSource;
+
+  /**
+   * The error for a server's error object: its `code` (else its `type`) as `serverCode`, its `message`.
+   *
+   * @param error the server's error object, when it sent one.
+   */
+  static from(
+    error: ServerErrorObject | undefined,
+    details: { responseId?: string | undefined; source: FailureSource },
+  ): ResponseFailedError {
+    const code = error?.code;
+    return new ResponseFailedError({
+      serverCode: code === null || code === undefined ? (error?.type ?? undefined) : String(code),
+      serverMessage: error?.message ?? undefined,
+      responseId: details.responseId,
+      source: details.source,
+    });
+  }
 
   constructor(details: {
     serverCode?: string | undefined;
     serverMessage?: string | undefined;
     responseId?: string | undefined;
-    source: 'response.failed' | 'error';
+    source: FailureSource;
   }) {
     const serverMessage = details.serverMessage ?? 'the server sent no error details';
-    const retryable = details.serverCode === undefined || !NON_RETRYABLE_SERVER_CODES.has(details.serverCode);
+    const retryable = isRetryableServerCode(details.serverCode);
     super(
       `The response failed (${details.source}${details.serverCode ? `, ${details.serverCode}` : ''}): ${serverMessage}` +
         (retryable ? ' — this can be retried.' : ' — the request must change before it can succeed.'),
@@ -504,6 +539,17 @@ export class InvalidRecordingError extends ResponsesRxError {
     this.path = details.path;
     this.detected = details.detected;
   }
+}
+
+/**
+ * True when a failure with this server code may succeed if sent again: no code, an unknown code, a rate limit or a
+ * server error; false for request faults ({@link NON_RETRYABLE_SERVER_CODES}) and for numeric codes that are HTTP
+ * statuses not worth retrying (400, 401, 404, …; see {@link isRetryableStatus}).
+ */
+export function isRetryableServerCode(code: string | undefined): boolean {
+  if (code === undefined) return true;
+  if (/^[1-5]\d\d$/.test(code)) return isRetryableStatus(Number(code));
+  return !NON_RETRYABLE_SERVER_CODES.has(code);
 }
 
 /** True for the HTTP statuses worth retrying: 408, 409, 429 and 5xx. */

@@ -24,7 +24,12 @@ export {
   type KnownWireEventType,
 } from './wire/schemas';
 export { parseWireEvent } from './wire/parseWireEvent';
-export { toWireEvents, type ToWireEventsOptions, type SequenceGap } from './operators/toWireEvents';
+export {
+  toWireEvents,
+  type ToWireEventsOptions,
+  type SequenceGap,
+  type SequenceAnomaly,
+} from './operators/toWireEvents';
 
 // wire events -> normalized events
 export type {
@@ -107,6 +112,9 @@ export {
   isRetryableStatus,
   parseRetryAfterMessage,
   type ResponsesRxErrorCode,
+  type FailureSource,
+  type ServerErrorObject,
+  isRetryableServerCode,
   type AnyResponsesRxError,
   type EventIssue,
   type ApiErrorBody,

@@ -233,6 +233,80 @@ describe('normalizeEvents', () => {
     expect(errors[0]).toMatchObject({ code: 'response_incomplete', reason: 'max_output_tokens', retryable: false });
   });
 
+  it('ends on response.done as on response.completed: completed for status completed, typed errors otherwise', () => {
+    const doneWith = (status: string, extra: object = {}) =>
+      w({ type: 'response.done', response: { id: 'resp_1', status, output: [message], ...extra } });
+    const ended = {
+      D: doneWith('completed'),
+      X: doneWith('failed', { error: { code: 'server_error', message: 'crashed' } }),
+      Y: doneWith('incomplete', { incomplete_details: { reason: 'max_output_tokens' } }),
+      Z: doneWith('cancelled'),
+    };
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const completed = cold('-c-D-|', { ...v, ...ended });
+      expectObservable(completed.pipe(normalizeEvents())).toBe('-c-D-|', {
+        c: events.created(),
+        D: {
+          type: 'completed',
+          responseId: 'resp_1',
+          usage: undefined,
+          response: (ended.D as { response: unknown }).response,
+        },
+      });
+      expectSubscriptions(completed.subscriptions).toBe('^----!');
+      const failed = cold('-c-X-|', { ...v, ...ended });
+      expectObservable(failed.pipe(normalizeEvents())).toBe(
+        '-c-#',
+        { c: events.created() },
+        new ResponseFailedError({
+          serverCode: 'server_error',
+          serverMessage: 'crashed',
+          responseId: 'resp_1',
+          source: 'response.done',
+        }),
+      );
+      expectSubscriptions(failed.subscriptions).toBe('^--!');
+      const incomplete = cold('-Y-|', ended);
+      expectObservable(incomplete.pipe(normalizeEvents())).toBe(
+        '-#',
+        {},
+        new ResponseIncompleteError({
+          reason: 'max_output_tokens',
+          response: (ended.Y as { response: unknown }).response,
+        }),
+      );
+      expectSubscriptions(incomplete.subscriptions).toBe('^!');
+      const cancelled = cold('-Z-|', ended);
+      expectObservable(cancelled.pipe(normalizeEvents())).toBe(
+        '-#',
+        {},
+        new ResponseCancelledError({ responseId: 'resp_1', response: (ended.Z as { response: unknown }).response }),
+      );
+      expectSubscriptions(cancelled.subscriptions).toBe('^!');
+    });
+  });
+
+  it('fails on a response.completed whose status is failed, with the error it carries', () => {
+    const failedCompleted = w({
+      type: 'response.completed',
+      response: { id: 'resp_1', status: 'failed', output: [], error: { code: 'invalid_prompt', message: 'Refused' } },
+    });
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-X-|', { ...v, X: failedCompleted });
+      expectObservable(source.pipe(normalizeEvents())).toBe(
+        '-c-#',
+        { c: events.created() },
+        new ResponseFailedError({
+          serverCode: 'invalid_prompt',
+          serverMessage: 'Refused',
+          responseId: 'resp_1',
+          source: 'response.completed',
+        }),
+      );
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+  });
+
   it('carries the wire sequence_number as sequenceNumber, and none when the wire had none', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const seq = (json: object, n: number) => w({ ...json, sequence_number: n });

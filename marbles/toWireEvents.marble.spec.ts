@@ -1,7 +1,7 @@
 import { map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { MalformedEventError, ProtocolMismatchError, toWireEvents } from 'responses-rx';
-import type { SequenceGap, SseMessage } from 'responses-rx';
+import { MalformedEventError, ProtocolMismatchError, ResponseFailedError, toWireEvents } from 'responses-rx';
+import type { SequenceAnomaly, SequenceGap, SseMessage } from 'responses-rx';
 import { createTestScheduler, wire } from 'responses-rx/testing';
 import { synchronousSource } from './support';
 
@@ -91,8 +91,33 @@ describe('toWireEvents', () => {
     });
   });
 
-  it('drops a replayed event at or below the last sequence number and reports gaps', () => {
+  it('fails with ResponseFailedError on an error object without a type, and on a chat chunk carrying an error mid-stream', () => {
+    const errorObject = msg({ error: { code: 'upstream_error', type: 'server_error', message: 'no route' } });
+    const chunkError = msg({ object: 'chat.completion.chunk', choices: [], error: { message: 'overloaded' } });
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const bare = cold('-c-e-t|', { ...v, e: errorObject });
+      expectObservable(bare.pipe(toWireEvents({ onMalformed: 'skip' }))).toBe(
+        '-c-#',
+        { c: created },
+        new ResponseFailedError({ serverCode: 'upstream_error', serverMessage: 'no route', source: 'error' }),
+      );
+      expectSubscriptions(bare.subscriptions).toBe('^--!');
+      const midStream = cold('-c-e-|', { ...v, e: chunkError });
+      expectObservable(midStream.pipe(toWireEvents())).toBe(
+        '-c-#',
+        { c: created },
+        new ResponseFailedError({ serverMessage: 'overloaded', source: 'chat.completion.chunk' }),
+      );
+      expectSubscriptions(midStream.subscriptions).toBe('^--!');
+      const first = cold('-e-c-|', { ...v, e: chunkError });
+      expectObservable(first.pipe(toWireEvents())).toBe('-#', {}, expect.any(ProtocolMismatchError));
+      expectSubscriptions(first.subscriptions).toBe('^!');
+    });
+  });
+
+  it('drops an event that repeats an earlier one, delivers a new event under a repeated number, reports each', () => {
     const gaps: SequenceGap[] = [];
+    const anomalies: SequenceAnomaly[] = [];
     const s = {
       a: msg(seq(created, 0)),
       b: msg(seq(delta, 1)),
@@ -101,14 +126,27 @@ describe('toWireEvents', () => {
       e: msg(seq(wire.textDelta('later'), 4)),
     };
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold('-a-b-B-z-e|', s);
+      const source = cold('-a-b-b-B-z-B-e|', s);
       const result = source.pipe(
-        toWireEvents({ onSequenceGap: (gap) => gaps.push(gap) }),
-        map((e) => e.sequence_number),
+        toWireEvents({ onSequenceGap: (gap) => gaps.push(gap), onSequenceAnomaly: (a) => anomalies.push(a) }),
+        map((e) => (e.type === 'response.output_text.delta' ? e.delta : e.type)),
       );
-      expectObservable(result).toBe('-a-b-----e|', { a: 0, b: 1, e: 4 });
-      expectSubscriptions(source.subscriptions).toBe('^---------!');
+      expectObservable(result).toBe('-a-b---B-z---e|', {
+        a: 'response.created',
+        b: 'Hi',
+        B: 'again',
+        z: 'old',
+        e: 'later',
+      });
+      expectSubscriptions(source.subscriptions).toBe('^-------------!');
     });
+    expect(anomalies).toEqual([
+      { kind: 'replay', expected: 2, received: 1 },
+      { kind: 'repeat', expected: 2, received: 1 },
+      { kind: 'repeat', expected: 2, received: 0 },
+      { kind: 'replay', expected: 2, received: 1 },
+      { kind: 'gap', expected: 2, received: 4 },
+    ]);
     expect(gaps).toEqual([{ expected: 2, received: 4 }]);
   });
 

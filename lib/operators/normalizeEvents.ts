@@ -9,13 +9,15 @@ import type {
   ToolProgressStatus,
   Usage,
 } from '../events';
-import type { UnknownWireEvent, WireEvent, WireErrorObject, WireResponse, WireUsage } from '../wire/schemas';
+import type { UnknownWireEvent, WireEvent, WireResponse, WireUsage } from '../wire/schemas';
 import { subscribeWithin } from '../util/subscribeWithin';
 
 /**
  * Wire events to normalized events. Lifecycle failures end the stream at once with a typed error:
- * `response.failed` and top-level `error` events → `ResponseFailedError`; `response.incomplete`, and a
- * `response.completed` whose `status` is `incomplete` → `ResponseIncompleteError`. `*.done` part events become
+ * `response.failed` and top-level `error` events → `ResponseFailedError`; `response.incomplete` →
+ * `ResponseIncompleteError`; `response.cancelled` → `ResponseCancelledError`. `response.completed` and `response.done`
+ * (Codex-backend relays) end the stream by the response's `status`: `completed` (or any other) → `completed`,
+ * `failed` / `incomplete` / `cancelled` → the same typed errors. `*.done` part events become
  * `partDone` evidence for the fallback; events that carry nothing a consumer needs (`response.in_progress`) produce
  * nothing.
  *
@@ -55,8 +57,10 @@ export function normalizeEvents(): OperatorFunction<WireEvent | UnknownWireEvent
  *
  * @returns the normalized event, with the wire's `sequence_number` as `sequenceNumber` when it had one, or
  *   `undefined` when the wire event carries nothing to emit.
- * @throws ResponseFailedError for `response.failed` and `error` events.
- * @throws ResponseIncompleteError for `response.incomplete`, and for `response.completed` with `status: "incomplete"`.
+ * @throws ResponseFailedError for `response.failed` and `error` events, and for `response.completed` /
+ *   `response.done` with `status: "failed"`.
+ * @throws ResponseIncompleteError for `response.incomplete`, and for `response.completed` / `response.done` with
+ *   `status: "incomplete"`.
  * @throws ResponseCancelledError for `response.cancelled`, and for a lifecycle event whose response has
  *   `status: "cancelled"`.
  */
@@ -232,29 +236,16 @@ function normalizeKind(wire: WireEvent | UnknownWireEvent): NormalizedEvent | un
     case 'response.audio.transcript.done':
       return undefined;
     case 'response.completed':
-      if (wire.response.status === 'cancelled') throw cancelledError(wire.response);
-      // A server that says "completed" but marks the response incomplete cut the answer short: never hide that.
-      if (wire.response.status === 'incomplete') {
-        throw new ResponseIncompleteError({
-          reason: wire.response.incomplete_details?.reason ?? undefined,
-          response: wire.response,
-        });
-      }
-      return {
-        type: 'completed',
-        responseId: wire.response.id ?? undefined,
-        usage: wire.response.usage ? toUsage(wire.response.usage) : undefined,
-        response: wire.response as WireResponse,
-      };
+    case 'response.done':
+      return ended(wire.response as WireResponse, wire.type);
     case 'response.failed':
       if (wire.response?.status === 'cancelled') throw cancelledError(wire.response);
-      throw failedError(wire.response?.error ?? undefined, wire.response?.id ?? undefined, 'response.failed');
+      throw ResponseFailedError.from(wire.response?.error ?? undefined, {
+        responseId: wire.response?.id ?? undefined,
+        source: 'response.failed',
+      });
     case 'error':
-      throw failedError(
-        wire.error ?? { code: wire.code, message: wire.message, param: wire.param },
-        undefined,
-        'error',
-      );
+      throw ResponseFailedError.from(wire.error ?? { code: wire.code, message: wire.message }, { source: 'error' });
     case 'response.incomplete':
       if (wire.response?.status === 'cancelled') throw cancelledError(wire.response);
       throw new ResponseIncompleteError({
@@ -352,18 +343,27 @@ function partDone(
   };
 }
 
-function failedError(
-  error: WireErrorObject | undefined,
-  responseId: string | undefined,
-  source: 'response.failed' | 'error',
-): ResponseFailedError {
-  const code = error?.code;
-  return new ResponseFailedError({
-    serverCode: code === null || code === undefined ? (error?.type ?? undefined) : String(code),
-    serverMessage: error?.message ?? undefined,
-    responseId,
-    source,
-  });
+/**
+ * How a stream that says it ended (`response.completed`, or `response.done` from Codex-backend relays) ended, by the
+ * response's `status`: `cancelled`, `failed` and `incomplete` are typed errors (a server that says "completed" but
+ * marks the response otherwise never has that hidden); any other status is `completed`.
+ */
+function ended(response: WireResponse, source: 'response.completed' | 'response.done'): NormalizedEvent {
+  switch (response.status) {
+    case 'cancelled':
+      throw cancelledError(response);
+    case 'failed':
+      throw ResponseFailedError.from(response.error ?? undefined, { responseId: response.id ?? undefined, source });
+    case 'incomplete':
+      throw new ResponseIncompleteError({ reason: response.incomplete_details?.reason ?? undefined, response });
+    default:
+      return {
+        type: 'completed',
+        responseId: response.id ?? undefined,
+        usage: response.usage ? toUsage(response.usage) : undefined,
+        response,
+      };
+  }
 }
 
 function cancelledError(response: WireResponse | undefined): ResponseCancelledError {

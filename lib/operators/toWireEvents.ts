@@ -13,6 +13,20 @@ export interface SequenceGap {
   readonly received: number;
 }
 
+/**
+ * Something odd about `sequence_number`, reported to {@link ToWireEventsOptions.onSequenceAnomaly}:
+ * - `gap`: the number skipped ahead; the events between never arrived. The event is delivered.
+ * - `repeat`: the number is at or below the last one seen, but the event is new (a filter that re-split deltas under
+ *   one number, an event that arrived late). The event is delivered: an event is a replay only if it repeats one.
+ * - `replay`: the event repeats an earlier event exactly (same number, same data: a reconnecting proxy). Dropped.
+ */
+export interface SequenceAnomaly extends SequenceGap {
+  readonly kind: 'gap' | 'repeat' | 'replay';
+}
+
+/** How many recent events are remembered to tell a replay from a new event under a repeated number. */
+const REPLAY_WINDOW = 256;
+
 /** Options of {@link toWireEvents}. */
 export interface ToWireEventsOptions {
   /**
@@ -22,7 +36,14 @@ export interface ToWireEventsOptions {
    */
   readonly onMalformed?: 'error' | 'skip';
   /**
-   * Called when `sequence_number` skips ahead. The event itself is still delivered: a gap is reported, never hidden.
+   * Called for every gap, repeat or replay of `sequence_number` (see {@link SequenceAnomaly}). Gaps and repeats are
+   * delivered, replays dropped: reported, never hidden.
+   * @defaultValue none
+   */
+  readonly onSequenceAnomaly?: (anomaly: SequenceAnomaly) => void;
+  /**
+   * Called when `sequence_number` skips ahead.
+   * @deprecated Use `onSequenceAnomaly`, which also reports repeats and replays; this one is called for gaps only.
    * @defaultValue none
    */
   readonly onSequenceGap?: (gap: SequenceGap) => void;
@@ -37,8 +58,12 @@ export interface ToWireEventsOptions {
 
 /**
  * Parses SSE messages into validated Responses API wire events. Comments and `[DONE]` produce nothing; events of
- * an unknown type produce nothing, or an {@link UnknownWireEvent} with `unknownEvent: 'emit'`. An event whose `sequence_number` is at or below the last one seen is a replay and is dropped; a jump ahead
- * is reported to `onSequenceGap`. Streams without sequence numbers pass as they are. A last event cut short by the
+ * an unknown type produce nothing, or an {@link UnknownWireEvent} with `unknownEvent: 'emit'`. An event that repeats
+ * an earlier event (the same `sequence_number` and the same data; among the last 256 numbers, and any older number) is
+ * a replay and is dropped; a new event under a number at or below the last one seen is delivered, and a jump ahead
+ * too: each is reported to `onSequenceAnomaly`. Streams without sequence numbers pass as they are. A JSON error object
+ * without a `type` is a `ResponseFailedError`, and so is a Chat Completions chunk carrying an `error` once Responses
+ * events came (a bridge relaying its upstream's failure). A last event cut short by the
  * end of the source (truncated JSON) is a `MalformedEventError`, as issue 2 specifies (decided by the team; the
  * `unterminated` flag on the message lets a custom stage treat it differently).
  *
@@ -76,23 +101,58 @@ export function toWireEvents(
   if (onSequenceGap !== undefined && typeof onSequenceGap !== 'function') {
     throw new TypeError('toWireEvents: onSequenceGap must be a function');
   }
+  const onSequenceAnomaly = options.onSequenceAnomaly;
+  if (onSequenceAnomaly !== undefined && typeof onSequenceAnomaly !== 'function') {
+    throw new TypeError('toWireEvents: onSequenceAnomaly must be a function');
+  }
   return (source) =>
     new Observable<WireEvent | UnknownWireEvent>((subscriber) => {
       let lastSequence: number | undefined;
+      let midStream = false;
+      // The data of the last REPLAY_WINDOW events by number (several when a number repeats), to tell replays apart.
+      const recentNumber: number[] = new Array<number>(REPLAY_WINDOW).fill(-1);
+      const recentData: (string | string[])[] = new Array<string>(REPLAY_WINDOW).fill('');
+      const remember = (sequence: number, data: string): void => {
+        const slot = sequence % REPLAY_WINDOW;
+        const known = recentData[slot];
+        if (recentNumber[slot] !== sequence || known === undefined) recentData[slot] = data;
+        else recentData[slot] = typeof known === 'string' ? [known, data] : [...known, data];
+        recentNumber[slot] = sequence;
+      };
+      const isReplay = (sequence: number, data: string, last: number): boolean => {
+        if (sequence <= last - REPLAY_WINDOW) return true; // too old to compare: a reconnect replaying from the start
+        const slot = sequence % REPLAY_WINDOW;
+        const known = recentData[slot];
+        if (recentNumber[slot] !== sequence || known === undefined) return false;
+        return typeof known === 'string' ? known === data : known.includes(data);
+      };
+      const report = (kind: SequenceAnomaly['kind'], expected: number, received: number): void => {
+        onSequenceAnomaly?.({ kind, expected, received });
+        if (kind === 'gap') onSequenceGap?.({ expected, received });
+      };
       subscribeWithin(subscriber, source, {
         next: (message) => {
           if (message.type !== 'event') return;
           let event: WireEvent | UnknownWireEvent | undefined;
           try {
-            const raw = parseRawWireEvent(message.data);
+            const raw = parseRawWireEvent(message.data, midStream);
             if (raw === undefined) return;
+            midStream = true;
             const sequence = raw.sequence_number;
             if (typeof sequence === 'number') {
-              if (lastSequence !== undefined) {
-                if (sequence <= lastSequence) return;
-                if (sequence > lastSequence + 1) onSequenceGap?.({ expected: lastSequence + 1, received: sequence });
+              if (lastSequence !== undefined && sequence <= lastSequence) {
+                if (isReplay(sequence, message.data, lastSequence)) {
+                  report('replay', lastSequence + 1, sequence);
+                  return;
+                }
+                report('repeat', lastSequence + 1, sequence);
+              } else {
+                if (lastSequence !== undefined && sequence > lastSequence + 1) {
+                  report('gap', lastSequence + 1, sequence);
+                }
+                lastSequence = sequence;
               }
-              lastSequence = sequence;
+              remember(sequence, message.data);
             }
             event = validateWireEvent(raw, message.data);
             if (event === undefined && emitUnknown)

@@ -246,6 +246,7 @@ export function passesFastCheck(event: Fields, type: string): boolean {
     case 'response.cancelled':
       return isOptionalResponse(event['response']);
     case 'response.completed':
+    case 'response.done':
       return isResponse(event['response']);
     case 'error':
       return (

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { MalformedEventError, ProtocolMismatchError } from '../errors';
+import { MalformedEventError, ProtocolMismatchError, ResponseFailedError, type ServerErrorObject } from '../errors';
 import { passesFastCheck } from './fastChecks';
 import { type WireEvent, isKnownWireEventType, wireEventSchemas } from './schemas';
 
@@ -22,18 +22,24 @@ export interface RawWireEvent {
  * @throws MalformedEventError when the data is not a JSON object with a string `type`, or a known event lacks a field
  *   responses-rx needs.
  * @throws ProtocolMismatchError when the data is a Chat Completions chunk.
+ * @throws ResponseFailedError when the data is an error object without a `type` (`{"error":{…}}`), vLLM's
+ *   `{"object":"error",…}`, or (with `midStream`) a Chat Completions chunk carrying an `error`.
  */
-export function parseWireEvent(data: string): WireEvent | undefined {
-  const raw = parseRawWireEvent(data);
+export function parseWireEvent(data: string, midStream = false): WireEvent | undefined {
+  const raw = parseRawWireEvent(data, midStream);
   return raw === undefined ? undefined : validateWireEvent(raw, data);
 }
 
 /**
- * First half of {@link parseWireEvent}: JSON with a string `type`, not yet validated.
+ * First half of {@link parseWireEvent}: JSON with a string `type`, not yet validated. An object without a `type` that
+ * carries an `error` is the server (or a gateway's upstream) failing: `ResponseFailedError` with its code and message.
+ * A Chat Completions chunk is a `ProtocolMismatchError`, unless it carries an `error` after Responses events came
+ * (`midStream`): then a Chat-to-Responses bridge is relaying its upstream's failure.
  *
+ * @param midStream true once a Responses event was read from this stream.
  * @returns the parsed object, or `undefined` for `[DONE]`.
  */
-export function parseRawWireEvent(data: string): RawWireEvent | undefined {
+export function parseRawWireEvent(data: string, midStream = false): RawWireEvent | undefined {
   if (data === '[DONE]') return undefined;
   let json: unknown;
   try {
@@ -46,7 +52,12 @@ export function parseRawWireEvent(data: string): RawWireEvent | undefined {
   }
   const type = (json as { type?: unknown }).type;
   if (typeof type !== 'string') {
-    if (looksLikeChatCompletions(json)) throw new ProtocolMismatchError({ detected: 'Chat Completions', raw: data });
+    const error = serverErrorOf((json as { error?: unknown }).error);
+    if (looksLikeChatCompletions(json)) {
+      if (midStream && error !== undefined) throw ResponseFailedError.from(error, { source: 'chat.completion.chunk' });
+      throw new ProtocolMismatchError({ detected: 'Chat Completions', raw: data });
+    }
+    if (error !== undefined) throw ResponseFailedError.from(error, { source: 'error' });
     throw new MalformedEventError({ raw: data, reason: 'the event has no string "type"' });
   }
   return json as RawWireEvent;
@@ -64,7 +75,11 @@ export function validateWireEvent(raw: RawWireEvent, data: string): WireEvent | 
   // Every known type has a hand-written check that passes exactly what its schema passes, without zod's per-field
   // copying; what it does not pass goes to zod, which decides and words the error (spec/wire/fastChecks.spec.ts).
   if (passesFastCheck(raw, type)) return raw as unknown as WireEvent;
-  if (!isKnownWireEventType(type)) return undefined;
+  if (!isKnownWireEventType(type)) {
+    // vLLM's error object: `{"object":"error","type":"BadRequestError","message":…,"code":400}`.
+    if (raw['object'] === 'error') throw ResponseFailedError.from(serverErrorOf(raw), { source: 'error' });
+    return undefined;
+  }
   const json = raw;
   const result = wireEventSchemas[type].safeParse(json);
   if (!result.success) {
@@ -78,6 +93,22 @@ export function validateWireEvent(raw: RawWireEvent, data: string): WireEvent | 
     });
   }
   return json as unknown as WireEvent;
+}
+
+/** The server's error object in an `error` field: an object with a code, message or type, or a bare message. */
+function serverErrorOf(value: unknown): ServerErrorObject | undefined {
+  if (typeof value === 'string') return { message: value };
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  const text = (key: string): string | undefined =>
+    typeof record[key] === 'string' ? (record[key] as string) : undefined;
+  const code = record['code'];
+  const error = {
+    code: typeof code === 'string' || typeof code === 'number' ? code : undefined,
+    message: text('message'),
+    type: text('type'),
+  };
+  return error.code === undefined && error.message === undefined && error.type === undefined ? undefined : error;
 }
 
 function looksLikeChatCompletions(json: object): boolean {

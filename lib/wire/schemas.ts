@@ -162,6 +162,8 @@ export const wireEventSchemas = {
   'response.audio.transcript.delta': z.looseObject({ delta: z.string() }),
   'response.audio.transcript.done': bare,
   'response.completed': z.looseObject({ response: wireResponseSchema }),
+  /** Codex-backend relays end with this instead of `response.completed`; its `response.status` says how it ended. */
+  'response.done': z.looseObject({ response: wireResponseSchema }),
   'response.failed': lifecycle,
   'response.incomplete': lifecycle,
   /** Sent by servers (the embedded one included) that end a cancelled background response's stream with an event. */

@@ -6,7 +6,12 @@
  */
 import { type Observable, from, lastValueFrom, toArray } from 'rxjs';
 import {
+  ProtocolMismatchError,
+  ResponseCancelledError,
+  ResponseFailedError,
+  ResponseIncompleteError,
   type ResponseEvent,
+  type SequenceAnomaly,
   type ResponseEventsOptions,
   type Transcript,
   type TranscriptUpdate,
@@ -128,6 +133,158 @@ describe('gateways that drop, rotate or reuse ids and indexes (issue 10, inputs 
     ]);
     expect(done(result.values).map((d) => d.item)).toEqual([m1, m2]);
     expect(transcriptOf(result.values)).toEqual(['answer: First round.', 'answer: Second round.']);
+  });
+});
+
+describe('every way a stream ends, read right (issue 10, inputs 5-7 and 10)', () => {
+  it('5. delivers a new delta under a repeated sequence number and reports the repeat', () => {
+    const anomalies: SequenceAnomaly[] = [];
+    const at = { itemId: 'msg_1', outputIndex: 0 };
+    const numbered = (event: WireJson, n: number): WireJson => ({ ...event, sequence_number: n });
+    const result = run(
+      [
+        numbered(wire.created(), 0),
+        numbered(wire.textDelta('H', at), 3),
+        numbered(wire.textDelta('ello w', at), 6),
+        numbered(wire.textDelta('orld', at), 6),
+        numbered(wire.textDelta('orld', at), 6), // this one does repeat an earlier event: a replay
+        numbered(wire.completed([items.message('msg_1', 'Hello world')]), 7),
+      ],
+      { onSequenceAnomaly: (anomaly) => anomalies.push(anomaly) },
+    );
+    expect(textDeltas(result.values)).toBe('Hello world');
+    expect(anomalies).toEqual([
+      { kind: 'gap', expected: 1, received: 3 },
+      { kind: 'gap', expected: 4, received: 6 },
+      { kind: 'repeat', expected: 7, received: 6 },
+      { kind: 'replay', expected: 7, received: 6 },
+    ]);
+    expect(done(result.values)).toEqual([{ item: items.message('msg_1', 'Hello world'), recovered: true }]);
+    expect(transcriptOf(result.values)).toEqual(['answer: Hello world']);
+  });
+
+  describe('6. a stream that ends with response.done (gateways relaying a Codex backend)', () => {
+    const message = items.message('msg_1', 'Hi');
+    const doneWith = (status: string, extra: Record<string, unknown> = {}): WireJson => ({
+      type: 'response.done',
+      response: { id: 'resp_1', object: 'response', status, output: [message], ...extra },
+    });
+
+    it('ends as completed when its status is completed', () => {
+      const result = run([
+        wire.created(),
+        wire.textDelta('Hi', { itemId: 'msg_1', outputIndex: 0 }),
+        doneWith('completed'),
+      ]);
+      expect(result.error).toBeUndefined();
+      expect(result.values.map((e) => e.type)).toEqual(['created', 'outputTextDelta', 'outputItemDone', 'completed']);
+      expect(transcriptOf(result.values)).toEqual(['answer: Hi']);
+    });
+
+    it('ends with the typed error of a failed, incomplete or cancelled status', () => {
+      const failed = run([
+        wire.created(),
+        doneWith('failed', { error: { code: 'server_error', message: 'The model crashed' } }),
+      ]);
+      expect(failed.error).toBeInstanceOf(ResponseFailedError);
+      expect(failed.error).toMatchObject({
+        code: 'response_failed',
+        source: 'response.done',
+        serverCode: 'server_error',
+        serverMessage: 'The model crashed',
+        responseId: 'resp_1',
+        retryable: true,
+      });
+      const incomplete = run([
+        wire.created(),
+        doneWith('incomplete', { incomplete_details: { reason: 'max_output_tokens' } }),
+      ]);
+      expect(incomplete.error).toBeInstanceOf(ResponseIncompleteError);
+      expect(incomplete.error).toMatchObject({ code: 'response_incomplete', reason: 'max_output_tokens' });
+      const cancelled = run([wire.created(), doneWith('cancelled')]);
+      expect(cancelled.error).toBeInstanceOf(ResponseCancelledError);
+      expect(cancelled.error).toMatchObject({ code: 'response_cancelled', responseId: 'resp_1', retryable: false });
+    });
+  });
+
+  it('7. fails with the server code and message of an error object that has no type, retryable by its code', () => {
+    const result = runSync(
+      responseEvents(
+        'data: {"type":"response.created","response":{"id":"resp_1"}}\n\n' +
+          'data: {"type":"response.in_progress","response":{"id":"resp_1"}}\n\n' +
+          'data: {"type":"response.in_progress","response":{"id":"resp_1"}}\n\n' +
+          'data: {"error":{"code":"upstream_error","type":"server_error","message":"no route"}}\n\n',
+        { idleTimeoutMs: Infinity },
+      ),
+    );
+    expect(result.error).toBeInstanceOf(ResponseFailedError);
+    expect(result.error).toMatchObject({
+      code: 'response_failed',
+      source: 'error',
+      serverCode: 'upstream_error',
+      serverMessage: 'no route',
+      retryable: true,
+    });
+    const fault = run([wire.created(), '{"error":{"code":"context_length_exceeded","message":"too long"}}']);
+    expect(fault.error).toMatchObject({ serverCode: 'context_length_exceeded', retryable: false });
+    const vllm = run([
+      wire.created(),
+      '{"object":"error","message":"bad","type":"BadRequestError","param":null,"code":400}',
+    ]);
+    expect(vllm.error).toMatchObject({
+      code: 'response_failed',
+      serverCode: '400',
+      serverMessage: 'bad',
+      retryable: false,
+    });
+  });
+
+  it('fails with ResponseFailedError for a chat.completion.chunk carrying an error in the middle of a Responses stream', () => {
+    const chunk = {
+      id: 'chatcmpl-1',
+      object: 'chat.completion.chunk',
+      choices: [],
+      error: { message: 'upstream overloaded', code: 'overloaded_error' },
+    };
+    const result = run([
+      wire.created(),
+      wire.textDelta('Hel', { itemId: 'msg_1', outputIndex: 0 }),
+      JSON.stringify(chunk),
+    ]);
+    expect(result.values.map((e) => e.type)).toEqual(['created', 'outputTextDelta']);
+    expect(result.error).toBeInstanceOf(ResponseFailedError);
+    expect(result.error).toMatchObject({
+      source: 'chat.completion.chunk',
+      serverCode: 'overloaded_error',
+      serverMessage: 'upstream overloaded',
+      retryable: true,
+    });
+    // A Chat Completions stream from its first event is still the wrong protocol, error or not.
+    const first = run([JSON.stringify(chunk)]);
+    expect(first.error).toBeInstanceOf(ProtocolMismatchError);
+  });
+
+  it('10. fails with a typed error for response.completed whose status is cancelled or failed', () => {
+    const completedWith = (status: string, extra: Record<string, unknown> = {}): WireJson => ({
+      type: 'response.completed',
+      response: { id: 'resp_1', object: 'response', status, output: [], ...extra },
+    });
+    const cancelled = run([wire.created(), completedWith('cancelled')]);
+    expect(cancelled.error).toBeInstanceOf(ResponseCancelledError);
+    expect(cancelled.values.map((e) => e.type)).toEqual(['created']);
+    const failed = run([
+      wire.created(),
+      completedWith('failed', { error: { code: 'rate_limit_exceeded', message: 'Please try again in 2s.' } }),
+    ]);
+    expect(failed.error).toBeInstanceOf(ResponseFailedError);
+    expect(failed.error).toMatchObject({
+      source: 'response.completed',
+      serverCode: 'rate_limit_exceeded',
+      retryable: true,
+      retryAfterMs: 2000,
+    });
+    const transcript = runSync(from(failed.values).pipe(toTranscript({ onError: 'complete' })));
+    expect(transcript.values.some((update) => update.type === 'turnCompleted')).toBe(false);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   ResponseIncompleteError,
   type ResponseEvent,
   type ResponseEventsOptions,
+  type SequenceAnomaly,
   type SequenceGap,
   type WireItem,
   responseEvents,
@@ -184,14 +185,23 @@ describe('responseEvents with hostile Responses streams', () => {
       expect(done(result.values).map((d) => d.item)).toEqual([items.message('msg_1', 'abcdefgh')]);
     });
 
-    it('reports an out-of-order event as a gap, then drops it as a replay', () => {
+    it('reports an out-of-order event as a gap, then delivers it as a repeat (it repeats no earlier event)', () => {
       const gaps: SequenceGap[] = [];
+      const anomalies: SequenceAnomaly[] = [];
       const firstDelta = numbered.findIndex((e) => e.type === 'response.output_text.delta');
       const swapped = [...numbered];
       [swapped[firstDelta], swapped[firstDelta + 1]] = [swapped[firstDelta + 1]!, swapped[firstDelta]!];
-      const result = run(swapped, { onSequenceGap: (gap) => gaps.push(gap) });
-      expect(gaps).toEqual([{ expected: seq(numbered[firstDelta]!), received: seq(numbered[firstDelta + 1]!) }]);
-      expect(deltas(result.values)).toEqual(['cd', 'ef', 'gh']);
+      const result = run(swapped, {
+        onSequenceGap: (gap) => gaps.push(gap),
+        onSequenceAnomaly: (anomaly) => anomalies.push(anomaly),
+      });
+      const [early, late] = [seq(numbered[firstDelta]!), seq(numbered[firstDelta + 1]!)];
+      expect(gaps).toEqual([{ expected: early, received: late }]);
+      expect(anomalies).toEqual([
+        { kind: 'gap', expected: early, received: late },
+        { kind: 'repeat', expected: late + 1, received: early },
+      ]);
+      expect(deltas(result.values)).toEqual(['cd', 'ab', 'ef', 'gh']);
       expect(result.completed).toBe(true);
     });
   });

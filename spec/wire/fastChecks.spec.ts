@@ -225,6 +225,7 @@ const valid: Record<KnownWireEventType, () => Json> = {
   'response.audio.transcript.delta': () => ({ type: 'response.audio.transcript.delta', delta: 'Hel' }),
   'response.audio.transcript.done': () => ({ type: 'response.audio.transcript.done' }),
   'response.completed': () => ({ type: 'response.completed', response: response() }),
+  'response.done': () => ({ type: 'response.done', response: response() }),
   'response.failed': () => ({ type: 'response.failed', response: response() }),
   'response.incomplete': () => ({ type: 'response.incomplete', response: response() }),
   error: () => ({
