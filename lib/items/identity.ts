@@ -14,10 +14,12 @@
  *    one side has no id. A recovered item also completes an open item whose streamed text equals its own;
  * 4. type + `output_index`: the latest item at that index; an open one whatever its id (ids rotated between events),
  *    a done one unless its id, content or `call_id` differs (a new item at a reused index);
- * 5. arrival order: the oldest open item of the same kind at no other output index.
+ * 5. arrival order: the oldest open item of the same kind at no other output index; an item without an id takes an
+ *    open item that has one only when their content is the same, and a recovered item never one with another id.
  *
  * Deltas and `*.done` parts go to the item of their `output_index` (the hot path: one map lookup), else of their
- * `item_id` or `call_id`, else to the latest open item of their kind at no other index. A part with a new `item_id` at
+ * `item_id` or `call_id`; a part that names neither goes to the latest open item of its kind, and a part whose id or
+ * index no item has yet to the latest open item of its kind that named no id and no other index. A part with a new `item_id` at
  * an index whose item is done starts a new item, and so does an `output_item.added` at an index whose item was already
  * announced or is done. The content fingerprint is computed once per whole item, never per delta.
  *
@@ -264,6 +266,7 @@ export class ItemLedger<T = undefined> {
     this.attach(entry, item.type, idOf(item.id), outputIndex, callId);
     // The whole item's call_id is the one its result will name (OpenAI itself sends another one in output_item.added).
     if (callId !== undefined) entry.callId = callId;
+    entry.type = item.type;
     entry.done = true;
     entry.fingerprint = content;
     if (content !== undefined && !this.byContent.has(content)) this.byContent.set(content, entry);
@@ -344,9 +347,21 @@ export class ItemLedger<T = undefined> {
         return entry;
       }
     }
-    // 5. arrival order: the oldest open item of the kind that nothing contradicts.
+    // 5. arrival order: the oldest open item of the kind that nothing contradicts. An item without an id takes an open
+    // item that has one only when their content is the same (else it came from other, id-less events); a recovered item
+    // never takes an open item with another id (recovered items carry the id their events had: not a rotation).
     for (const open of this.open) {
-      if (free(open) && this.fits(open, type, kind) && !conflicts(open.outputIndex, outputIndex)) return open;
+      if (
+        free(open) &&
+        this.fits(open, type, kind) &&
+        !conflicts(open.outputIndex, outputIndex) &&
+        !(recovered && conflicts(open.id, id)) &&
+        (id !== undefined ||
+          open.id === undefined ||
+          (content !== undefined && this.contentOfOpen !== undefined && this.contentOfOpen(open) === content))
+      ) {
+        return open;
+      }
     }
     return undefined;
   }
@@ -370,8 +385,13 @@ export class ItemLedger<T = undefined> {
         // A new item_id at an index whose item is done is a new item; at an open item, a rotated id.
         if (atIndex !== undefined && atIndex.kind === kind && !(atIndex.done && conflicts(atIndex.id, itemId))) {
           entry = atIndex;
+        } else if (itemId === undefined && outputIndex === undefined) {
+          // Neither id nor index: the open item of its kind.
+          entry = this.latestOpen(kind, undefined);
         } else {
-          entry = this.latestOpen(kind, outputIndex);
+          // An id or an index no item has: the open item of its kind that named no id (nor another index), such as an
+          // announcement without them; an open item with an id is another item.
+          entry = this.latestOpen(kind, outputIndex, (open) => open.id === undefined);
         }
       }
     }
@@ -393,8 +413,12 @@ export class ItemLedger<T = undefined> {
     return undefined;
   }
 
+  /**
+   * The same kind, and the same type once known. An open tool call's type came from an announcement (a writer that
+   * did not know it says `function_call`): the whole item's type wins over it.
+   */
   private fits(entry: ItemEntry<T>, type: string, kind: ItemKind): boolean {
-    return entry.kind === kind && (entry.type === undefined || entry.type === type);
+    return entry.kind === kind && (entry.type === undefined || entry.type === type || (kind === 'tool' && !entry.done));
   }
 
   private create(kind: ItemKind): ItemEntry<T> {
