@@ -141,8 +141,11 @@ describe('event types', () => {
   it('knows every event type of the current API and no other', () => {
     expect(API_EVENT_TYPES).toHaveLength(60);
     for (const type of API_EVENT_TYPES) expect(isKnownWireEventType(type)).toBe(true);
-    // response.cancelled: sent by servers that end a cancelled background response's stream with an event.
-    expect(Object.keys(wireEventSchemas).sort()).toEqual([...API_EVENT_TYPES, 'response.cancelled'].sort());
+    // response.cancelled: sent by servers that end a cancelled background response's stream with an event;
+    // response.done: sent instead of response.completed by gateways relaying a Codex backend (issue 10, input 6).
+    expect(Object.keys(wireEventSchemas).sort()).toEqual(
+      [...API_EVENT_TYPES, 'response.cancelled', 'response.done'].sort(),
+    );
   });
 
   it.each(API_EVENT_TYPES.map((type) => [type]))(
