@@ -161,7 +161,7 @@ export function responseUrl(connection: Connection, responseId: string, suffix =
   return `${connection.baseURL}/responses/${encodeURIComponent(responseId)}${suffix}`;
 }
 
-/** The process environment under Node; empty in a browser, where there is no `process`. */
-function environment(): Readonly<Record<string, string | undefined>> {
+/** The process environment under Node; empty in a browser, where there is no `process`. @internal */
+export function environment(): Readonly<Record<string, string | undefined>> {
   return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 }

@@ -15,6 +15,7 @@ import { applyCors } from './cors';
 import { sendJsonError } from './http';
 import { type ResponsesServerOptions, resolveConfig } from './options';
 import { route } from './routes';
+import { acceptSockets } from './socket';
 import type { ServerMode } from './summary';
 
 export type { ResponsesServerOptions } from './options';
@@ -81,6 +82,8 @@ export async function createResponsesServer(options: ResponsesServerOptions = {}
       else response.destroy();
     });
   });
+  // WebSocket mode on the same port: upgrades at /v1/responses (see ./socket).
+  acceptSockets(config, server);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));

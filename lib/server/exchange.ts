@@ -8,7 +8,7 @@ import type { ServerResponse } from 'node:http';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Observable, concatMap, defer, lastValueFrom, takeWhile } from 'rxjs';
 import type { WireJson } from '../wire/json';
-import { DEFAULT_MALFORMED_EVENT, type Fault } from './faults';
+import { faultStep } from './faults';
 import { sendJsonError } from './http';
 import { describeEvent, describeRequest, describeSummary } from './log';
 import type { ServerConfig } from './options';
@@ -19,8 +19,37 @@ import { type RequestOutcome, type RequestSummary, StreamDigester } from './summ
 /** The events whose `response` is the final Response object of a request without `stream: true`. */
 const WHOLE_RESPONSE_EVENTS = new Set(['response.completed', 'response.failed', 'response.incomplete']);
 
-/** One request and its answer: applies shape and faults, frames SSE, logs, and reports how it ended. */
-export class Exchange {
+/**
+ * What the answering parts (`answerReplay`, `answerPassthrough`, `answerRepair`, `answerStored`, `upstream`) need of
+ * one request's answer, whatever carries it: an HTTP response ({@link HttpExchange}) or a WebSocket lane
+ * (`SocketExchange`).
+ */
+export interface Exchange {
+  /** Logs the request. */
+  begin(body: ResponsesRequest): void;
+  /** Runs `handler` when the client goes away before the answer is over (at once when it has gone already). */
+  onClientClose(handler: () => void): void;
+  /** Answers with an error in the Responses API's error shape. */
+  reject(
+    status: number,
+    type: string,
+    code: string,
+    message: string,
+    headers?: Record<string, string>,
+    param?: string | null,
+  ): void;
+  /** Answers with a JSON body (a response object). */
+  json(status: number, body: unknown): void;
+  /** Relays an upstream answer that is not an event stream, as it is. */
+  relay(status: number, headers: Record<string, string>, body: string): void;
+  /** Sends the events, shaped (unless `shaped`) and with the faults applied; resolves when the answer is over. */
+  stream(events$: Observable<WireJson | string>, shaped?: boolean): Promise<void>;
+  /** Answers with the final Response object of the events; resolves when the answer is over. */
+  respondWhole(events$: Observable<WireJson | string>): Promise<void>;
+}
+
+/** One HTTP request and its answer: applies shape and faults, frames SSE, logs, and reports how it ended. */
+export class HttpExchange implements Exchange {
   private model: string | undefined;
   private readonly digester = new StreamDigester();
   private readonly closeHandlers: (() => void)[] = [];
@@ -172,31 +201,20 @@ export class Exchange {
 
   /** Sends one event; resolves false when the answer must stop here. */
   private async send(event: WireJson | string): Promise<boolean> {
-    const faults = this.config.faults;
     const eventType = typeof event === 'string' ? '(raw)' : event.type;
-    if (eventType === 'response.completed' && faults.some((fault) => fault.kind === 'drop-completed')) return false;
-    const stall = faults.find(
-      (fault): fault is Extract<Fault, { kind: 'stall-after' }> => fault.kind === 'stall-after',
-    );
-    if (stall !== undefined && this.sent >= stall.events) {
+    const step = faultStep(this.config.faults, this.sent, eventType);
+    if (step.action === 'drop-completed') return false;
+    if (step.action === 'stall') {
       await new Promise<void>((resolve) => this.onClientClose(resolve));
       return false;
     }
-    const cut = faults.find(
-      (fault): fault is Extract<Fault, { kind: 'drop-after' | 'reset-after' }> =>
-        fault.kind === 'drop-after' || fault.kind === 'reset-after',
-    );
-    if (cut !== undefined && this.sent >= cut.events) {
-      await this.cut(cut.kind);
+    if (step.action !== 'send') {
+      await this.cut(step.action);
       return false;
     }
     let data = typeof event === 'string' ? event : JSON.stringify(event);
-    const malformed = faults.find(
-      (fault): fault is Extract<Fault, { kind: 'malformed' }> => fault.kind === 'malformed',
-    );
-    if (malformed !== undefined && this.sent === (malformed.event ?? DEFAULT_MALFORMED_EVENT)) data = data.slice(0, -1);
+    if (step.malformed) data = data.slice(0, -1);
     const frame = `${typeof event === 'string' ? '' : `event: ${eventType}\n`}data: ${data}\n\n`;
-    const chunk = faults.find((fault): fault is Extract<Fault, { kind: 'chunk' }> => fault.kind === 'chunk');
     this.sent += 1;
     this.digester.push(eventType, frame);
     this.config.log?.({
@@ -205,7 +223,7 @@ export class Exchange {
       eventType,
       message: describeEvent(this.requestId, eventType),
     });
-    return this.write(Buffer.from(frame, 'utf8'), chunk?.bytes);
+    return this.write(Buffer.from(frame, 'utf8'), step.chunkBytes);
   }
 
   /**

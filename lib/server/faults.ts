@@ -205,3 +205,40 @@ export function faultErrorBody(
             ];
   return { error: { message, type, param: null, code } };
 }
+
+/**
+ * What the faults make of the next event of one answer (the same rules over HTTP and over a WebSocket):
+ * - `send`: send it, its JSON cut short when `malformed`, in writes of `chunkBytes` when set;
+ * - `drop-completed`: it is the `response.completed` the fault drops: end the answer without it;
+ * - `stall`: send nothing more, keep the connection open;
+ * - `drop-after` / `reset-after`: cut the connection (FIN / RST).
+ *
+ * @internal
+ */
+export type FaultStep =
+  | { readonly action: 'send'; readonly malformed: boolean; readonly chunkBytes: number | undefined }
+  | { readonly action: 'drop-completed' | 'stall' | 'drop-after' | 'reset-after' };
+
+const SEND: FaultStep = { action: 'send', malformed: false, chunkBytes: undefined };
+
+/**
+ * Decides what `faults` make of an event of type `eventType` when `sent` events of the answer are out already.
+ *
+ * @internal
+ */
+export function faultStep(faults: readonly Fault[], sent: number, eventType: string): FaultStep {
+  if (faults.length === 0) return SEND;
+  if (eventType === 'response.completed' && faults.some((fault) => fault.kind === 'drop-completed'))
+    return { action: 'drop-completed' };
+  const stall = faults.find((fault) => fault.kind === 'stall-after');
+  if (stall !== undefined && sent >= stall.events) return { action: 'stall' };
+  const cut = faults.find((fault) => fault.kind === 'drop-after' || fault.kind === 'reset-after');
+  if (cut !== undefined && sent >= cut.events) return { action: cut.kind };
+  const malformed = faults.find((fault) => fault.kind === 'malformed');
+  const chunk = faults.find((fault) => fault.kind === 'chunk');
+  return {
+    action: 'send',
+    malformed: malformed !== undefined && sent === (malformed.event ?? DEFAULT_MALFORMED_EVENT),
+    chunkBytes: chunk?.bytes,
+  };
+}

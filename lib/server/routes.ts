@@ -8,12 +8,14 @@ import { answerPassthrough, forwardStored } from './answerPassthrough';
 import { answerRepair } from './answerRepair';
 import { answerReplay } from './answerReplay';
 import { answerCancel, answerRetrieve, matchStoredRoute, rejectMethod } from './answerStored';
-import { Exchange } from './exchange';
+import { type Exchange, HttpExchange } from './exchange';
 import { DEFAULT_RETRY_AFTER_SECONDS, type Fault, faultErrorBody } from './faults';
 import { readJsonBody, sendJsonError } from './http';
 import type { ServerConfig } from './options';
+import type { ResponsesRequest } from './replay';
 
-const RESPONSES_PATHS = new Set(['/v1/responses', '/responses']);
+/** The paths of the create endpoint (and of the WebSocket upgrade). */
+export const RESPONSES_PATHS = new Set(['/v1/responses', '/responses']);
 const HEALTH_PATHS = new Set(['/health', '/v1/health']);
 
 /**
@@ -32,7 +34,7 @@ export async function route(config: ServerConfig, request: IncomingMessage, resp
     const method = stored.cancel ? 'POST' : 'GET';
     if (request.method !== method) return rejectMethod(request, response, method, path);
     request.resume();
-    const exchange = new Exchange(config, nextRequestId(config), response);
+    const exchange = new HttpExchange(config, nextRequestId(config), response);
     if (config.upstream !== undefined) {
       const stream = !stored.cancel && url.searchParams.get('stream') === 'true';
       if (stream && injectHttpError(config, 'retrieve', exchange)) return;
@@ -60,12 +62,25 @@ export async function route(config: ServerConfig, request: IncomingMessage, resp
     sendJsonError(response, 405, 'invalid_request_error', 'method_not_allowed', `Use POST ${path}.`);
     return;
   }
-  const exchange = new Exchange(config, nextRequestId(config), response);
+  const exchange = new HttpExchange(config, nextRequestId(config), response);
   const body = await readJsonBody(request);
   if (typeof body === 'string') {
     exchange.reject(400, 'invalid_request_error', 'invalid_json', body);
     return;
   }
+  await answerCreate(config, body, request, exchange);
+}
+
+/**
+ * Answers one `POST /responses` body (or WebSocket `response.create`) through `exchange`: the `http-error` fault when
+ * one is set, else the replay, the upstream relayed, or the upstream repaired; resolves when the answer is over.
+ */
+export async function answerCreate(
+  config: ServerConfig,
+  body: ResponsesRequest,
+  request: IncomingMessage,
+  exchange: Exchange,
+): Promise<void> {
   exchange.begin(body);
   if (injectHttpError(config, 'create', exchange)) return;
   if (config.upstream === undefined) {
@@ -78,7 +93,7 @@ export async function route(config: ServerConfig, request: IncomingMessage, resp
 }
 
 /** Numbers the requests that get an answer of their own (`/health` polls and preflights are not counted). */
-function nextRequestId(config: ServerConfig): number {
+export function nextRequestId(config: ServerConfig): number {
   config.lifecycle.requests += 1;
   return config.lifecycle.requests;
 }
