@@ -8,7 +8,8 @@
  *
  * Flags: `--rounds N` (default 5), `--timeout S` per process (default 4), `--out FILE` (default bench/results.md),
  * `--only shape` to run one shape, `--competitors floor,responses-rx` to run some, `--lib DIR` to measure another
- * copy of lib/ (a before/after), `--no-proxy` to skip the loopback section.
+ * copy of lib/ (a before/after), `--no-proxy` to skip the loopback section, `--no-tool-loop` to skip the 20-turn tool
+ * loop over HTTP and over a WebSocket (`bench/toolLoop.ts`).
  *
  * @module
  */
@@ -21,6 +22,7 @@ import { compile } from './compile';
 import { COMPETITORS, COMPETITOR_NAMES, type CompetitorName } from './competitors';
 import { BENCH_CHUNKS, BENCH_SHAPES, BENCH_SIZES, type BenchShape, generateStream } from './generate';
 import { measureProxy } from './proxy';
+import { measureToolLoop } from './toolLoop';
 
 const ROOT = join(__dirname, '..');
 
@@ -34,6 +36,8 @@ interface Options {
   readonly lib: string | undefined;
   /** Whether to measure the repair path over loopback too. */
   readonly proxy: boolean;
+  /** Whether to measure the 20-turn tool loop over HTTP and over a WebSocket. */
+  readonly toolLoop: boolean;
 }
 
 interface Cell {
@@ -72,6 +76,7 @@ function parseOptions(argv: readonly string[]): Options {
     competitors,
     lib: value('--lib') === undefined ? undefined : resolve(value('--lib') as string),
     proxy: !argv.includes('--no-proxy'),
+    toolLoop: !argv.includes('--no-tool-loop'),
   };
 }
 
@@ -303,9 +308,12 @@ async function main(): Promise<void> {
     progress('');
     if (tty) process.stderr.write('\n');
     const proxySection = options.proxy ? await measureProxy(options.rounds, progress) : '';
+    const toolLoopSection = options.toolLoop ? await measureToolLoop(options.rounds, progress) : '';
     progress('');
     const markdown =
-      report(cells, results, options, (Date.now() - started) / 1000) + (proxySection ? `\n${proxySection}` : '');
+      report(cells, results, options, (Date.now() - started) / 1000) +
+      (proxySection ? `\n${proxySection}` : '') +
+      (toolLoopSection ? `\n${toolLoopSection}` : '');
     writeFileSync(options.out, markdown);
     process.stdout.write(markdown);
     process.stderr.write(`wrote ${relative(process.cwd(), options.out)}\n`);
