@@ -47,6 +47,15 @@ function packageDir(name, from) {
   }
 }
 
+function isInstalled(name, from) {
+  try {
+    packageDir(name, from);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Import map entries for a package (every subpath it exports, wildcards aside) and, recursively, its dependencies. */
 function addPackage(imports, name, from, seen) {
   if (seen.has(name)) return;
@@ -69,7 +78,12 @@ function addPackage(imports, name, from, seen) {
     imports[subpath === '.' ? name : `${name}/${subpath.slice(2)}`] = url;
   }
   const dependencies = { ...pkg.dependencies, ...pkg.peerDependencies };
-  for (const dependency of Object.keys(dependencies)) addPackage(imports, dependency, dir, seen);
+  const optional = pkg.peerDependenciesMeta ?? {};
+  for (const dependency of Object.keys(dependencies)) {
+    // An optional peer (ws's bufferutil, say) is only there when installed: map it if it is.
+    if (optional[dependency]?.optional === true && !isInstalled(dependency, dir)) continue;
+    addPackage(imports, dependency, dir, seen);
+  }
 }
 
 /** The import map for the page: responses-rx and everything it imports. */
