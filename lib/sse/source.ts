@@ -4,14 +4,22 @@
  * @module
  */
 import { Observable, isObservable } from 'rxjs';
+import type { HeaderLookup } from '../http/retryAfter';
+import { checkedBody } from './responseBody';
 
 /** One piece of a byte stream: bytes, or text that was already decoded. */
 export type SseChunk = Uint8Array | string;
 
-/** A fetch `Response` (or anything shaped like one: a `body` stream and a `status`). */
+/**
+ * A fetch `Response` (or anything shaped like one: a `body` stream and a `status`; `headers`, `statusText` and
+ * `text()` when it has them). Its status and content type are checked as `streamResponse` checks them.
+ */
 export interface ResponseLike {
   readonly body: ReadableStream<SseChunk> | null;
   readonly status: number;
+  readonly statusText?: string;
+  readonly headers?: HeaderLookup;
+  text?(): Promise<string>;
 }
 
 /**
@@ -25,7 +33,10 @@ export type SseSource =
 /**
  * Turns any {@link SseSource} into a cold Observable of chunks. Nothing is read before subscribe; unsubscribing
  * before the end cancels the reader (web streams), or destroys a Node stream and calls `return()` on the iterator
- * (async iterables).
+ * (async iterables). A fetch `Response` is checked first, as `streamResponse` checks it: a non-2xx status fails with
+ * `HttpError` (retryable for 408, 409, 429, 5xx; `retryAfterMs` from `retry-after`); a body whose content type is not
+ * `text/event-stream` is read as SSE when its first non-blank bytes are SSE field lines, and otherwise fails with
+ * `ResponseFailedError` (a JSON error object) or `UnexpectedContentTypeError`.
  *
  * ```
  * source:   (bytes arriving)
@@ -55,9 +66,7 @@ export function chunksOf(source: SseSource): Observable<SseChunk> {
   if (isReadableStream(source)) return fromReadableStream(source);
   if (isResponseLike(source)) {
     const response = source;
-    return new Observable<SseChunk>((subscriber) =>
-      response.body === null ? subscriber.complete() : fromReadableStream(response.body).subscribe(subscriber),
-    );
+    return fromPuller(() => checkedBody(response));
   }
   if (isAsyncIterable(source)) return fromAsyncIterable(source);
   throw new TypeError(

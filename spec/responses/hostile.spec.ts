@@ -7,6 +7,7 @@ import {
   ResponseIncompleteError,
   type ResponseEvent,
   type ResponseEventsOptions,
+  UnexpectedContentTypeError,
   type SequenceAnomaly,
   type SequenceGap,
   type WireItem,
@@ -261,14 +262,22 @@ describe('responseEvents with hostile Responses streams', () => {
     expect((result.error as Error).message).toContain('Chat Completions');
   });
 
-  it('fails with ProtocolMismatchError for an HTML error page sent with status 200', async () => {
+  it('fails with ProtocolMismatchError for an HTML error page in a byte stream, UnexpectedContentTypeError in a Response', async () => {
     const page = '<!DOCTYPE html>\n<html><body><h1>Service Unavailable</h1></body></html>\n';
-    const response = new Response(page, { status: 200, headers: { 'content-type': 'text/html' } });
+    const bytes = new Response(page).body as ReadableStream<Uint8Array>;
     const error = await new Promise<unknown>((resolve) =>
-      responseEvents(response, { idleTimeoutMs: Infinity }).subscribe({ error: resolve }),
+      responseEvents(bytes, { idleTimeoutMs: Infinity }).subscribe({ error: resolve }),
     );
     expect(error).toBeInstanceOf(ProtocolMismatchError);
     expect(error).toMatchObject({ code: 'protocol_mismatch', detected: 'HTML page', retryable: false });
     expect((error as Error).message).toContain('<!DOCTYPE html>');
+    // A fetch Response is checked as streamResponse checks it: its content type says text/html, its bytes agree.
+    const response = new Response(page, { status: 200, headers: { 'content-type': 'text/html' } });
+    const checked = await new Promise<unknown>((resolve) =>
+      responseEvents(response, { idleTimeoutMs: Infinity }).subscribe({ error: resolve }),
+    );
+    expect(checked).toBeInstanceOf(UnexpectedContentTypeError);
+    expect(checked).toMatchObject({ code: 'unexpected_content_type', contentType: 'text/html', retryable: false });
+    expect((checked as UnexpectedContentTypeError).bodyStart).toContain('<!DOCTYPE html>');
   });
 });
