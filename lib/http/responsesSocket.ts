@@ -120,6 +120,7 @@ export const DEFAULT_CLOSE_WHEN_IDLE_MS = 30_000;
 /** The wire events after which the server starts the lane's next response. */
 const TERMINAL_TYPES = new Set([
   'response.completed',
+  'response.done',
   'response.failed',
   'response.incomplete',
   'response.cancelled',

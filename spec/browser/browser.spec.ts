@@ -198,3 +198,43 @@ describe('the official openai client in headless Chromium', () => {
     }
   }, 60_000);
 });
+
+describe('responsesSocket in headless Chromium', () => {
+  it("reads two lanes over the browser's own WebSocket from the embedded server on another origin", async () => {
+    const server = await createResponsesServer({ port: 0, eventDelayMs: 1 });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${pages.url}/examples/browser/index.html?${new URLSearchParams({ api: server.url })}`);
+      // A string, so that the TypeScript compiler leaves the browser's own dynamic import() alone. No WebSocket option:
+      // the page's global one is used.
+      const result = await page.evaluate(`(async () => {
+        const { responsesSocket } = await import('responses-rx');
+        const socket = responsesSocket({ baseURL: ${JSON.stringify(server.url)}, apiKey: '' });
+        const read = (model, streamId) =>
+          new Promise((resolve, reject) => {
+            let text = '';
+            socket.create({ model, input: 'hi' }, { streamId }).subscribe({
+              next: (event) => {
+                if (event.type === 'outputTextDelta') text += event.delta;
+              },
+              error: reject,
+              complete: () => resolve(text),
+            });
+          });
+        const texts = await Promise.all([read('demo-turn-1', 'a'), read('demo-turn-3', 'b')]);
+        socket.close();
+        return texts;
+      })()`);
+      const answerOf = (turn: number): string =>
+        (
+          DEMO_CONVERSATION[turn]!.output.find((item) => item.type === 'message') as unknown as {
+            content: { text: string }[];
+          }
+        ).content[0]!.text;
+      expect(result).toEqual([answerOf(0), answerOf(2)]);
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});

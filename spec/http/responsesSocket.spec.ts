@@ -256,6 +256,20 @@ describe('responsesSocket against the embedded server', () => {
     expect(overSocket.at(-1)?.type).toBe('turnCompleted');
   });
 
+  it('starts the next request of a lane after response.done too (Codex-backend relays end with it)', async () => {
+    const done = demoTurnEvents(0).map((event) =>
+      event.type === 'response.completed' ? { ...event, type: 'response.done' } : event,
+    );
+    const server = await embedded({ replay: { models: { done } } });
+    const socket = socketTo(server);
+    const [first, second] = await Promise.all([
+      collect(socket.create({ model: 'done', input: 'hi' })),
+      collect(socket.create({ model: 'done', input: 'hi' })),
+    ]);
+    for (const result of [first, second])
+      expect(summaryOf(result.values)).toEqual({ answer: answer(0), completed: 1, last: 'completed' });
+  });
+
   it('rejects at call time what a socket cannot send', () => {
     const socket = responsesSocket({ url: 'ws://127.0.0.1:1/v1/responses', WebSocket });
     expect(() => socket.create({ model: 'm', background: true })).toThrow(TypeError);
@@ -267,7 +281,7 @@ describe('responsesSocket against the embedded server', () => {
 });
 
 describe('the embedded server in WebSocket mode, read by plain clients', () => {
-  it('echoes the lane in every event, and refuses other paths', async () => {
+  it('echoes the lane in every event; refuses other paths and origins not allowed', async () => {
     const server = await embedded();
     const ws = new WebSocket(`${server.url.replace('http', 'ws')}/responses`);
     const messages: Record<string, unknown>[] = [];
@@ -286,6 +300,14 @@ describe('the embedded server in WebSocket mode, read by plain clients', () => {
       elsewhere.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0)),
     );
     expect(refused).toBe(404);
+
+    const foreign = new WebSocket(`${server.url.replace('http', 'ws')}/responses`, {
+      origin: 'https://elsewhere.example',
+    });
+    const forbidden = await new Promise<number>((resolve) =>
+      foreign.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0)),
+    );
+    expect(forbidden).toBe(403);
   });
 
   it("the official openai client's WebSocket support reads the embedded server", async () => {
