@@ -6,7 +6,7 @@
 import OpenAI from 'openai';
 import { ResponsesWS } from 'openai/resources/responses/ws';
 import { lastValueFrom, tap, toArray } from 'rxjs';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import {
   ConnectionError,
   IdleTimeoutError,
@@ -338,3 +338,92 @@ describe('the embedded server in WebSocket mode, read by plain clients', () => {
 function sseOf(events: readonly object[]): string {
   return events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join('');
 }
+
+/** A raw `ws` server on loopback that answers each `response.create` with a script of messages, for hostile orders. */
+async function scriptedServer(
+  script: (request: Record<string, unknown>, send: (message: unknown) => void) => void,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => server.once('listening', resolve));
+  server.on('connection', (ws) =>
+    ws.on('message', (data) =>
+      script(JSON.parse(String(data)) as Record<string, unknown>, (message) =>
+        ws.send(typeof message === 'string' ? message : JSON.stringify(message)),
+      ),
+    ),
+  );
+  const { port } = server.address() as { port: number };
+  const handle = {
+    url: `ws://127.0.0.1:${port}/v1/responses`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of server.clients) client.terminate();
+        server.close(() => resolve());
+      }),
+  };
+  closers.push(handle);
+  return handle;
+}
+
+describe('responsesSocket routing', () => {
+  const turn = (id: string, text: string, lane?: string): Record<string, unknown>[] =>
+    [
+      { type: 'response.created', response: { id, output: [] } },
+      { type: 'response.output_text.delta', item_id: `msg_${id}`, output_index: 0, content_index: 0, delta: text },
+      {
+        type: 'response.completed',
+        response: {
+          id,
+          output: [
+            {
+              type: 'message',
+              id: `msg_${id}`,
+              role: 'assistant',
+              content: [{ type: 'output_text', text, annotations: [] }],
+            },
+          ],
+        },
+      },
+    ].map((event) => (lane === undefined ? event : { ...event, stream_id: lane }));
+
+  it("drops stray events: another response's on the lane, a lane nobody asked for", async () => {
+    const server = await scriptedServer((request, send) => {
+      const lane = request['stream_id'] as string | undefined;
+      const [created, delta, completed] = turn('resp_1', 'mine', lane);
+      send(created);
+      send({ ...turn('resp_old', 'not mine', lane)[1], type: 'response.in_progress', response: { id: 'resp_old' } });
+      send({ ...turn('resp_x', 'nobody', 'unknown-lane')[1] });
+      send(delta);
+      send(completed);
+    });
+    const socket = responsesSocket({ url: server.url, apiKey: '', WebSocket });
+    closers.push(socket);
+    const result = await collect(socket.create({ model: 'm' }, { streamId: 'a' }));
+    expect(result.error).toBeUndefined();
+    expect(result.values.map((event) => event.type)).toEqual([
+      'created',
+      'outputTextDelta',
+      'outputItemDone',
+      'completed',
+    ]);
+    expect(answerOf(result.values)).toBe('mine');
+  });
+
+  it('gives a message that is not JSON to every running response: an error, or skipped with onMalformed', async () => {
+    const server = await scriptedServer((request, send) => {
+      const lane = request['stream_id'] as string | undefined;
+      const [created, delta, completed] = turn(`resp_${lane}`, `text ${lane}`, lane);
+      send(created);
+      if (lane === 'b') send('{"type":"response.output_text.delta","delta":');
+      send(delta);
+      send(completed);
+    });
+    const strict = responsesSocket({ url: server.url, apiKey: '', WebSocket });
+    const lenient = responsesSocket({ url: server.url, apiKey: '', WebSocket, onMalformed: 'skip' });
+    closers.push(strict, lenient);
+    const failed = await collect(strict.create({ model: 'm' }, { streamId: 'b' }));
+    expect(failed.error).toMatchObject({ code: 'malformed_event' });
+    const skipped = await collect(lenient.create({ model: 'm' }, { streamId: 'b' }));
+    expect(answerOf(skipped.values)).toBe('text b');
+  });
+});
