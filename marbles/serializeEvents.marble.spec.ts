@@ -39,8 +39,9 @@ describe('serializeEvents', () => {
 
   it('streams a final-only answer: each item announced, its text as deltas of chunkSize, then response.completed', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold('cm---------r-------C|', {
+      const source = cold('cpm--------r-------C|', {
         c: events.created('resp_1'),
+        p: { type: 'inProgress', responseId: 'resp_1' } as ResponseEvent,
         m: events.itemDone(message, 1),
         r: events.itemDone(reasoning, 0, true),
         C: events.completed([reasoning, message]),
@@ -92,7 +93,7 @@ describe('serializeEvents', () => {
       );
       const m = rest.slice(0, 7);
       const r = rest.slice(7, 13);
-      expectObservable(source.pipe(serializeEvents(options))).toBe('c(p0123456)(uvwxyz)C|', {
+      expectObservable(source.pipe(serializeEvents(options))).toBe('cp(0123456)(uvwxyz)C|', {
         c: created,
         p: inProgress,
         ...Object.fromEntries(m.map((event, i) => [String(i), event])),
@@ -100,6 +101,23 @@ describe('serializeEvents', () => {
         C: rest[13],
       });
       expectSubscriptions(source.subscriptions).toBe('^-------------------!');
+    });
+  });
+
+  it('writes response.in_progress and response.queued when the provider sent them, never on its own', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('cq-C|', {
+        c: events.created('resp_1'),
+        q: { type: 'queued', responseId: 'resp_1' } as ResponseEvent,
+        C: events.completed([]),
+      });
+      const [c, q, C] = numbered(
+        { type: 'response.created', response },
+        { type: 'response.queued', response: { ...response, status: 'queued' } },
+        { type: 'response.completed', response: { id: 'resp_1', object: 'response', status: 'completed', output: [] } },
+      );
+      expectObservable(source.pipe(serializeEvents(options))).toBe('cq-C|', { c, q, C });
+      expectSubscriptions(source.subscriptions).toBe('^---!');
     });
   });
 
@@ -114,7 +132,6 @@ describe('serializeEvents', () => {
       });
       const written = numbered(
         { type: 'response.created', response: { ...response, id: 'resp_new' } },
-        { type: 'response.in_progress', response: { ...response, id: 'resp_new' } },
         { type: 'response.output_item.added', output_index: 0, item: announced },
         {
           type: 'response.content_part.added',
@@ -134,7 +151,7 @@ describe('serializeEvents', () => {
         { type: 'response.output_item.done', output_index: 0, item: message },
       );
       const values = Object.fromEntries(written.map((event, i) => [String.fromCharCode(65 + i), event]));
-      expectObservable(source.pipe(serializeEvents(options))).toBe('(ABC)(DE)F(GHI)|', values);
+      expectObservable(source.pipe(serializeEvents(options))).toBe('(AB)-(CD)E(FGH)|', values);
       expectSubscriptions(source.subscriptions).toBe('^--------------!');
     });
   });
@@ -159,30 +176,30 @@ describe('serializeEvents', () => {
     expect(written.at(-1)?.['response']).toMatchObject({ output: [message, reasoning] });
   });
 
-  it('holds the input of a tool call never announced until its item says which tool it is', () => {
+  it('announces a tool call from its first input delta, as the tool the delta names, and streams its input at once', () => {
     const custom = items.customToolCall('ct_1', 'call_1', 'shell', 'ls -la');
     const written: CanonicalWireEvent[] = [];
     scheduler.run(({ cold, expectSubscriptions }) => {
       const source = cold('(itjd|)', {
-        i: events.toolInputDelta('ls ', { itemId: 'ct_1', outputIndex: 0 }),
+        i: events.toolInputDelta('ls ', { itemId: 'ct_1', outputIndex: 0 }, 'custom_tool_call'),
         t: events.textDelta('Hi', { itemId: 'msg_1', outputIndex: 1 }),
-        j: events.toolInputDelta('-la', { itemId: 'ct_1', outputIndex: 0 }),
+        j: events.toolInputDelta('-la', { itemId: 'ct_1', outputIndex: 0 }, 'custom_tool_call'),
         d: events.itemDone(custom, 0),
       });
       source.pipe(serializeEvents(options)).subscribe((event) => written.push(event));
       expectSubscriptions(source.subscriptions).toBe('(^!)');
     });
     expect(
-      written.slice(2).map((event) => [event.type, event['output_index'], event['delta'] ?? event['item']]),
+      written.slice(1).map((event) => [event.type, event['output_index'], event['delta'] ?? event['item']]),
     ).toEqual([
-      ['response.output_item.added', 0, { ...message, status: 'in_progress', content: [] }],
-      ['response.content_part.added', 0, undefined],
-      ['response.output_text.delta', 0, 'Hi'],
-      ['response.output_item.added', 1, { ...custom, status: 'in_progress', input: '' }],
-      ['response.custom_tool_call_input.delta', 1, 'ls '],
-      ['response.custom_tool_call_input.delta', 1, '-la'],
-      ['response.custom_tool_call_input.done', 1, undefined],
-      ['response.output_item.done', 1, custom],
+      ['response.output_item.added', 0, { type: 'custom_tool_call', id: 'ct_1', status: 'in_progress', input: '' }],
+      ['response.custom_tool_call_input.delta', 0, 'ls '],
+      ['response.output_item.added', 1, { ...message, status: 'in_progress', content: [] }],
+      ['response.content_part.added', 1, undefined],
+      ['response.output_text.delta', 1, 'Hi'],
+      ['response.custom_tool_call_input.delta', 0, '-la'],
+      ['response.custom_tool_call_input.done', 0, undefined],
+      ['response.output_item.done', 0, custom],
     ]);
   });
 
@@ -238,16 +255,8 @@ describe('serializeEvents', () => {
   ])('writes a source error as the canonical %s event, then completes', (type, error, fields) => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('c---#', { c: events.created('resp_1') }, error);
-      // A lifecycle event with a response object comes after response.in_progress; a bare `error` event needs none.
-      const bare = type === 'error';
-      const [c, p, e] = numbered(
-        { type: 'response.created', response },
-        ...(bare ? [] : [{ type: 'response.in_progress', response }]),
-        { type, ...fields },
-      );
-      const [terminal, inProgress] = bare ? [p, undefined] : [e, p];
-      const expected = bare ? 'c---(e|)' : 'c---(pe|)';
-      expectObservable(source.pipe(serializeEvents(options))).toBe(expected, { c, p: inProgress, e: terminal });
+      const [c, e] = numbered({ type: 'response.created', response }, { type, ...fields });
+      expectObservable(source.pipe(serializeEvents(options))).toBe('c---(e|)', { c, e });
       expectSubscriptions(source.subscriptions).toBe('^---!');
     });
   });
@@ -255,12 +264,11 @@ describe('serializeEvents', () => {
   it('ignores what follows response.completed', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('C----t-|', { C: events.completed([]), t: events.textDelta('late') });
-      const [c, p, C] = numbered(
+      const [c, C] = numbered(
         { type: 'response.created', response },
-        { type: 'response.in_progress', response },
         { type: 'response.completed', response: { id: 'resp_1', object: 'response', status: 'completed', output: [] } },
       );
-      expectObservable(source.pipe(serializeEvents(options))).toBe('(cpC)--|', { c, p, C });
+      expectObservable(source.pipe(serializeEvents(options))).toBe('(cC)---|', { c, C });
       expectSubscriptions(source.subscriptions).toBe('^------!');
     });
   });
@@ -317,15 +325,14 @@ describe('serializeEvents', () => {
         map((event) => event.type),
         take(5),
       );
-      expectObservable(result).toBe('(cpatd|)', {
+      expectObservable(result).toBe('(catdd|)', {
         c: 'response.created',
-        p: 'response.in_progress',
         a: 'response.output_item.added',
         t: 'response.content_part.added',
         d: 'response.output_text.delta',
       });
       scheduler.flush();
-      expect(emitted).toHaveLength(1);
+      expect(emitted).toHaveLength(2);
       expectSubscriptions(subscriptions).toBe('(^!)');
     });
   });

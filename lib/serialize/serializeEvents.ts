@@ -6,11 +6,14 @@ import { type CanonicalWireEvent, type SerializeEventsOptions, WireWriter } from
 /**
  * Normalized events back to the canonical Responses wire events, as OpenAI streams them: the inverse of the reading
  * pipeline. Whatever subset of events the provider sent, the result is a complete stream every Responses client
- * reads: `response.created` and `response.in_progress`; then, for each item in the order it is first seen (output
- * indexes 0, 1, 2…), `response.output_item.added`, its parts added, its deltas (an item that arrived whole is
- * streamed in deltas of `chunkSize`), its `*.done` events and `response.output_item.done`; then
- * `response.completed` whose `output` holds every delivered item. `sequence_number`s count from 0; ids are the
- * provider's, generated where it sent none; the completed response object (usage, model, status…) is kept.
+ * reads: `response.created` (then `response.queued` / `response.in_progress` when the provider sent them); for each
+ * item in the order it is first seen (output indexes 0, 1, 2…), `response.output_item.added`, its parts added, its
+ * deltas (an item that arrived whole is streamed in deltas of `chunkSize`), its annotations, progress, partial images
+ * and output as they came, its `*.done` events and `response.output_item.done`; then `response.completed` whose
+ * `output` holds every delivered item. `sequence_number`s count from 0; ids are the provider's, generated where it
+ * sent none; the completed response object (usage, model, status…) is kept. Every kind of normalized event has its
+ * wire form (an unknown event is written as received). Which item an event belongs to is decided by
+ * `lib/items/identity`, as for the readers.
  *
  * A source error becomes the canonical terminal event, then the result completes: `ResponseFailedError` →
  * `response.failed` (or `error`, as the server sent it) with the server's code and message;
@@ -22,8 +25,8 @@ import { type CanonicalWireEvent, type SerializeEventsOptions, WireWriter } from
  * ```
  * source:  -c----m----------r--------C|      (final-only: message m whole, reasoning r recovered at completed)
  * serializeEvents({ chunkSize: 5 })
- * result:  -c----(pa+ddtPz)-(a+ddtPz)C|
- *          c = response.created, p = response.in_progress, a = output_item.added, + = part added, d = delta,
+ * result:  -c----(a+ddtPz)--(a+ddtPz)C|
+ *          c = response.created, a = output_item.added, + = part added, d = delta,
  *          t = *.done, P = part done, z = output_item.done (output_index 0 for m, 1 for r), C = response.completed
  * ```
  *

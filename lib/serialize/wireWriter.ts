@@ -6,7 +6,7 @@
  */
 import { ResponseCancelledError, ResponseFailedError, ResponseIncompleteError, ResponsesRxError } from '../errors';
 import type { ResponseEvent, Usage } from '../events';
-import { ItemLedger, itemFingerprint } from '../items/identity';
+import { ItemLedger, itemFingerprint, kindOfType } from '../items/identity';
 import type { WireItem, WireResponse } from '../wire/schemas';
 
 /** One canonical wire event as written: the JSON object of one SSE `data:` line. */
@@ -46,7 +46,7 @@ export interface SerializeEventsOptions {
 /** The default of {@link SerializeEventsOptions.chunkSize}. */
 export const DEFAULT_CHUNK_SIZE = 32;
 
-type Family = 'content' | 'summary' | 'reasoning' | 'input';
+type Family = 'content' | 'summary' | 'reasoning' | 'input' | 'output';
 
 interface Part {
   readonly family: Family;
@@ -55,6 +55,10 @@ interface Part {
   readonly partType: string;
   text: string;
   closed: boolean;
+  /** `content` parts: how many annotations were written (`output_text.annotation.added`). */
+  annotations: number;
+  /** `output` parts (a shell command's output): the stderr that streamed, `text` being the stdout. */
+  stderr: string;
 }
 
 /** One output item as written. */
@@ -78,17 +82,6 @@ export interface WireSink {
   next(event: CanonicalWireEvent): void;
   /** True once nothing more should be written (the consumer left): a long item stops streaming there. */
   readonly closed: boolean;
-}
-
-/** Input deltas of a tool call not announced yet, held until its item says which tool it is. */
-interface HeldTool {
-  readonly held: { readonly delta: string; readonly callId: string | undefined }[];
-  readonly itemId: string | undefined;
-  readonly callId: string | undefined;
-}
-
-function isHeld(value: Slot | HeldTool): value is HeldTool {
-  return 'held' in value;
 }
 
 const ID_PREFIXES: Readonly<Record<string, string>> = {
@@ -116,17 +109,19 @@ export class WireWriter {
   private sequence = 0;
   private responseId: string | undefined;
   private started = false;
-  private running = false;
   private createdAtWritten = 0;
   private finished = false;
   private readonly slots: Slot[] = [];
   /**
    * Which item each event belongs to: the one identity module the readers use too (`lib/items/identity`). An entry's
-   * value is its written slot, or the input deltas held for a tool call not announced yet.
+   * value is its written slot.
    */
-  private readonly ledger = new ItemLedger<Slot | HeldTool>((entry) =>
-    entry.value !== undefined && !isHeld(entry.value) ? itemFingerprint(rebuilt(entry.value)) : undefined,
+  private readonly ledger = new ItemLedger<Slot>((entry) =>
+    entry.value === undefined ? undefined : itemFingerprint(rebuilt(entry.value)),
   );
+  /** Whether audio or its transcript streamed (their `*.done` events come before the terminal event). */
+  private audio = false;
+  private transcript = false;
   constructor(
     private readonly sink: WireSink,
     options: SerializeEventsOptions = {},
@@ -151,10 +146,11 @@ export class WireWriter {
         break;
       case 'queued':
         this.start(event.responseId);
-        if (!this.running) this.emit('response.queued', { response: this.lifecycle('queued') });
+        this.emit('response.queued', { response: this.lifecycle('queued', event.responseId) });
         break;
       case 'inProgress':
-        this.run(event.responseId);
+        this.start(event.responseId);
+        this.emit('response.in_progress', { response: this.lifecycle('in_progress', event.responseId) });
         break;
       case 'outputItemAdded':
         this.run();
@@ -162,7 +158,26 @@ export class WireWriter {
         break;
       case 'outputTextDelta': {
         const slot = this.slotFor('message', event.itemId, event.outputIndex);
-        if (slot !== undefined) this.delta(slot, this.open(slot, 'content', event.contentIndex ?? 0), event.delta);
+        if (slot === undefined) break;
+        this.delta(
+          slot,
+          this.open(slot, 'content', event.contentIndex ?? 0, 'output_text'),
+          event.delta,
+          event.logprobs,
+        );
+        break;
+      }
+      case 'refusalDelta': {
+        const slot = this.slotFor('message', event.itemId, event.outputIndex);
+        if (slot !== undefined)
+          this.delta(slot, this.open(slot, 'content', event.contentIndex, 'refusal'), event.delta);
+        break;
+      }
+      case 'outputTextAnnotationAdded': {
+        const slot = this.slotFor('message', event.itemId, event.outputIndex);
+        if (slot === undefined) break;
+        const part = this.open(slot, 'content', event.contentIndex, 'output_text');
+        this.annotate(slot, part, event.annotationIndex, event.annotation);
         break;
       }
       case 'reasoningSummaryDelta': {
@@ -180,9 +195,65 @@ export class WireWriter {
         if (slot !== undefined) this.open(slot, 'summary', event.summaryIndex);
         break;
       }
-      case 'toolCallInputDelta':
-        this.toolDelta(event.delta, event.itemId, event.outputIndex, event.callId);
+      case 'toolCallInputDelta': {
+        const slot = this.slotFor(event.itemType, event.itemId, event.outputIndex, event.callId);
+        if (slot === undefined) break;
+        if (event.callId !== undefined) slot.callId ??= event.callId;
+        this.delta(slot, this.open(slot, 'input', event.commandIndex ?? 0), event.delta, undefined, event.callId);
         break;
+      }
+      case 'toolCallProgress': {
+        const slot = this.slotFor(event.itemType, event.itemId, event.outputIndex);
+        if (slot !== undefined) {
+          this.emit(`response.${event.itemType}.${event.status}`, { item_id: slot.id, output_index: slot.index });
+        }
+        break;
+      }
+      case 'toolCallOutputDelta': {
+        const slot = this.slotFor(event.itemType, event.itemId, event.outputIndex);
+        if (slot === undefined) break;
+        const part = this.open(slot, 'output', event.commandIndex);
+        part.text += event.stdout;
+        part.stderr += event.stderr;
+        this.emit('response.shell_call_output_content.delta', {
+          item_id: slot.id,
+          output_index: slot.index,
+          command_index: event.commandIndex,
+          delta: { stdout: event.stdout, stderr: event.stderr },
+        });
+        break;
+      }
+      case 'partialImage': {
+        const slot = this.slotFor('image_generation_call', event.itemId, event.outputIndex);
+        if (slot === undefined) break;
+        this.emit('response.image_generation_call.partial_image', {
+          item_id: slot.id,
+          output_index: slot.index,
+          partial_image_index: event.partialImageIndex,
+          partial_image_b64: event.partialImageB64,
+          ...(event.size === undefined ? {} : { size: event.size }),
+          ...(event.outputFormat === undefined ? {} : { output_format: event.outputFormat }),
+          ...(event.quality === undefined ? {} : { quality: event.quality }),
+          ...(event.background === undefined ? {} : { background: event.background }),
+        });
+        break;
+      }
+      case 'audioDelta':
+        this.run();
+        this.audio = true;
+        this.emit('response.audio.delta', { delta: event.delta });
+        break;
+      case 'audioTranscriptDelta':
+        this.run();
+        this.transcript = true;
+        this.emit('response.audio.transcript.delta', { delta: event.delta });
+        break;
+      case 'unknownEvent': {
+        // Written as received (a newer API's event), numbered in this stream.
+        const { type, sequence_number: _, ...fields } = event.event as { type: string; sequence_number?: unknown };
+        this.emit(type, fields);
+        break;
+      }
       case 'outputItemDone':
         this.run();
         this.itemDone(event.item, event.outputIndex, event.recovered);
@@ -190,6 +261,11 @@ export class WireWriter {
       case 'completed':
         this.completed(event.response, event.responseId, event.usage);
         break;
+      default: {
+        // A new kind of normalized event must be given its wire form here.
+        const unwritten: never = event;
+        throw new TypeError(`serializeEvents: no wire form for ${JSON.stringify(unwritten)}`);
+      }
     }
   }
 
@@ -203,7 +279,7 @@ export class WireWriter {
    */
   fail(error: unknown): void {
     if (this.finished) return;
-    this.releaseHeld();
+    this.endAudio();
     if (error instanceof ResponseFailedError && error.source === 'response.failed') {
       this.run(error.responseId);
       this.emit('response.failed', {
@@ -247,18 +323,18 @@ export class WireWriter {
     this.emit('response.created', { response: this.lifecycle('in_progress') });
   }
 
-  /** Writes `response.created` (if not yet) and `response.in_progress` once, before the first item. */
+  /**
+   * Writes `response.created` when nothing was written yet. (`response.in_progress` and `response.queued` are written
+   * when the provider sent them: clients need neither.)
+   */
   private run(responseId?: string): void {
     this.start(responseId);
-    if (this.running) return;
-    this.running = true;
-    this.emit('response.in_progress', { response: this.lifecycle('in_progress') });
   }
 
-  /** The response object of `response.created`, `.queued` and `.in_progress`. */
-  private lifecycle(status: string): Record<string, unknown> {
+  /** The response object of `response.created`, `.queued` and `.in_progress`: the response id as the event named it. */
+  private lifecycle(status: string, responseId?: string): Record<string, unknown> {
     return {
-      id: this.responseId,
+      id: responseId ?? this.responseId,
       object: 'response',
       created_at: this.createdAtWritten,
       status,
@@ -289,9 +365,8 @@ export class WireWriter {
 
   private added(item: WireItem, outputIndex: number | undefined): void {
     const entry = this.ledger.added(item, outputIndex);
+    // An item whose parts came first, or announced again, is announced once.
     if (entry.value === undefined) entry.value = this.announce(item, false);
-    else if (isHeld(entry.value)) entry.value = this.release(entry.value, item, false);
-    // else: announced already (its deltas came first, or a re-send)
   }
 
   /** Opens a slot for an item, writes its `output_item.added`, and returns it. */
@@ -312,71 +387,35 @@ export class WireWriter {
   }
 
   /**
-   * The written item a message or reasoning delta belongs to (asking the ledger), announced from the delta when the
-   * provider never announced it. `undefined` for a delta of an item already done (dropped).
+   * The written item an event of an item of `type` belongs to (asking the ledger), announced from the event when the
+   * provider never announced it. `undefined` for an event of an item already done (dropped).
    */
-  private slotFor(kind: 'message' | 'reasoning', itemId: string | undefined, outputIndex: number | undefined) {
+  private slotFor(
+    type: string,
+    itemId: string | undefined,
+    outputIndex: number | undefined,
+    callId?: string,
+  ): Slot | undefined {
     this.run();
-    const entry = this.ledger.part(kind, itemId, outputIndex);
+    const entry = this.ledger.part(kindOfType(type), itemId, outputIndex, callId);
     if (entry.done) return undefined;
-    if (entry.value !== undefined) return entry.value as Slot;
+    if (entry.value !== undefined) return entry.value;
     const id = itemId === undefined ? {} : { id: itemId };
     const item: WireItem =
-      kind === 'message'
-        ? { type: 'message', ...id, role: 'assistant', status: 'in_progress', content: [] }
-        : { type: 'reasoning', ...id, summary: [] };
+      type === 'message'
+        ? { type, ...id, role: 'assistant', status: 'in_progress', content: [] }
+        : type === 'reasoning'
+          ? { type, ...id, summary: [] }
+          : emptied({ type, ...id, ...(callId === undefined ? {} : { call_id: callId }), status: 'in_progress' }, true);
     const slot = this.announce(item, false);
     entry.value = slot;
     return slot;
   }
 
-  /**
-   * A tool-call input delta. A tool call the provider announced streams at once; one it never announced is held until
-   * its item says what tool it is (a normalized delta does not: announcing a guess would make a reader see two items).
-   */
-  private toolDelta(delta: string, itemId: string | undefined, outputIndex: number | undefined, callId?: string) {
-    this.run();
-    const entry = this.ledger.part('tool', itemId, outputIndex, callId);
-    if (entry.done) return;
-    if (entry.value === undefined) entry.value = { held: [], itemId, callId };
-    const value = entry.value;
-    if (isHeld(value)) value.held.push({ delta, callId });
-    else this.delta(value, this.open(value, 'input', 0), delta, callId);
-  }
-
-  /** Announces a held tool call as `item` says it is, and writes the deltas it held. */
-  private release(held: HeldTool, item: WireItem, whole: boolean): Slot {
-    const slot = this.announce(item, whole);
-    for (const { delta, callId } of held.held) this.delta(slot, this.open(slot, 'input', 0), delta, callId);
-    return slot;
-  }
-
-  /**
-   * Announces the tool calls still held (never finished, never announced) as function calls, nothing having said
-   * otherwise, and writes their input: at the end of the stream, what arrived is sent.
-   */
-  private releaseHeld(): void {
-    for (const entry of this.ledger.entries) {
-      if (entry.value === undefined || !isHeld(entry.value)) continue;
-      const { itemId, callId } = entry.value;
-      const call = {
-        type: 'function_call',
-        ...(itemId === undefined ? {} : { id: itemId }),
-        ...(callId === undefined ? {} : { call_id: callId }),
-        name: '',
-        arguments: '',
-        status: 'in_progress',
-      };
-      entry.value = this.release(entry.value, call, false);
-    }
-  }
-
   private itemDone(item: WireItem, outputIndex: number | undefined, recovered: boolean): void {
     const { entry, first } = this.ledger.done(item, outputIndex, { recovered });
     if (!first) return; // delivered already
-    const value = entry.value;
-    const slot =
-      value === undefined ? this.announce(item, true) : isHeld(value) ? this.release(value, item, true) : value;
+    const slot = entry.value ?? this.announce(item, true);
     entry.value = slot;
     this.finish(slot, { ...item, id: slot.id });
   }
@@ -404,8 +443,8 @@ export class WireWriter {
 
   private completed(response: WireResponse, responseId: string | undefined, usage: Usage | undefined): void {
     this.run(response.id ?? responseId);
-    this.releaseHeld();
     for (const slot of this.slots) if (slot.final === undefined) this.finish(slot, rebuilt(slot));
+    this.endAudio();
     const written: Record<string, unknown> = {
       ...response,
       id: response.id ?? responseId ?? this.responseId,
@@ -417,7 +456,27 @@ export class WireWriter {
     this.finished = true;
   }
 
+  /** Ends the audio and its transcript, when they streamed. */
+  private endAudio(): void {
+    if (this.audio) this.emit('response.audio.done', {});
+    if (this.transcript) this.emit('response.audio.transcript.done', {});
+    this.audio = this.transcript = false;
+  }
+
   // ---- parts ----
+
+  /** Writes an annotation of an answer part (`response.output_text.annotation.added`). */
+  private annotate(slot: Slot, part: Part, annotationIndex: number, annotation: unknown): void {
+    if (part.closed) return;
+    part.annotations = Math.max(part.annotations, annotationIndex + 1);
+    this.emit('response.output_text.annotation.added', {
+      item_id: slot.id,
+      output_index: slot.index,
+      content_index: part.index,
+      annotation_index: annotationIndex,
+      annotation,
+    });
+  }
 
   /** The part `family`/`index` of the slot, opened (and announced by its `*_part.added` event) on first use. */
   private open(slot: Slot, family: Family, index: number, partType?: string): Part {
@@ -428,7 +487,7 @@ export class WireWriter {
         this.open(slot, family, earlier);
     }
     const type = partType ?? defaultPartType(family);
-    const part: Part = { family, index, partType: type, text: '', closed: false };
+    const part: Part = { family, index, partType: type, text: '', closed: false, annotations: 0, stderr: '' };
     slot.parts.push(part);
     const at = { item_id: slot.id, output_index: slot.index };
     if (family === 'content') {
@@ -445,6 +504,8 @@ export class WireWriter {
         content_index: index,
         part: { type: 'reasoning_text', text: '' },
       });
+    } else if (family === 'input' && slot.type === 'shell_call') {
+      this.emit('response.shell_call_command.added', { ...at, command_index: index, command: '' });
     }
     return part;
   }
@@ -462,7 +523,7 @@ export class WireWriter {
   }
 
   /** Writes one delta (the hot path: one object literal per event, nothing else allocated). */
-  private delta(slot: Slot, part: Part, delta: string, callId?: string): void {
+  private delta(slot: Slot, part: Part, delta: string, logprobs?: readonly unknown[], callId?: string): void {
     if (part.closed) return;
     part.text += delta;
     const sink = this.sink;
@@ -476,7 +537,7 @@ export class WireWriter {
             output_index: slot.index,
             content_index: part.index,
             delta,
-            logprobs: [],
+            logprobs: logprobs ?? [],
           });
         } else if (part.partType === 'refusal') {
           sink.next({
@@ -509,26 +570,31 @@ export class WireWriter {
           delta,
         });
         break;
-      case 'input':
-        if (callId !== undefined) slot.callId ??= callId;
-        this.emit(`${inputEventPrefix(slot.type)}.delta`, {
+      case 'input': {
+        const input = INPUTS[slot.type] ?? INPUTS['function_call'];
+        // A shell command begins with `shell_call_command.added`, which reads back as an empty delta: none more.
+        if (slot.type === 'shell_call' && delta === '') break;
+        this.emit(`${input.event}.delta`, {
           item_id: slot.id,
           output_index: slot.index,
+          ...(slot.type === 'shell_call' ? { command_index: part.index } : {}),
           ...(callId === undefined ? {} : { call_id: callId }),
           delta,
         });
         break;
+      }
     }
   }
 
   /** Writes the `*.done` events of a part with its final text. */
   private close(slot: Slot, part: Part, text = part.text, item?: WireItem): void {
-    part.closed = true;
     part.text = text;
     const at = { item_id: slot.id, output_index: slot.index };
     switch (part.family) {
       case 'content': {
         const final = (item?.['content'] as unknown[] | undefined)?.[part.index];
+        const annotations = isObject(final) && Array.isArray(final['annotations']) ? final['annotations'] : [];
+        for (let i = part.annotations; i < annotations.length; i++) this.annotate(slot, part, i, annotations[i]);
         if (part.partType === 'output_text') {
           this.emit('response.output_text.done', { ...at, content_index: part.index, text, logprobs: [] });
         } else if (part.partType === 'refusal') {
@@ -557,19 +623,28 @@ export class WireWriter {
           part: { type: 'reasoning_text', text },
         });
         break;
-      case 'input':
-        if (slot.type === 'custom_tool_call') {
-          this.emit('response.custom_tool_call_input.done', { ...at, input: text });
-        } else {
-          const name = item?.['name'] ?? slot.announced['name'];
-          this.emit('response.function_call_arguments.done', {
-            ...at,
-            ...(typeof name === 'string' && name !== '' ? { name } : {}),
-            arguments: text,
-          });
-        }
+      case 'input': {
+        const input = INPUTS[slot.type] ?? INPUTS['function_call'];
+        const name = slot.type === 'function_call' ? (item?.['name'] ?? slot.announced['name']) : undefined;
+        this.emit(`${input.event}.done`, {
+          ...at,
+          ...(slot.type === 'shell_call' ? { command_index: part.index } : {}),
+          ...(typeof name === 'string' && name !== '' ? { name } : {}),
+          [input.field]: text,
+        });
         break;
+      }
+      case 'output': {
+        const entry = (Array.isArray(item?.['output']) ? (item['output'] as unknown[]) : [])[part.index];
+        this.emit('response.shell_call_output_content.done', {
+          ...at,
+          command_index: part.index,
+          output: [entry ?? { stdout: part.text, stderr: part.stderr }],
+        });
+        break;
+      }
     }
+    part.closed = true;
   }
 }
 
@@ -581,6 +656,69 @@ interface PartText {
   readonly partType: string;
   /** The part's text; undefined for a part type that has none (it is announced and finished, never streamed). */
   readonly text: string | undefined;
+}
+
+/**
+ * The tool items whose input streams: the event family of their deltas and `*.done`, and the field of the `*.done`
+ * event (Responses streaming events reference).
+ */
+const INPUTS: Readonly<Record<string, { readonly event: string; readonly field: string }>> & {
+  readonly function_call: { readonly event: string; readonly field: string };
+} = {
+  function_call: { event: 'response.function_call_arguments', field: 'arguments' },
+  custom_tool_call: { event: 'response.custom_tool_call_input', field: 'input' },
+  code_interpreter_call: { event: 'response.code_interpreter_call_code', field: 'code' },
+  mcp_call: { event: 'response.mcp_call_arguments', field: 'arguments' },
+  apply_patch_call: { event: 'response.apply_patch_call_operation_diff', field: 'diff' },
+  shell_call: { event: 'response.shell_call_command', field: 'command' },
+};
+
+/** The input texts of a tool item (one per shell command), where the item keeps them; undefined for other items. */
+function inputsOf(item: { readonly [key: string]: unknown }): (string | undefined)[] | undefined {
+  switch (item['type']) {
+    case 'function_call':
+    case 'mcp_call':
+      return [stringOr(item['arguments'])];
+    case 'custom_tool_call':
+      return [stringOr(item['input'])];
+    case 'code_interpreter_call':
+      return [stringOr(item['code'])];
+    case 'apply_patch_call': {
+      const operation = item['operation'];
+      return isObject(operation) && typeof operation['diff'] === 'string' ? [operation['diff']] : [];
+    }
+    case 'shell_call': {
+      const action = item['action'];
+      const commands = isObject(action) && Array.isArray(action['commands']) ? action['commands'] : [];
+      return commands.map(stringOr);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Sets the input texts of a tool item (see {@link inputsOf}). */
+function setInputs(item: { [key: string]: unknown }, texts: readonly string[]): void {
+  switch (item['type']) {
+    case 'function_call':
+    case 'mcp_call':
+      item['arguments'] = texts[0] ?? '';
+      break;
+    case 'custom_tool_call':
+      item['input'] = texts[0] ?? '';
+      break;
+    case 'code_interpreter_call':
+      item['code'] = texts[0] ?? '';
+      break;
+    case 'apply_patch_call':
+      if (isObject(item['operation']) && (texts.length > 0 || typeof item['operation']['diff'] === 'string')) {
+        item['operation'] = { ...item['operation'], diff: texts[0] ?? '' };
+      }
+      break;
+    case 'shell_call':
+      item['action'] = { ...(isObject(item['action']) ? item['action'] : {}), commands: [...texts] };
+      break;
+  }
 }
 
 /** The streamable parts of a finished item, in order. */
@@ -602,12 +740,8 @@ function partsOf(item: WireItem): PartText[] {
         parts.push({ family: 'reasoning', index, partType: 'reasoning_text', text: stringOr(part['text']) }),
       );
       break;
-    case 'function_call':
-      parts.push({ family: 'input', index: 0, partType: 'input', text: stringOr(item['arguments']) });
-      break;
-    case 'custom_tool_call':
-      parts.push({ family: 'input', index: 0, partType: 'input', text: stringOr(item['input']) });
-      break;
+    default:
+      inputsOf(item)?.forEach((text, index) => parts.push({ family: 'input', index, partType: 'input', text }));
   }
   return parts;
 }
@@ -624,12 +758,11 @@ function emptied(item: WireItem, whole: boolean): WireItem {
       announced['summary'] = [];
       if (item['content'] !== undefined) announced['content'] = [];
       break;
-    case 'function_call':
-      announced['arguments'] = '';
+    case 'shell_call_output':
+      if (Array.isArray(item['output'])) announced['output'] = [];
       break;
-    case 'custom_tool_call':
-      announced['input'] = '';
-      break;
+    default:
+      if (inputsOf(item) !== undefined) setInputs(announced, []);
   }
   return announced as WireItem;
 }
@@ -650,14 +783,16 @@ function rebuilt(slot: Slot): WireItem {
         item['content'] = of('reasoning').map((part) => ({ type: 'reasoning_text', text: part.text }));
       }
       break;
-    case 'custom_tool_call':
-      item['input'] = of('input')[0]?.text ?? '';
+    case 'shell_call_output':
+      item['output'] = of('output').map((part) => ({ stdout: part.text, stderr: part.stderr }));
       break;
     default:
-      if (of('input').length > 0 || slot.type === 'function_call') {
-        item['arguments'] = of('input')[0]?.text ?? '';
-        if (slot.callId !== undefined && item['call_id'] === undefined) item['call_id'] = slot.callId;
-      }
+      if (inputsOf(item) !== undefined)
+        setInputs(
+          item,
+          of('input').map((part) => part.text),
+        );
+      if (slot.callId !== undefined && item['call_id'] === undefined) item['call_id'] = slot.callId;
   }
   return item as WireItem;
 }
@@ -682,10 +817,6 @@ function filledPart(partType: string, text: string): Record<string, unknown> {
   if (partType === 'output_text') return { type: 'output_text', text, annotations: [] };
   if (partType === 'refusal') return { type: 'refusal', refusal: text };
   return { type: partType };
-}
-
-function inputEventPrefix(itemType: string): string {
-  return itemType === 'custom_tool_call' ? 'response.custom_tool_call_input' : 'response.function_call_arguments';
 }
 
 function isHighSurrogate(code: number): boolean {

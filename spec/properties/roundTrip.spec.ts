@@ -48,7 +48,7 @@ function write(events: readonly ResponseEvent[], error?: unknown): CanonicalWire
 
 function read(written: readonly CanonicalWireEvent[]): { values: ResponseEvent[]; error: unknown } {
   const frames = runSync(from(written).pipe(encodeSSE())).values.join('');
-  const result = runSync(responseEvents(frames, { idleTimeoutMs: Infinity }));
+  const result = runSync(responseEvents(frames, { idleTimeoutMs: Infinity, unknownEvent: 'emit' }));
   return { values: result.values, error: result.error };
 }
 
@@ -174,6 +174,117 @@ describe('serializeEvents round trip (property)', () => {
         'completed',
       ]),
     );
+  });
+
+  it('gives back refusals, citations, logprobs, hosted-tool progress, input and output, images, audio and unknown events', () => {
+    const at = (itemId: string, outputIndex: number) => ({ itemId, outputIndex });
+    const citation = { type: 'url_citation', url: 'https://example.com', title: 'Ex', start_index: 0, end_index: 2 };
+    const answer = {
+      type: 'message',
+      id: 'msg_1',
+      role: 'assistant',
+      status: 'completed',
+      content: [{ type: 'output_text', text: 'Hi', annotations: [citation] }],
+    };
+    const refusal = {
+      type: 'message',
+      id: 'msg_2',
+      role: 'assistant',
+      status: 'completed',
+      content: [{ type: 'refusal', refusal: 'No.' }],
+    };
+    const search = { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search', query: 'q' } };
+    const shell = {
+      type: 'shell_call',
+      id: 'sh_1',
+      call_id: 'call_s',
+      status: 'completed',
+      action: { commands: ['ls', 'pwd'] },
+    };
+    const shellOutput = {
+      type: 'shell_call_output',
+      id: 'sho_1',
+      call_id: 'call_s',
+      status: 'completed',
+      output: [{ stdout: 'a\n', stderr: '', outcome: { type: 'exit', exit_code: 0 } }],
+    };
+    const code = { type: 'code_interpreter_call', id: 'ci_1', status: 'completed', code: 'print(6*7)', outputs: [] };
+    const mcp = { type: 'mcp_call', id: 'mcp_1', status: 'completed', name: 'f', server_label: 's', arguments: '{}' };
+    const patch = {
+      type: 'apply_patch_call',
+      id: 'apc_1',
+      call_id: 'call_p',
+      status: 'completed',
+      operation: { type: 'create_file', path: 'a.md', diff: '+a' },
+    };
+    const image = { type: 'image_generation_call', id: 'ig_1', status: 'completed', result: 'QkJC' };
+    const values = [
+      build.created('resp_1'),
+      build.itemAdded({ ...answer, status: 'in_progress', content: [] }, 0),
+      {
+        type: 'outputTextDelta',
+        delta: 'Hi',
+        ...at('msg_1', 0),
+        contentIndex: 0,
+        logprobs: [{ token: 'Hi', logprob: -0.1 }],
+      },
+      {
+        type: 'outputTextAnnotationAdded',
+        annotation: citation,
+        annotationIndex: 0,
+        ...at('msg_1', 0),
+        contentIndex: 0,
+      },
+      build.itemDone(answer, 0),
+      build.itemAdded({ ...refusal, status: 'in_progress', content: [] }, 1),
+      { type: 'refusalDelta', delta: 'No.', ...at('msg_2', 1), contentIndex: 0 },
+      build.itemDone(refusal, 1),
+      build.itemAdded({ type: 'web_search_call', id: 'ws_1', status: 'in_progress' }, 2),
+      { type: 'toolCallProgress', itemType: 'web_search_call', status: 'in_progress', ...at('ws_1', 2) },
+      { type: 'toolCallProgress', itemType: 'web_search_call', status: 'searching', ...at('ws_1', 2) },
+      { type: 'toolCallProgress', itemType: 'web_search_call', status: 'completed', ...at('ws_1', 2) },
+      build.itemDone(search, 2),
+      build.itemAdded({ ...shell, status: 'in_progress', action: { commands: [] } }, 3),
+      build.toolInputDelta('', { ...at('sh_1', 3), commandIndex: 0 }, 'shell_call'),
+      build.toolInputDelta('ls', { ...at('sh_1', 3), commandIndex: 0 }, 'shell_call'),
+      build.toolInputDelta('', { ...at('sh_1', 3), commandIndex: 1 }, 'shell_call'),
+      build.toolInputDelta('pwd', { ...at('sh_1', 3), commandIndex: 1 }, 'shell_call'),
+      build.itemDone(shell, 3),
+      build.itemAdded({ ...shellOutput, output: [] }, 4),
+      {
+        type: 'toolCallOutputDelta',
+        itemType: 'shell_call_output',
+        stdout: 'a\n',
+        stderr: '',
+        ...at('sho_1', 4),
+        commandIndex: 0,
+      },
+      build.itemDone(shellOutput, 4),
+      build.itemAdded({ ...code, status: 'in_progress', code: '' }, 5),
+      { type: 'toolCallProgress', itemType: 'code_interpreter_call', status: 'interpreting', ...at('ci_1', 5) },
+      build.toolInputDelta('print(6*7)', at('ci_1', 5), 'code_interpreter_call'),
+      build.itemDone(code, 5),
+      build.itemAdded({ ...mcp, status: 'in_progress', arguments: '' }, 6),
+      build.toolInputDelta('{}', at('mcp_1', 6), 'mcp_call'),
+      build.itemDone(mcp, 6),
+      build.itemAdded({ ...patch, status: 'in_progress', operation: { ...patch.operation, diff: '' } }, 7),
+      build.toolInputDelta('+a', at('apc_1', 7), 'apply_patch_call'),
+      build.itemDone(patch, 7),
+      build.itemAdded({ type: 'image_generation_call', id: 'ig_1', status: 'in_progress' }, 8),
+      { type: 'toolCallProgress', itemType: 'image_generation_call', status: 'generating', ...at('ig_1', 8) },
+      { type: 'partialImage', partialImageB64: 'QUFB', partialImageIndex: 0, ...at('ig_1', 8), size: '1024x1024' },
+      build.itemDone(image, 8),
+      { type: 'audioDelta', delta: 'AAAA' },
+      { type: 'audioTranscriptDelta', delta: 'hi' },
+      { type: 'unknownEvent', wireType: 'response.future_thing', event: { type: 'response.future_thing', foo: 1 } },
+      build.completed([answer, refusal, search, shell, shellOutput, code, mcp, patch, image] as WireItem[]),
+    ] as ResponseEvent[];
+    const { back } = roundTrip(values);
+    expect(back.error).toBeUndefined();
+    const withoutNumbers = unnumbered(back.values).map((event) =>
+      event.type === 'unknownEvent' ? { ...event, event: { ...event.event, sequence_number: undefined } } : event,
+    );
+    expect(withoutNumbers).toEqual(values);
   });
 
   it('gives back exactly the same events for a canonical stream', () => {
