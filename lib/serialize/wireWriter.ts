@@ -144,12 +144,16 @@ export class WireWriter {
       case 'created':
         if (!this.started) this.start(event.responseId);
         break;
+      // Status events come before any item, as in OpenAI's stream (a client's accumulator restarts from their
+      // response object): one a gateway sends late is left out.
       case 'queued':
         this.start(event.responseId);
+        if (this.slots.length > 0) break;
         this.emit('response.queued', { response: this.lifecycle('queued', event.responseId) });
         break;
       case 'inProgress':
         this.start(event.responseId);
+        if (this.slots.length > 0) break;
         this.emit('response.in_progress', { response: this.lifecycle('in_progress', event.responseId) });
         break;
       case 'outputItemAdded':
