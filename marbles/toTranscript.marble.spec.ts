@@ -3,13 +3,14 @@ import { TestScheduler } from 'rxjs/testing';
 import { ResponseFailedError, StreamClosedError, toTranscript } from 'responses-rx';
 import type { ResponseEvent, Transcript, TranscriptCell, TranscriptUpdate } from 'responses-rx';
 import { createTestScheduler, events, items } from 'responses-rx/testing';
+import { runSync } from '../spec/proof';
 import { synchronousSource } from './support';
 
 /** A cell as one short string: kind letter, `~` streaming or `=` final, then its text. */
 const cellView = (cell: TranscriptCell): string => {
   const mark = cell.status === 'streaming' ? '~' : '=';
-  if (cell.kind === 'toolCall') return `T${mark}${cell.name}(${cell.arguments})`;
-  return `${cell.kind === 'answer' ? 'A' : 'R'}${mark}${cell.text}`;
+  if (cell.kind === 'toolCall' || cell.kind === 'approvalRequest') return `T${mark}${cell.name}(${cell.arguments})`;
+  return `${cell.kind === 'answer' ? 'A' : cell.kind === 'refusal' ? 'X' : 'R'}${mark}${cell.text}`;
 };
 
 /** An update as one short string: what changed, then every cell of its snapshot. */
@@ -22,6 +23,8 @@ const view = (update: TranscriptUpdate): string => {
       return `+${cellView(update.cell)} | ${cells}`;
     case 'cellDelta':
       return `${cellView(update.cell)} (+${update.delta}) | ${cells}`;
+    case 'cellChanged':
+      return `c ${cellView(update.cell)} | ${cells}`;
     case 'cellFinalized':
       return `f ${cellView(update.cell)} | ${cells}`;
     case 'turnCompleted':
@@ -353,27 +356,107 @@ describe('toTranscript', () => {
     });
   });
 
-  it('shows the refusal of a final message', () => {
+  it('shows the refusal of a final message in a refusal cell', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const refusal = {
-        type: 'message',
-        id: 'msg_1',
-        role: 'assistant',
-        content: [{ type: 'refusal', refusal: 'I cannot help.' }],
-      };
-      const source = cold('-c-F-C|', { ...v, F: events.itemDone(refusal, 0) });
-      const result = source.pipe(
-        toTranscript(),
-        map((u) =>
-          u.type === 'cellAdded' && u.cell.kind === 'answer' ? `${u.cell.text} refusal=${u.cell.refusal}` : u.type,
-        ),
-      );
-      expectObservable(result).toBe('-s-a-D|', {
-        s: 'turnStarted',
-        a: 'I cannot help. refusal=true',
-        D: 'turnCompleted',
+      const source = cold('-c-F-C|', { ...v, F: events.itemDone(items.refusal('msg_1', 'I cannot help.'), 0) });
+      expectObservable(source.pipe(toTranscript(), map(view))).toBe('-s-a-D|', {
+        s: 'turn 1 resp_1 | ',
+        a: '+X=I cannot help. | X=I cannot help.',
+        D: 'done 1 | X=I cannot help.',
       });
       expectSubscriptions(source.subscriptions).toBe('^-----!');
+    });
+  });
+
+  it('streams a refusal live into its refusal cell, shown once when its message is recovered (issue 11, input 1)', () => {
+    const at = { itemId: 'msg_r', outputIndex: 0 };
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-x-y-M-C|', {
+        ...v,
+        x: events.refusalDelta("I can't ", at),
+        y: events.refusalDelta('help.', at),
+        M: events.itemDone(items.refusal('msg_r', "I can't help."), 0, true),
+      });
+      expectObservable(source.pipe(toTranscript(), map(view))).toBe('-s-a-d-f-D|', {
+        s: 'turn 1 resp_1 | ',
+        a: "+X~I can't  | X~I can't ",
+        d: "X~I can't help. (+help.) | X~I can't help.",
+        f: "f X=I can't help. | X=I can't help.",
+        D: "done 1 | X=I can't help.",
+      });
+      expectSubscriptions(source.subscriptions).toBe('^---------!');
+    });
+  });
+
+  it('puts citations on the answer cell, live and from the final item (issue 11, input 2)', () => {
+    const citation = { type: 'url_citation', url: 'https://a.example', title: 'A', start_index: 0, end_index: 5 };
+    const at = { itemId: 'msg_1', outputIndex: 1 };
+    const citationsOf = (update: TranscriptUpdate): string =>
+      update.transcript.cells.map((cell) => (cell.kind === 'answer' ? cell.citations.length : '-')).join(',');
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-t-n-M-C|', {
+        ...v,
+        n: events.annotationAdded(citation, at),
+        M: events.itemDone(items.annotatedMessage('msg_1', 'Hel', [citation], 'final_answer'), 1),
+      });
+      expectObservable(
+        source.pipe(
+          toTranscript(),
+          map((u) => `${u.type} ${citationsOf(u)}`),
+        ),
+      ).toBe('-s-a-n-f-D|', {
+        s: 'turnStarted ',
+        a: 'cellAdded 0',
+        n: 'cellChanged 1',
+        f: 'cellFinalized 1',
+        D: 'turnCompleted 1',
+      });
+      expectSubscriptions(source.subscriptions).toBe('^---------!');
+    });
+    const [final] = runSync(
+      from([
+        events.created(),
+        events.itemDone(items.annotatedMessage('msg_1', 'Hi', [citation], 'final_answer'), 0),
+      ]).pipe(toTranscript()),
+    ).values.slice(-1);
+    expect(final?.transcript.cells[0]).toMatchObject({ kind: 'answer', citations: [citation], phase: 'final_answer' });
+  });
+
+  it('shows hosted tool progress, live code and a partial image, then the result (issue 11, input 3)', () => {
+    const ci = { itemId: 'ci_1', outputIndex: 0 };
+    const ig = { itemId: 'ig_1', outputIndex: 1 };
+    const toolView = (update: TranscriptUpdate): string =>
+      update.transcript.cells
+        .map((cell) =>
+          cell.kind === 'toolCall'
+            ? `${cell.itemType}[${cell.toolStatus ?? '-'}](${cell.arguments})=${cell.output ?? ''}${cell.image ? `img:${cell.image.b64}${cell.image.partial ? '~' : ''}` : ''}`
+            : '',
+        )
+        .join(' ');
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-c-p-k-i-K-g-j-G-C|', {
+        ...v,
+        p: events.toolProgress('code_interpreter_call', 'in_progress', ci),
+        k: events.toolInputDelta('print(6*7)', ci, 'code_interpreter_call'),
+        i: events.toolProgress('code_interpreter_call', 'interpreting', ci),
+        K: events.itemDone(items.codeInterpreterCall('ci_1', 'print(6*7)', ['42\n']), 0),
+        g: events.toolProgress('image_generation_call', 'generating', ig),
+        j: events.partialImage('UA==', ig),
+        G: events.itemDone(items.imageGenerationCall('ig_1', 'RklO'), 1),
+      });
+      const code = 'code_interpreter_call[completed](print(6*7))=42\n';
+      expectObservable(source.pipe(toTranscript(), map(toolView))).toBe('-s-a-d-e-f-b-h-F-D|', {
+        s: '',
+        a: 'code_interpreter_call[in_progress]()=',
+        d: 'code_interpreter_call[in_progress](print(6*7))=',
+        e: 'code_interpreter_call[interpreting](print(6*7))=',
+        f: code,
+        b: `${code} image_generation_call[generating]()=`,
+        h: `${code} image_generation_call[generating]()=img:UA==~`,
+        F: `${code} image_generation_call[completed]()=img:RklO`,
+        D: `${code} image_generation_call[completed]()=img:RklO`,
+      });
+      expectSubscriptions(source.subscriptions).toBe('^-----------------!');
     });
   });
 

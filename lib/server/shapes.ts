@@ -10,10 +10,12 @@ import type { WireJson } from '../wire/json';
 /**
  * - `streamed`: everything, as OpenAI sends it.
  * - `final-only`: `response.created`, then one synthesized `response.output_item.done` with the aggregated assistant
- *   message, then `response.completed` (a gateway that buffers the answer).
+ *   message (its annotations, refusal part and `phase` kept), then `response.completed` (a gateway that buffers the
+ *   answer).
  * - `completed-only`: `response.created` and `response.completed` only; the answer is in `completed.output`.
  * - `no-reasoning-deltas`: text streams, reasoning never does (no reasoning deltas, parts or reasoning items).
- * - `done-only`: no deltas and no finished items; text only through `*.done` events (`output_text.done`, …), and
+ * - `done-only`: no deltas and no finished items; text only through `*.done` events (`output_text.done`,
+ *   `refusal.done`, `code_interpreter_call_code.done`, …), annotations and hosted-tool progress kept, and
  *   `completed.output` is empty.
  * - `empty-completed-output`: everything streams, but `completed.output` is empty.
  */
@@ -53,7 +55,34 @@ const DONE_ONLY_KEEP = new Set([
   'response.reasoning_text.done',
   'response.function_call_arguments.done',
   'response.custom_tool_call_input.done',
+  // Not deltas: a provider that sends only whole parts still sends these.
+  'response.refusal.done',
+  'response.output_text.annotation.added',
+  'response.code_interpreter_call_code.done',
+  'response.mcp_call_arguments.done',
+  'response.shell_call_command.done',
+  'response.shell_call_output_content.done',
+  'response.apply_patch_call_operation_diff.done',
 ]);
+
+/** Hosted-tool progress (`response.web_search_call.searching`, …): kept by done-only, which drops only deltas. */
+const TOOL_PROGRESS =
+  /^response\.(web_search_call|file_search_call|code_interpreter_call|image_generation_call|mcp_call|mcp_list_tools)\.(in_progress|searching|interpreting|generating|completed|failed)$/;
+
+/** What final-only gathers of the answer before it sends it whole. */
+interface GatheredMessage {
+  readonly id: unknown;
+  readonly outputIndex: unknown;
+  /** The message as announced (its `phase`, its `role`). */
+  readonly added: WireItem;
+  text: string;
+  readonly done: Map<unknown, string>;
+  refusal: string;
+  refusalDone: string | undefined;
+  readonly annotations: unknown[];
+  /** The message's own `output_item.done`, when the upstream sent it: sent as it is. */
+  item: WireItem | undefined;
+}
 
 const TERMINAL = new Set(['response.completed', 'response.failed', 'response.incomplete', 'error']);
 
@@ -78,7 +107,7 @@ export function createShaper(shape: ProviderShape): (event: WireJson) => WireJso
   }
   const reasoningIndexes = new Set<unknown>();
   const reasoningIds = new Set<unknown>();
-  let message: { id: unknown; outputIndex: unknown; text: string; done: Map<unknown, string> } | undefined;
+  let message: GatheredMessage | undefined;
   return (event) => {
     const type = event.type;
     switch (shape) {
@@ -90,7 +119,7 @@ export function createShaper(shape: ProviderShape): (event: WireJson) => WireJso
         return [type === 'response.completed' ? withOutput(event, []) : event];
       case 'done-only':
         if (type === 'response.completed') return [withOutput(event, [])];
-        return DONE_ONLY_KEEP.has(type) || TERMINAL.has(type) ? [event] : [];
+        return DONE_ONLY_KEEP.has(type) || TERMINAL.has(type) || TOOL_PROGRESS.test(type) ? [event] : [];
       case 'no-reasoning-deltas': {
         if (REASONING_EVENTS.has(type)) return [];
         if (type === 'response.output_item.added' || type === 'response.output_item.done') {
@@ -108,7 +137,24 @@ export function createShaper(shape: ProviderShape): (event: WireJson) => WireJso
         if (type === 'response.output_item.added') {
           const item = event['item'] as WireItem | undefined;
           if (item?.type === 'message' && message === undefined) {
-            message = { id: item.id, outputIndex: event['output_index'], text: '', done: new Map() };
+            message = {
+              id: item.id,
+              outputIndex: event['output_index'],
+              added: item,
+              text: '',
+              done: new Map(),
+              refusal: '',
+              refusalDone: undefined,
+              annotations: [],
+              item: undefined,
+            };
+          }
+          return [];
+        }
+        if (message !== undefined && type === 'response.output_item.done') {
+          const item = event['item'] as WireItem | undefined;
+          if (item?.type === 'message' && (item.id === message.id || event['output_index'] === message.outputIndex)) {
+            message.item = item;
           }
           return [];
         }
@@ -116,6 +162,11 @@ export function createShaper(shape: ProviderShape): (event: WireJson) => WireJso
           if (type === 'response.output_text.delta') message.text += String(event['delta']);
           if (type === 'response.output_text.done')
             message.done.set(event['content_index'] ?? 0, String(event['text']));
+          if (type === 'response.refusal.delta') message.refusal += String(event['delta']);
+          if (type === 'response.refusal.done') message.refusalDone = String(event['refusal']);
+          if (type === 'response.output_text.annotation.added' && event['annotation'] != null) {
+            message.annotations.push(event['annotation']);
+          }
           return [];
         }
         if (type !== 'response.completed') return TERMINAL.has(type) ? [event] : [];
@@ -148,10 +199,7 @@ function withOutput(event: WireJson, output: readonly WireItem[]): WireJson {
   return { ...event, response: { ...response, output } };
 }
 
-function synthesize(
-  completed: WireJson,
-  message: { id: unknown; outputIndex: unknown; text: string; done: Map<unknown, string> } | undefined,
-): WireJson | undefined {
+function synthesize(completed: WireJson, message: GatheredMessage | undefined): WireJson | undefined {
   const output = (((completed['response'] ?? {}) as { output?: WireItem[] }).output ?? []) as WireItem[];
   if (message === undefined) {
     // Nothing streamed (replaying a stream that was final-only already): the final output is the aggregate.
@@ -160,12 +208,18 @@ function synthesize(
     return { type: 'response.output_item.done', output_index: index, item: output[index] };
   }
   const text = message.done.size > 0 ? [...message.done.values()].join('') : message.text;
-  const item = {
+  const refusal = message.refusalDone ?? message.refusal;
+  const content: Record<string, unknown>[] = [];
+  if (text !== '' || refusal === '') content.push({ type: 'output_text', text, annotations: message.annotations });
+  if (refusal !== '') content.push({ type: 'refusal', refusal });
+  // The upstream's own finished message (annotations, refusal, phase and all) when it sent one.
+  const item = message.item ?? {
+    ...message.added,
     type: 'message',
     id: message.id,
     role: 'assistant',
     status: 'completed',
-    content: [{ type: 'output_text', text, annotations: [] }],
+    content,
   };
   return {
     type: 'response.output_item.done',

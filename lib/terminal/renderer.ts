@@ -38,6 +38,10 @@ export interface TerminalLabels {
   readonly toolCall?: string;
   /** @defaultValue 'error' */
   readonly error?: string;
+  /** @defaultValue 'refused' */
+  readonly refusal?: string;
+  /** @defaultValue 'approval needed' */
+  readonly approval?: string;
 }
 
 /** Options of {@link TerminalRenderer}. */
@@ -72,6 +76,8 @@ const SGR = {
   answer: ['\u001b[1m', '\u001b[0m'],
   tool: ['\u001b[36m', '\u001b[0m'],
   error: ['\u001b[1;31m', '\u001b[0m'],
+  refusal: ['\u001b[1;33m', '\u001b[0m'],
+  dim: ['\u001b[2m', '\u001b[0m'],
 } as const;
 
 /** C0/C1 control characters other than tab and newline: never written (model output must not drive the terminal). */
@@ -163,6 +169,8 @@ export class TerminalRenderer {
       answer: options.labels?.answer ?? 'answer',
       toolCall: options.labels?.toolCall ?? 'tool',
       error: options.labels?.error ?? 'error',
+      refusal: options.labels?.refusal ?? 'refused',
+      approval: options.labels?.approval ?? 'approval needed',
     };
   }
 
@@ -183,20 +191,28 @@ export class TerminalRenderer {
       case 'cellAdded':
         if (update.cell.kind === 'toolCall') {
           if (update.cell.status === 'final') this.toolLine(update.cell);
+          else this.toolStatus(update.cell);
+          break;
+        }
+        if (update.cell.kind === 'approvalRequest') {
+          this.approvalLine(update.cell);
           break;
         }
         this.open(update.cell);
         this.text(update.cell.text);
-        if (update.cell.status === 'final') this.close();
+        if (update.cell.status === 'final') this.closeBlock(update.cell);
         break;
       case 'cellDelta':
-        if (update.cell.kind === 'toolCall') break;
+        if (update.cell.kind === 'toolCall' || update.cell.kind === 'approvalRequest') break;
         if (this.current !== update.cell.key) this.open(update.cell);
         this.text(update.delta);
         break;
+      case 'cellChanged':
+        if (update.cell.kind === 'toolCall' && update.cell.status === 'streaming') this.toolStatus(update.cell);
+        break;
       case 'cellFinalized':
         if (update.cell.kind === 'toolCall') this.toolLine(update.cell);
-        else if (this.current === update.cell.key) this.close();
+        else if (this.current === update.cell.key) this.closeBlock(update.cell);
         break;
       case 'error':
         this.errorBlock(update.error);
@@ -252,7 +268,9 @@ export class TerminalRenderer {
     const header =
       cell.kind === 'reasoning'
         ? this.style('thinking', this.labels.reasoning)
-        : this.style('answer', this.labels.answer);
+        : cell.kind === 'refusal'
+          ? this.style('refusal', this.labels.refusal)
+          : this.style('answer', this.labels.answer);
     this.out += `${header}\n`;
     this.col = 0;
     this.tail = '';
@@ -271,15 +289,81 @@ export class TerminalRenderer {
     this.current = undefined;
   }
 
+  /** Ends a text block; an answer's citations follow it as numbered footnotes, one per distinct source. */
+  private closeBlock(cell: TranscriptCell): void {
+    this.close();
+    if (cell.kind !== 'answer' || cell.citations.length === 0) return;
+    const seen = new Set<string>();
+    let n = 0;
+    for (const citation of cell.citations) {
+      const where = citation.url ?? citation.filename ?? citation.file_id ?? '';
+      const key = `${citation.title ?? ''}\u0000${where}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      n += 1;
+      const text = [citation.title, where].filter((part) => part !== undefined && part !== '').join(' ');
+      this.out += `${this.style('dim', this.line(`[${n}] ${text}`, 0))}\n`;
+    }
+    this.out += '\n';
+  }
+
+  /** One line of plain text, without control characters or line breaks, cut to the width after `indent` columns. */
+  private line(text: string, indent: number): string {
+    const clean = [...text.replace(/\s+/g, ' ').trim()].filter((ch) => !CONTROL.test(ch)).join('');
+    const room = this.width - indent;
+    return room >= 1 ? truncateToWidth(clean, room) : clean;
+  }
+
+  /** A tool call in progress: `tool web_search_call: searching`, once per status. */
+  private toolStatus(cell: Extract<TranscriptCell, { kind: 'toolCall' }>): void {
+    // Function and custom tool calls run on the client: they have no progress to show.
+    if (cell.itemType === 'function_call' || cell.itemType === 'custom_tool_call') return;
+    const status = cell.toolStatus ?? (cell.image?.partial === true ? 'generating' : undefined);
+    const key = `${cell.key}\u0000${status ?? ''}${cell.image === undefined ? '' : ' image'}`;
+    if (status === undefined || this.shownStatus.get(cell.key) === key) return;
+    this.shownStatus.set(cell.key, key);
+    if (this.current !== undefined) this.close();
+    const label = this.labels.toolCall;
+    this.out += `${this.style('tool', label)} ${this.style('dim', this.line(`${cell.name}: ${status.replace(/_/g, ' ')}`, displayWidth(label) + 1))}\n`;
+    this.col = 0;
+  }
+
+  private readonly shownStatus = new Map<string, string>();
+
   private toolLine(cell: Extract<TranscriptCell, { kind: 'toolCall' }>): void {
     if (this.current !== undefined) this.close();
     const label = this.labels.toolCall;
-    const args = [...`${cell.name}(${cell.arguments.replace(/\s+/g, ' ').trim()})`]
-      .filter((ch) => !CONTROL.test(ch))
-      .join('');
-    const room = this.width - displayWidth(label) - 1;
-    const line = room >= 1 ? truncateToWidth(args, room) : args;
-    this.out += `${this.style('tool', label)} ${line}\n\n`;
+    const failed = cell.toolStatus === 'failed' ? ' failed' : '';
+    const line = this.line(`${cell.name}(${cell.arguments})${failed}`, displayWidth(label) + 1);
+    this.out += `${this.style('tool', label)} ${line}\n`;
+    const indent = '  ';
+    if (cell.image !== undefined) {
+      const facts = [cell.image.size, cell.image.outputFormat].filter((fact) => fact !== undefined).join(' ');
+      this.out += `${indent}${this.style('dim', `[image${facts === '' ? '' : ` ${facts}`}${cell.image.partial ? ', partial' : ''}]`)}\n`;
+    }
+    if (cell.sources.length > 0) {
+      const names = cell.sources.map((source) => source.title ?? source.url ?? source.filename ?? '').filter((n) => n);
+      this.out += `${indent}${this.style('dim', this.line(`${cell.sources.length} sources: ${names.join(', ')}`, indent.length))}\n`;
+    }
+    if (cell.output !== undefined && cell.output.trim() !== '') {
+      this.out += `${indent}${this.line(`→ ${cell.output}`, indent.length)}\n`;
+    }
+    if (cell.error !== undefined && cell.error.trim() !== '') {
+      this.out += `${indent}${this.style('error', this.line(`${this.labels.error}: ${cell.error}`, indent.length))}\n`;
+    }
+    this.out += '\n';
+    this.col = 0;
+  }
+
+  /** An MCP approval request: what would run, and the id to answer with. */
+  private approvalLine(cell: Extract<TranscriptCell, { kind: 'approvalRequest' }>): void {
+    if (this.current !== undefined) this.close();
+    const label = `${this.labels.approval}:`;
+    const line = this.line(
+      `${cell.serverLabel}.${cell.name}(${cell.arguments}) [${cell.approvalRequestId}]`,
+      displayWidth(label) + 1,
+    );
+    this.out += `${this.style('refusal', label)} ${line}\n\n`;
     this.col = 0;
   }
 

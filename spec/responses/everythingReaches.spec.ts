@@ -3,7 +3,13 @@
  * input, progress and images, MCP results, reasoning's opaque state — reaches the consumer live, and is rebuilt when
  * the provider never sends the finished item.
  */
-import { type OutputItemDoneEvent, type ResponseEvent, responseEvents } from 'responses-rx';
+import {
+  type OutputItemDoneEvent,
+  type ResponseEvent,
+  type TranscriptCell,
+  responseEvents,
+  toTranscript,
+} from 'responses-rx';
 import { type WireJson, items, toSseText, wire } from 'responses-rx/testing';
 import { collect } from '../support';
 
@@ -197,5 +203,85 @@ describe('everything the stream carries reaches the consumer', () => {
     const [reasoning] = done(values);
     expect((reasoning?.item['encrypted_content'] as string).length).toBe(1060);
     expect(reasoning?.item['summary']).toEqual([{ type: 'summary_text', text: 'Thinking about it' }]);
+  });
+});
+
+/** The final transcript cells of a stream, after `responseEvents` and `toTranscript`. */
+const cellsOf = async (stream: readonly WireJson[]): Promise<readonly TranscriptCell[]> => {
+  const result = await collect(responseEvents(toSseText([...stream])).pipe(toTranscript()));
+  expect(result.error).toBeUndefined();
+  return result.values.at(-1)?.transcript.cells ?? [];
+};
+
+describe('the transcript shows everything the stream carries', () => {
+  it('shows a refusal once, in its own cell, live while it streams (input 1)', async () => {
+    const result = await collect(responseEvents(toSseText(refusalStream)).pipe(toTranscript()));
+    const live = result.values.find(
+      (u) => u.type === 'cellDelta' || (u.type === 'cellAdded' && u.cell.status === 'streaming'),
+    );
+    expect(live).toMatchObject({ cell: { kind: 'refusal', status: 'streaming' } });
+    expect(result.values.at(-1)?.transcript.cells).toEqual([
+      expect.objectContaining({ kind: 'refusal', text: "I can't help with that.", status: 'final' }),
+    ]);
+  });
+
+  it('puts the citation on the answer cell (input 2)', async () => {
+    expect(await cellsOf(citationStream)).toEqual([
+      expect.objectContaining({ kind: 'answer', text: 'Rayleigh scattering makes it blue.', citations: [citation] }),
+    ]);
+  });
+
+  it('shows the code with its output and the image with its size (input 3)', async () => {
+    expect(await cellsOf(hostedToolsStream)).toEqual([
+      expect.objectContaining({
+        kind: 'toolCall',
+        itemType: 'code_interpreter_call',
+        arguments: 'print(6*7)',
+        output: '42\n',
+        toolStatus: 'completed',
+      }),
+      expect.objectContaining({
+        kind: 'toolCall',
+        itemType: 'image_generation_call',
+        image: { b64: 'RklOQUw=', partial: false, size: '1024x1024', outputFormat: 'png' },
+      }),
+    ]);
+  });
+
+  it('shows an approval request with what a UI needs to answer it, and a failed MCP call as failed (input 4)', async () => {
+    const request = items.mcpApprovalRequest('mcpr_1', 'zip1', 'create_short_url', '{"url":"https://a.example"}');
+    const failed = items.mcpCall('mcp_2', 'zip1', 'create_short_url', '{}', { error: 'Server timed out' });
+    expect(await cellsOf([wire.created(), wire.outputItemDone(request, 0), wire.completed([request])])).toEqual([
+      expect.objectContaining({
+        kind: 'approvalRequest',
+        approvalRequestId: 'mcpr_1',
+        serverLabel: 'zip1',
+        name: 'create_short_url',
+        arguments: '{"url":"https://a.example"}',
+      }),
+    ]);
+    expect(await cellsOf([wire.created(), wire.outputItemDone(failed, 0), wire.completed([failed])])).toEqual([
+      expect.objectContaining({
+        kind: 'toolCall',
+        itemType: 'mcp_call',
+        toolStatus: 'failed',
+        error: 'Server timed out',
+      }),
+    ]);
+  });
+
+  it('attaches a *_output item to the cell of its call by call_id', async () => {
+    const call = items.shellCall('sh_1', 'call_1', ['echo hi']);
+    const output = items.shellCallOutput('sho_1', 'call_1', [{ stdout: 'hi\n' }]);
+    expect(
+      await cellsOf([
+        wire.created(),
+        wire.outputItemDone(call, 0),
+        wire.outputItemDone(output, 1),
+        wire.completed([call, output]),
+      ]),
+    ).toEqual([
+      expect.objectContaining({ kind: 'toolCall', itemType: 'shell_call', arguments: 'echo hi', output: 'hi\n' }),
+    ]);
   });
 });

@@ -37,7 +37,9 @@ function transcriptOf(events: readonly ResponseEvent[]): string[] {
   const updates = runSync(from(events).pipe(toTranscript({ onError: 'complete' })));
   const last: Transcript | undefined = (updates.values.at(-1) as TranscriptUpdate | undefined)?.transcript;
   return (last?.cells ?? []).map((cell) =>
-    cell.kind === 'toolCall' ? `tool ${cell.name}(${cell.arguments})` : `${cell.kind}: ${cell.text}`,
+    cell.kind === 'toolCall' || cell.kind === 'approvalRequest'
+      ? `tool ${cell.name}(${cell.arguments})`
+      : `${cell.kind}: ${cell.text}`,
   );
 }
 

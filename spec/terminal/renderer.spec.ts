@@ -331,3 +331,69 @@ describe('terminal rendering of a recorded stream', () => {
     expect(lines.map(stripAnsi)).toEqual(expected);
   });
 });
+
+describe('TerminalRenderer and what the stream carries (issue 11)', () => {
+  const citation = {
+    type: 'url_citation',
+    url: 'https://a.example/x',
+    title: 'Source A',
+    start_index: 0,
+    end_index: 2,
+  };
+
+  it('shows citations as numbered footnotes under the answer, each source once', async () => {
+    const message = items.annotatedMessage('msg_1', 'Sky is blue.', [
+      citation,
+      citation,
+      { ...citation, url: 'https://b.example', title: 'B' },
+    ]);
+    const text = renderToString(await updatesOf(toSseText(streamedEvents([message]))));
+    expect(text.split('\n')).toEqual([
+      'answer',
+      'Sky is blue.',
+      '',
+      '[1] Source A https://a.example/x',
+      '[2] B https://b.example',
+      '',
+      '',
+    ]);
+  });
+
+  it('shows a refusal under its own header and style', async () => {
+    const refusal = items.refusal('msg_1', "I can't help with that.");
+    const updates = await updatesOfEvents([events.created(), events.itemDone(refusal, 0), events.completed([refusal])]);
+    expect(renderToString(updates).split('\n')).toEqual(['refused', "I can't help with that.", '', '']);
+    expect(renderToString(updates, { color: true })).toContain(`${ESC}[1;33mrefused${ESC}[0m`);
+  });
+
+  it('shows hosted tool status lines while they run, then the call with its result and an image placeholder', async () => {
+    const at = { itemId: 'ws_1', outputIndex: 0 };
+    const search = items.webSearchCall('ws_1', 'sky color', ['https://a.example', 'https://b.example']);
+    const image = items.imageGenerationCall('ig_1', 'RklO', { size: '1024x1024', outputFormat: 'png' });
+    const updates = await updatesOfEvents([
+      events.created(),
+      events.toolProgress('web_search_call', 'in_progress', at),
+      events.toolProgress('web_search_call', 'searching', at),
+      events.itemDone(search, 0),
+      events.itemDone(image, 1),
+      events.completed([search, image]),
+    ]);
+    expect(renderToString(updates).split('\n')).toEqual([
+      'tool web_search_call: in progress',
+      'tool web_search_call: searching',
+      'tool web_search_call(sky color)',
+      '  2 sources: https://a.example, https://b.example',
+      '',
+      'tool image_generation_call()',
+      '  [image 1024x1024 png]',
+      '',
+      '',
+    ]);
+  });
+
+  it('shows an approval request with the id to answer it with', async () => {
+    const request = items.mcpApprovalRequest('mcpr_1', 'zip1', 'shorten', '{"url":"u"}');
+    const updates = await updatesOfEvents([events.created(), events.itemDone(request, 0), events.completed([request])]);
+    expect(renderToString(updates)).toBe('approval needed: zip1.shorten({"url":"u"}) [mcpr_1]\n\n');
+  });
+});

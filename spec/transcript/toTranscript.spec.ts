@@ -43,7 +43,9 @@ function expectedCell(item: WireItem): string | undefined {
 }
 
 const cellText = (cell: TranscriptCell): string =>
-  cell.kind === 'toolCall' ? `toolCall:${cell.name}(${cell.arguments})` : `${cell.kind}:${cell.text}`;
+  cell.kind === 'toolCall' || cell.kind === 'approvalRequest'
+    ? `toolCall:${cell.name}(${cell.arguments})`
+    : `${cell.kind}:${cell.text}`;
 
 describe('toTranscript over responseEvents', () => {
   const output = [
@@ -75,9 +77,12 @@ describe('toTranscript over responseEvents', () => {
     expect(deltas.length).toBeGreaterThan(10);
     // A streamed cell is built from its deltas alone: the final items add no text.
     for (const cell of last(updates).cells) {
-      if (cell.kind === 'toolCall') continue;
+      if (cell.kind === 'toolCall' || cell.kind === 'approvalRequest') continue;
       const added = updates.find((u) => u.type === 'cellAdded' && u.cell.key === cell.key);
-      const first = added?.type === 'cellAdded' && added.cell.kind !== 'toolCall' ? added.cell.text : undefined;
+      const first =
+        added?.type === 'cellAdded' && added.cell.kind !== 'toolCall' && added.cell.kind !== 'approvalRequest'
+          ? added.cell.text
+          : undefined;
       const streamed = deltas
         .filter((u) => u.cell.key === cell.key)
         .map((u) => (u.type === 'cellDelta' ? u.delta : ''));
