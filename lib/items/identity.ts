@@ -396,7 +396,9 @@ export class ItemLedger<T = undefined> {
       }
     }
     entry ??= this.create(kind);
-    this.attach(entry, undefined, itemId, outputIndex, callId);
+    // A part's id is an alias only while the item has none: a gateway that rotates the id of every delta (as one
+    // recorded relay does) must not grow a map entry per delta.
+    this.attach(entry, undefined, entry.id === undefined ? itemId : undefined, outputIndex, callId);
     return entry;
   }
 
