@@ -36,7 +36,9 @@ function cellOf(item: WireItem): string | undefined {
 }
 
 const shown = (cell: TranscriptCell): string =>
-  cell.kind === 'toolCall' ? `toolCall:${cell.name}(${cell.arguments})` : `${cell.kind}:${cell.text}`;
+  cell.kind === 'toolCall' || cell.kind === 'approvalRequest'
+    ? `toolCall:${cell.name}(${cell.arguments})`
+    : `${cell.kind}:${cell.text}`;
 
 const sorted = (values: readonly string[]): string[] => [...values].sort();
 
