@@ -432,11 +432,10 @@ async function serve(options: ServeOptions, io: CliIO): Promise<number> {
     if (error instanceof TypeError) throw new UsageError(error.message.replace(/^createResponsesServer: /, ''));
     throw error;
   }
-  io.stdout.write(
-    `${wrapLine(`responses-rx serve: ${server.mode} on ${server.url} (POST ${server.url}/responses, GET /health); Ctrl-C stops`, io.stdout.columns)}\n`,
-  );
   const running = server;
-  await new Promise<void>((resolve) => {
+  // Ctrl-C is handled from here on: installed before the line that says the server listens, so that a signal sent
+  // as soon as that line is read stops the server cleanly.
+  const stopped = new Promise<void>((resolve) => {
     const release = closeOnSignals(running, { onClosed: () => resolve() });
     io.signal?.addEventListener(
       'abort',
@@ -447,6 +446,10 @@ async function serve(options: ServeOptions, io: CliIO): Promise<number> {
       { once: true },
     );
   });
+  io.stdout.write(
+    `${wrapLine(`responses-rx serve: ${server.mode} on ${server.url} (POST ${server.url}/responses, GET /health); Ctrl-C stops`, io.stdout.columns)}\n`,
+  );
+  await stopped;
   io.stdout.write('responses-rx serve: stopped\n');
   return EXIT.ok;
 }

@@ -4,7 +4,7 @@
  * trace; 0 success, 1 a stream, file or HTTP error, 2 bad usage.
  */
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -377,6 +377,18 @@ describe('status lines in a narrow terminal', () => {
     const wrapped = wrapLine(text, 30);
     expect(wrapped.split(/\s+/).filter(Boolean)).toEqual(text.split(' '));
     for (const line of wrapped.split('\n')) expect(line.length).toBeLessThanOrEqual(30);
+  });
+});
+
+describe('npm start', () => {
+  it('does not build again when dist/ is current (what makes npm start start at once)', () => {
+    const built = path.join(root, 'dist', 'index.js');
+    const before = statSync(built).mtimeMs;
+    execFileSync(process.execPath, [path.join(root, 'scripts/build.js'), '--if-stale'], { cwd: root, stdio: 'pipe' });
+    expect(statSync(built).mtimeMs).toBe(before);
+    expect(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start).toMatch(
+      /scripts\/build\.js --if-stale && node bin\/responses-rx\.js demo/,
+    );
   });
 });
 
