@@ -32,6 +32,11 @@ interface Slot {
   /** The part (`s0`, `r1`, …) the last reasoning delta belonged to: a new part starts after a blank line. */
   lastPart: string | undefined;
   /**
+   * The content fingerprint of the tool item the cell was shown from, when it was: a tool cell shows its input as a
+   * reader reads it (a query, commands), which is not the item's own content.
+   */
+  content?: string | undefined;
+  /**
    * A cell of the turn a resumed stream continues: the drop made it final, so a delta or final item that comes after
    * the cursor opens it again.
    */
@@ -306,7 +311,11 @@ export class TranscriptBuilder {
     if (entry.value !== undefined || entry.done) return;
     const tool = toolOf(item);
     // An announced call's status is `in_progress` and its input empty: what matters streams next.
-    this.add({ ...this.newTool(entry.id ?? item.id ?? undefined, outputIndex, 'streaming', false), ...tool }, entry);
+    const slot = this.add(
+      { ...this.newTool(entry.id ?? item.id ?? undefined, outputIndex, 'streaming', false), ...tool },
+      entry,
+    );
+    slot.content = itemFingerprint(item);
   }
 
   /**
@@ -367,7 +376,11 @@ export class TranscriptBuilder {
     // Nothing streamed for this item: show it whole.
     const base = this.newBase(item.id ?? undefined, outputIndex, 'final', recovered);
     if (kind === 'toolCall') {
-      this.add({ ...this.newTool(item.id ?? undefined, outputIndex, 'final', recovered), ...toolOf(item) }, entry);
+      const slot = this.add(
+        { ...this.newTool(item.id ?? undefined, outputIndex, 'final', recovered), ...toolOf(item) },
+        entry,
+      );
+      slot.content = itemFingerprint(item);
       return;
     }
     if (kind === 'approvalRequest') {
@@ -563,6 +576,7 @@ function contentOfCell(cells: () => readonly TranscriptCell[]): (entry: ItemEntr
   return (entry) => {
     const cell = entry.value === undefined ? undefined : cells()[entry.value.index];
     if (cell === undefined) return undefined;
+    if (entry.value?.content !== undefined) return entry.value.content;
     if (cell.kind === 'toolCall')
       return itemFingerprint({ type: cell.itemType, name: cell.name, arguments: cell.arguments });
     if (cell.kind === 'approvalRequest')

@@ -31,7 +31,10 @@ function cellOf(item: WireItem): string | undefined {
     const summary = parts('summary', '\n\n');
     return summary === '' ? undefined : `reasoning:${summary}`;
   }
-  const input = record['arguments'] ?? record['input'] ?? JSON.stringify(record['action']);
+  // A web search shows its query (README, toTranscript: a tool cell's input).
+  const query =
+    item.type === 'web_search_call' ? (record['action'] as { query?: string } | undefined)?.query : undefined;
+  const input = record['arguments'] ?? record['input'] ?? query ?? JSON.stringify(record['action']);
   return `toolCall:${String(record['name'] ?? item.type)}(${String(input)})`;
 }
 
