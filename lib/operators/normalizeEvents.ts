@@ -17,9 +17,11 @@ import { subscribeWithin } from '../util/subscribeWithin';
  * `response.failed` and top-level `error` events → `ResponseFailedError`; `response.incomplete` →
  * `ResponseIncompleteError`; `response.cancelled` → `ResponseCancelledError`. `response.completed` and `response.done`
  * (Codex-backend relays) end the stream by the response's `status`: `completed` (or any other) → `completed`,
- * `failed` / `incomplete` / `cancelled` → the same typed errors. `*.done` part events become
- * `partDone` evidence for the fallback; events that carry nothing a consumer needs (`response.in_progress`) produce
- * nothing.
+ * `failed` / `incomplete` / `cancelled` → the same typed errors. Every other event type of the API has its typed
+ * event (citations, refusals, tool input of every kind, hosted-tool progress, shell output, partial images, audio,
+ * `queued` / `inProgress`; README "Events"). `*.done` part events become `partDone` evidence for the fallback;
+ * `content_part.added`, `reasoning_summary_part.done`, `audio.done` and `audio.transcript.done` carry nothing and
+ * produce nothing; an {@link UnknownWireEvent} (from `toWireEvents({ unknownEvent: 'emit' })`) becomes `unknownEvent`.
  *
  * ```
  * wire:    --C--d--d--D--P--F--

@@ -36,7 +36,11 @@ export interface ToTranscriptOptions {
  * - Reasoning summary or raw-content deltas stream into a `reasoning` cell (parts separated by a blank line); a final
  *   reasoning item nothing streamed for is shown whole from its summary, or its content when the summary is empty.
  *   Each reasoning item is its own cell.
- * - Tool calls are `toolCall` cells (name and arguments), final when their item is.
+ * - Tool calls of every kind are `toolCall` cells: live input, `toolStatus` from progress events, and the result
+ *   (`output`, `error`, `sources`, `image`) from the item; a `*_output` item fills its call's cell (same `call_id`),
+ *   even once final. Non-text changes are `cellChanged` updates.
+ * - Answer cells carry `citations` (live and final) and `phase`; a message that only refuses is a `refusal` cell,
+ *   streamed live; an `mcp_approval_request` is an `approvalRequest` cell.
  * - `created` starts a new turn: cells still streaming become final, matching and the once-only guard reset.
  *   Events before any `created` start a turn implicitly — unless the `initial` transcript's turn is unfinished
  *   (`streaming` or `errored`): then they continue it (a stream resumed by `retrieveResponseEvents` after a drop has
