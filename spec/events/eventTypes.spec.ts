@@ -4,9 +4,15 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isKnownWireEventType, normalizeWireEvent, responseEvents, wireEventSchemas } from 'responses-rx';
+import {
+  isKnownWireEventType,
+  normalizeWireEvent,
+  responseEvents,
+  wireEventSchemas,
+  wireItemSchema,
+} from 'responses-rx';
 import type { WireEvent } from 'responses-rx';
-import { toSseText, wire } from 'responses-rx/testing';
+import { items, toSseText, wire } from 'responses-rx/testing';
 import { collect } from '../support';
 
 /**
@@ -198,5 +204,77 @@ describe('event types', () => {
       expect(result.values.map((e) => e.type)).toEqual(['created', 'unknownEvent', 'completed']);
       expect(result.values[1]).toEqual({ type: 'unknownEvent', wireType: 'response.hologram.delta', event: future });
     });
+  });
+});
+
+describe('testing builders', () => {
+  /** The `type`s of openai-node 7.5's `ResponseOutputItem` union (src/resources/responses/responses.ts). */
+  const ITEM_TYPES = [
+    'message',
+    'file_search_call',
+    'function_call',
+    'function_call_output',
+    'web_search_call',
+    'computer_call',
+    'computer_call_output',
+    'reasoning',
+    'program',
+    'program_output',
+    'tool_search_call',
+    'tool_search_output',
+    'additional_tools',
+    'compaction',
+    'image_generation_call',
+    'code_interpreter_call',
+    'local_shell_call',
+    'local_shell_call_output',
+    'shell_call',
+    'shell_call_output',
+    'apply_patch_call',
+    'apply_patch_call_output',
+    'mcp_call',
+    'mcp_list_tools',
+    'mcp_approval_request',
+    'mcp_approval_response',
+    'custom_tool_call',
+    'custom_tool_call_output',
+  ];
+
+  it('build an item of every output item type, each a valid wire item', () => {
+    const built = [
+      items.message('m', 'a'),
+      items.annotatedMessage('m', 'a', [{ type: 'url_citation', url: 'u' }], 'final_answer'),
+      items.refusal('m', 'no'),
+      items.reasoning('r', 's'),
+      items.encryptedReasoning('r', 'blob', 's'),
+      items.functionCall('f', 'c', 'n', '{}'),
+      items.functionCallOutput('fo', 'c', 'ok'),
+      items.customToolCall('t', 'c', 'n', 'i'),
+      items.customToolCallOutput('to', 'c', 'ok'),
+      items.webSearchCall('w', 'q', ['https://a.example']),
+      items.fileSearchCall('fs', ['q'], [{ filename: 'a.pdf', score: 0.9, text: 't' }]),
+      items.computerCall('cc', 'c', [{ type: 'click', x: 1, y: 2 }]),
+      items.computerCallOutput('cco', 'c', 'data:image/png;base64,AA'),
+      items.imageGenerationCall('ig', 'AA', { size: '1024x1024' }),
+      items.codeInterpreterCall('ci', 'print(1)', ['1\n']),
+      items.localShellCall('ls', 'c', ['ls']),
+      items.localShellCallOutput('lso', 'c', 'a'),
+      items.shellCall('sh', 'c', ['ls']),
+      items.shellCallOutput('sho', 'c', [{ stdout: 'a' }]),
+      items.applyPatchCall('ap', 'c', { type: 'update_file', path: 'a', diff: '+a' }),
+      items.applyPatchCallOutput('apo', 'c', 'done'),
+      items.mcpCall('mc', 'srv', 'tool', '{}', { output: 'ok' }),
+      items.mcpListTools('ml', 'srv', ['tool']),
+      items.mcpApprovalRequest('mr', 'srv', 'tool', '{}'),
+      items.mcpApprovalResponse('ma', 'mr', true),
+      items.toolSearchCall('ts', { goal: 'weather' }),
+      items.toolSearchOutput('tso', ['get_weather']),
+      items.additionalTools('at', ['get_weather']),
+      items.compaction('cp', 'blob'),
+      items.program('p', 'c', 'await tools.x()'),
+      items.programOutput('po', 'c', '{}'),
+    ];
+    expect([...new Set(built.map((item) => item.type))].sort()).toEqual([...ITEM_TYPES].sort());
+    for (const item of built) expect(wireItemSchema.safeParse(item).success).toBe(true);
   });
 });
