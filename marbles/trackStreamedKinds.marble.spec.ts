@@ -123,6 +123,45 @@ describe('trackStreamedKinds', () => {
     });
   });
 
+  it('keeps refusals, citations, hosted-tool input, progress, partial images and shell output as evidence', () => {
+    const citation = { type: 'url_citation', url: 'https://a.example' };
+    const w: Record<string, NormalizedEvent> = {
+      x: events.refusalDelta('No', { itemId: 'msg_r', outputIndex: 0 }),
+      n: events.annotationAdded(citation, { itemId: 'msg_1', outputIndex: 1 }),
+      k: events.toolInputDelta('print(1)', { itemId: 'ci_1', outputIndex: 2 }, 'code_interpreter_call'),
+      g: events.toolProgress('image_generation_call', 'generating', { itemId: 'ig_1', outputIndex: 3 }),
+      p: events.partialImage('AA', { itemId: 'ig_1', outputIndex: 3 }),
+      o: events.shellOutputDelta('hi', '', { itemId: 'sho_1', outputIndex: 4 }),
+    };
+    const evidenceOf = ({ event, state }: TrackedEvent) => {
+      const kinds = state.evidence.map((e) => {
+        const parts = [
+          e.kind,
+          e.refusals.get(0)?.text,
+          e.annotations.get(0)?.length,
+          e.toolInput?.text,
+          e.toolStatus,
+          e.partialImage,
+          e.shellOutput.get(0)?.stdout,
+        ];
+        return parts.filter((part) => part !== undefined).join('|');
+      });
+      return `${event.type}: ${kinds.join(', ')}`;
+    };
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-x-n-k-g-p-o|', w);
+      expectObservable(source.pipe(trackStreamedKinds(), map(evidenceOf))).toBe('-x-n-k-g-p-o|', {
+        x: 'refusalDelta: message|No',
+        n: 'outputTextAnnotationAdded: message|No, message|1',
+        k: 'toolCallInputDelta: message|No, message|1, code_interpreter_call|print(1)',
+        g: 'toolCallProgress: message|No, message|1, code_interpreter_call|print(1), image_generation_call|generating',
+        p: 'partialImage: message|No, message|1, code_interpreter_call|print(1), image_generation_call|generating|AA',
+        o: 'toolCallOutputDelta: message|No, message|1, code_interpreter_call|print(1), image_generation_call|generating|AA, shell_call_output|hi',
+      });
+      expectSubscriptions(source.subscriptions).toBe('^-----------!');
+    });
+  });
+
   it('marks an output_item.done re-sent with the same id as not first', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-M-M|', v);
