@@ -103,26 +103,32 @@ const aiSdk: Competitor = {
   },
 };
 
+/**
+ * The responses-rx consumer, reading with the library at `dir` (a compiled copy of lib/: the bench's own by default,
+ * another one for a paired before/after in one process).
+ */
+export function responsesRxFrom(dir = '../lib'): Consume {
+  const { responseEvents } = require(dir) as typeof import('../lib');
+  return (body) =>
+    new Promise<number>((resolve, reject) => {
+      let events = 0;
+      let touched = 0;
+      responseEvents(body).subscribe({
+        next: (event) => {
+          touched += event.type.length;
+          events++;
+        },
+        error: reject,
+        complete: () => resolve(touched > 0 ? events : 0),
+      });
+    });
+}
+
 const responsesRx: Competitor = {
   name: 'responses-rx',
   description: '`responseEvents(body)`',
   packageName: 'responses-rx',
-  load() {
-    const { responseEvents } = require('../lib') as typeof import('../lib');
-    return (body) =>
-      new Promise<number>((resolve, reject) => {
-        let events = 0;
-        let touched = 0;
-        responseEvents(body).subscribe({
-          next: (event) => {
-            touched += event.type.length;
-            events++;
-          },
-          error: reject,
-          complete: () => resolve(touched > 0 ? events : 0),
-        });
-      });
-  },
+  load: () => responsesRxFrom(),
 };
 
 const repair: Competitor = {

@@ -40,6 +40,28 @@ export function compile(outDir: string, libDir = join(ROOT, 'lib')): void {
   symlinkSync(join(ROOT, 'node_modules'), join(outDir, 'node_modules'), 'dir');
 }
 
+/**
+ * Bundles `libDir`'s main entry as the package build does (esbuild, CommonJS, dependencies left to `require`), to
+ * `outDir/bundle/index.js`: what a CLI or a serverless function loads, for the cold-start measurement.
+ *
+ * @returns the bundle's path.
+ */
+export function bundle(outDir: string, libDir = join(ROOT, 'lib')): string {
+  const outfile = join(outDir, 'bundle', 'index.js');
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  esbuild.buildSync({
+    entryPoints: [join(libDir, 'index.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
 if (require.main === module) {
   const [dir, libDir] = process.argv.slice(2);
   if (dir === undefined) throw new TypeError('usage: compile <out dir> [lib dir]');

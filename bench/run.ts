@@ -6,10 +6,17 @@
  * then the repair path over loopback (`bench/proxy.ts`: first delta and whole stream, direct vs passthrough vs repair
  * server). Prints and writes `bench/results.md` with the medians.
  *
+ * Then three sections of their own (`bench/sections.ts`): the mixed mode (one warm process reading small and medium
+ * streams of every shape interleaved, each cell's ratio to the floor measured the same way in the same process), cold
+ * start (fresh processes: `require` to the first event, and the RSS then) and many at once (1,000 concurrent small
+ * streams in one process: total time and peak RSS per stream), each against the floor.
+ *
  * Flags: `--rounds N` (default 5), `--timeout S` per process (default 4), `--out FILE` (default bench/results.md),
  * `--only shape` to run one shape, `--competitors floor,responses-rx` to run some, `--lib DIR` to measure another
  * copy of lib/ (a before/after), `--no-proxy` to skip the loopback section, `--no-tool-loop` to skip the 20-turn tool
- * loop over HTTP and over a WebSocket (`bench/toolLoop.ts`).
+ * loop over HTTP and over a WebSocket (`bench/toolLoop.ts`), `--sections cells,mixed,cold,many,proxy,tool-loop` to
+ * run some sections only, `--mixed-rounds N` (default 30), `--cold-runs N` (default 15), `--many-runs N` (default 3),
+ * `--many N` streams at once (default 1000).
  *
  * @module
  */
@@ -18,11 +25,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { ChildResult } from './child';
-import { compile } from './compile';
+import { bundle, compile } from './compile';
 import { COMPETITORS, COMPETITOR_NAMES, type CompetitorName } from './competitors';
 import { BENCH_CHUNKS, BENCH_SHAPES, BENCH_SIZES, type BenchShape, generateStream } from './generate';
 import { measureProxy } from './proxy';
+import { coldSection, manySection, mixedSection } from './sections';
 import { measureToolLoop } from './toolLoop';
+
+const SECTIONS = ['cells', 'mixed', 'cold', 'many', 'proxy', 'tool-loop'] as const;
+type Section = (typeof SECTIONS)[number];
 
 const ROOT = join(__dirname, '..');
 
@@ -34,10 +45,12 @@ interface Options {
   readonly competitors: readonly CompetitorName[];
   /** The responses-rx sources measured (lib/ unless `--lib DIR`, e.g. a copy without an optimization). */
   readonly lib: string | undefined;
-  /** Whether to measure the repair path over loopback too. */
-  readonly proxy: boolean;
-  /** Whether to measure the 20-turn tool loop over HTTP and over a WebSocket. */
-  readonly toolLoop: boolean;
+  /** The sections to run. */
+  readonly sections: ReadonlySet<Section>;
+  readonly mixedRounds: number;
+  readonly coldRuns: number;
+  readonly manyRuns: number;
+  readonly many: number;
 }
 
 interface Cell {
@@ -61,6 +74,11 @@ function parseOptions(argv: readonly string[]): Options {
   const timeoutS = Number(value('--timeout') ?? 4);
   if (!(Number.isInteger(rounds) && rounds > 0)) throw new TypeError('--rounds must be a positive integer');
   if (!(timeoutS > 0)) throw new TypeError('--timeout must be a positive number of seconds');
+  const positive = (flag: string, fallback: number): number => {
+    const n = Number(value(flag) ?? fallback);
+    if (!(Number.isInteger(n) && n > 0)) throw new TypeError(`${flag} must be a positive integer`);
+    return n;
+  };
   const only = value('--only');
   const shapes = only === undefined ? BENCH_SHAPES : BENCH_SHAPES.filter((shape) => shape === only);
   if (shapes.length === 0) throw new TypeError(`--only must be one of ${BENCH_SHAPES.join(', ')}`);
@@ -75,8 +93,18 @@ function parseOptions(argv: readonly string[]): Options {
     shapes,
     competitors,
     lib: value('--lib') === undefined ? undefined : resolve(value('--lib') as string),
-    proxy: !argv.includes('--no-proxy'),
-    toolLoop: !argv.includes('--no-tool-loop'),
+    sections: new Set(
+      (value('--sections')?.split(',') ?? SECTIONS).filter(
+        (section): section is Section =>
+          SECTIONS.includes(section as Section) &&
+          !(section === 'proxy' && argv.includes('--no-proxy')) &&
+          !(section === 'tool-loop' && argv.includes('--no-tool-loop')),
+      ),
+    ),
+    mixedRounds: positive('--mixed-rounds', 30),
+    coldRuns: positive('--cold-runs', 15),
+    manyRuns: positive('--many-runs', 3),
+    many: positive('--many', 1000),
   };
 }
 
@@ -263,6 +291,7 @@ async function main(): Promise<void> {
   try {
     progress('compiling lib/ and bench/ …');
     compile(work, options.lib);
+    const bundlePath = bundle(work, options.lib);
     const script = join(work, 'bench', 'child.js');
     progress('generating streams …');
     const cells: Cell[] = [];
@@ -287,9 +316,9 @@ async function main(): Promise<void> {
       }
     }
     const results = new Map<string, Outcome[]>();
-    const total = options.rounds * cells.length * options.competitors.length;
+    const total = options.sections.has('cells') ? options.rounds * cells.length * options.competitors.length : 0;
     let done = 0;
-    for (let round = 1; round <= options.rounds; round++) {
+    for (let round = 1; round <= options.rounds && total > 0; round++) {
       for (const cell of cells) {
         for (const name of options.competitors) {
           done++;
@@ -307,13 +336,16 @@ async function main(): Promise<void> {
     }
     progress('');
     if (tty) process.stderr.write('\n');
-    const proxySection = options.proxy ? await measureProxy(options.rounds, progress) : '';
-    const toolLoopSection = options.toolLoop ? await measureToolLoop(options.rounds, progress) : '';
+    const extra: string[] = [];
+    if (options.sections.has('mixed')) extra.push(await mixedSection(work, options.mixedRounds, progress));
+    if (options.sections.has('cold')) extra.push(await coldSection(work, bundlePath, options.coldRuns, progress));
+    if (options.sections.has('many')) extra.push(await manySection(work, options.manyRuns, options.many, progress));
+    if (options.sections.has('proxy')) extra.push(await measureProxy(options.rounds, progress));
+    if (options.sections.has('tool-loop')) extra.push(await measureToolLoop(options.rounds, progress));
     progress('');
-    const markdown =
-      report(cells, results, options, (Date.now() - started) / 1000) +
-      (proxySection ? `\n${proxySection}` : '') +
-      (toolLoopSection ? `\n${toolLoopSection}` : '');
+    if (tty) process.stderr.write('\n');
+    const head = total > 0 ? report(cells, results, options, (Date.now() - started) / 1000) : '# Benchmark results\n';
+    const markdown = [head, ...extra].join('\n');
     writeFileSync(options.out, markdown);
     process.stdout.write(markdown);
     process.stderr.write(`wrote ${relative(process.cwd(), options.out)}\n`);

@@ -267,6 +267,9 @@ export class StreamTracker implements StreamState {
   private readonly deliveredItems: DeliveredItem[] = [];
   private reasoningDone = false;
   private firstResponseId: string | undefined;
+  /** Events observed and items marked delivered so far: what {@link matchOutput} pairs against. */
+  private observed = 0;
+  private lastMatch: { output: readonly WireItem[]; observed: number; matches: OutputMatches } | undefined;
 
   get reasoningDelivered(): boolean {
     return this.reasoningDone;
@@ -296,6 +299,7 @@ export class StreamTracker implements StreamState {
    * @returns false when the event is an `outputItemDone` for an item already delivered (a re-sent item), else true.
    */
   observe(event: NormalizedEvent): boolean {
+    this.observed++;
     switch (event.type) {
       case 'outputTextDelta': {
         this.kinds.text = true;
@@ -393,6 +397,7 @@ export class StreamTracker implements StreamState {
    * @returns false when it had been delivered already.
    */
   markDelivered(item: WireItem, outputIndex: number | undefined): boolean {
+    this.observed++;
     const { entry, first } = this.ledger.done(item, outputIndex);
     if (!first) return false;
     this.deliveredItems.push({ id: entry.id, type: item.type, outputIndex });
@@ -407,13 +412,23 @@ export class StreamTracker implements StreamState {
   }
 
   matchOutput(output: readonly WireItem[]): OutputMatches {
+    // A policy may ask twice at `completed` (recoverMissing does): the same output, with no event since, pairs the same.
+    const last = this.lastMatch;
+    if (last !== undefined && last.output === output && last.observed === this.observed) return last.matches;
+    const matches = this.pairOutput(output);
+    this.lastMatch = { output, observed: this.observed, matches };
+    return matches;
+  }
+
+  private pairOutput(output: readonly WireItem[]): OutputMatches {
     const claimed = new Set<ItemEntry<Evidence>>();
     const seen = new ItemLedger();
     const matches = output.map((item, outputIndex): OutputItemMatch => {
-      if (!seen.done(item, outputIndex, { recovered: true }).first) {
+      const content = itemFingerprint(item) ?? null;
+      if (!seen.done(item, outputIndex, { recovered: true, content }).first) {
         return { item, outputIndex, delivered: false, repeat: true, evidence: undefined };
       }
-      const entry = this.ledger.find(item, outputIndex, { recovered: true, claimed });
+      const entry = this.ledger.find(item, outputIndex, { recovered: true, claimed, content });
       if (entry !== undefined && !entry.done) claimed.add(entry);
       return {
         item,

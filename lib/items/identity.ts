@@ -171,6 +171,18 @@ export interface MatchOptions<T> {
   readonly recovered?: boolean;
   /** Open items already paired with another candidate: order and index matching skip them. */
   readonly claimed?: ReadonlySet<ItemEntry<T>>;
+  /**
+   * The item's {@link itemFingerprint}, when the caller computed it already (one item matched against two ledgers):
+   * `null` for an item without content.
+   * @defaultValue computed from the item
+   */
+  readonly content?: string | null;
+}
+
+/** The fingerprint the options carry, or the item's own. */
+function contentOf<T>(item: WireItem, options: MatchOptions<T>): string | undefined {
+  const given = options.content;
+  return given === undefined ? itemFingerprint(item) : (given ?? undefined);
 }
 
 /**
@@ -184,8 +196,12 @@ export class ItemLedger<T = undefined> {
   private readonly byCallId = new Map<string, ItemEntry<T>>();
   /** The latest item at each output index. */
   private readonly atIndex = new Map<number, ItemEntry<T>>();
-  /** The first done item of each content fingerprint. */
-  private readonly byContent = new Map<string, ItemEntry<T>>();
+  /**
+   * Done items by a short digest of their content fingerprint ({@link contentKey}), the first done item of each
+   * fingerprint in arrival order. Keyed by the digest, not the fingerprint itself: a Map hashes its whole key, and a
+   * fingerprint holds up to 4 KiB of text (hashing it was the largest fixed cost of a small stream).
+   */
+  private readonly byContent = new Map<string, ItemEntry<T> | ItemEntry<T>[]>();
   /** Items not done yet, in arrival order. */
   private open: ItemEntry<T>[] = [];
 
@@ -259,7 +275,7 @@ export class ItemLedger<T = undefined> {
     outputIndex: number | undefined,
     options: MatchOptions<T> = {},
   ): { readonly entry: ItemEntry<T>; readonly first: boolean } {
-    const content = itemFingerprint(item);
+    const content = contentOf(item, options);
     const entry = this.match(item, outputIndex, options, content) ?? this.create(kindOfType(item.type));
     if (entry.done) return { entry, first: false };
     const callId = callIdOf(item);
@@ -269,7 +285,11 @@ export class ItemLedger<T = undefined> {
     entry.type = item.type;
     entry.done = true;
     entry.fingerprint = content;
-    if (content !== undefined && !this.byContent.has(content)) this.byContent.set(content, entry);
+    if (content !== undefined && this.doneWithContent(content) === undefined) {
+      const key = contentKey(content);
+      const known = this.byContent.get(key);
+      this.byContent.set(key, known === undefined ? entry : Array.isArray(known) ? [...known, entry] : [known, entry]);
+    }
     const at = this.open.indexOf(entry);
     if (at >= 0) this.open.splice(at, 1);
     return { entry, first: true };
@@ -280,7 +300,7 @@ export class ItemLedger<T = undefined> {
    * nothing.
    */
   find(item: WireItem, outputIndex: number | undefined, options: MatchOptions<T> = {}): ItemEntry<T> | undefined {
-    return this.match(item, outputIndex, options, itemFingerprint(item));
+    return this.match(item, outputIndex, options, contentOf(item, options));
   }
 
   private match(
@@ -315,7 +335,7 @@ export class ItemLedger<T = undefined> {
     }
     // 3. content: a done item with the same content; for a recovered item also an open item whose text is the same.
     if (content !== undefined) {
-      const entry = this.byContent.get(content);
+      const entry = this.doneWithContent(content);
       if (
         entry !== undefined &&
         this.fits(entry, type, kind) &&
@@ -364,6 +384,14 @@ export class ItemLedger<T = undefined> {
       }
     }
     return undefined;
+  }
+
+  /** The first done item whose content fingerprint is `content`. */
+  private doneWithContent(content: string): ItemEntry<T> | undefined {
+    const known = this.byContent.get(contentKey(content));
+    if (known === undefined) return undefined;
+    if (!Array.isArray(known)) return known.fingerprint === content ? known : undefined;
+    return known.find((entry) => entry.fingerprint === content);
   }
 
   private routePart(
@@ -453,6 +481,11 @@ export class ItemLedger<T = undefined> {
       this.atIndex.set(outputIndex, entry);
     }
   }
+}
+
+/** A short digest of a content fingerprint: its length and its ends (equal fingerprints have equal digests). */
+function contentKey(content: string): string {
+  return content.length <= 96 ? content : `${content.length}\u0000${content.slice(0, 40)}\u0000${content.slice(-40)}`;
 }
 
 /** Two known values that differ; an unknown one contradicts nothing. */

@@ -110,8 +110,9 @@ export function toWireEvents(
       let lastSequence: number | undefined;
       let midStream = false;
       // The data of the last REPLAY_WINDOW events by number (several when a number repeats), to tell replays apart.
-      const recentNumber: number[] = new Array<number>(REPLAY_WINDOW).fill(-1);
-      const recentData: (string | string[])[] = new Array<string>(REPLAY_WINDOW).fill('');
+      // Filled as numbers come (an unset slot reads undefined): no 256-slot arrays to allocate and fill per stream.
+      const recentNumber: number[] = [];
+      const recentData: (string | string[])[] = [];
       const remember = (sequence: number, data: string): void => {
         const slot = sequence % REPLAY_WINDOW;
         const known = recentData[slot];

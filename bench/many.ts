@@ -1,0 +1,69 @@
+/**
+ * Many at once, in a fresh process: `node many.js <competitor> <bytes file> <chunk size> <count>` starts `count`
+ * streams of the same bytes (in-memory web `ReadableStream`s, no HTTP) at the same moment and waits for all of them.
+ * A first, smaller batch (a tenth) warms the code up untimed. Prints one JSON line ({@link ManyResult}): the time until
+ * the last stream ended, and the peak RSS (sampled on every 16th chunk delivered, and the kernel's `maxrss`) against
+ * the RSS just before the batch.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { COMPETITORS, type CompetitorName } from './competitors';
+
+/** What one run of many concurrent streams reports. */
+export interface ManyResult {
+  readonly count: number;
+  /** From starting the first stream to the end of the last, in ms. */
+  readonly totalMs: number;
+  /** The RSS just before the batch started, in bytes. */
+  readonly startRss: number;
+  /** The highest RSS seen during the batch, in bytes. */
+  readonly peakRss: number;
+  readonly events: number;
+}
+
+async function main(): Promise<void> {
+  const [name, file, chunkArg, countArg] = process.argv.slice(2);
+  const competitor = COMPETITORS[name as CompetitorName];
+  const count = Number(countArg);
+  const chunk = Number(chunkArg);
+  if (competitor === undefined || file === undefined || !(count > 0) || !(chunk > 0)) {
+    throw new TypeError('usage: many <competitor> <file> <chunk size> <count>');
+  }
+  const bytes = new Uint8Array(readFileSync(file));
+  const consume = competitor.load();
+  let peak = 0;
+  let pulls = 0;
+  const stream = (): ReadableStream<Uint8Array> => {
+    let offset = 0;
+    return new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          if (offset >= bytes.length) return controller.close();
+          const end = Math.min(offset + chunk, bytes.length);
+          controller.enqueue(bytes.subarray(offset, end));
+          offset = end;
+          if ((++pulls & 15) === 0) peak = Math.max(peak, process.memoryUsage.rss());
+        },
+      },
+      { highWaterMark: 0 },
+    );
+  };
+  const batch = (n: number): Promise<number[]> => Promise.all(Array.from({ length: n }, () => consume(stream())));
+  await batch(Math.max(1, Math.floor(count / 10)));
+  (globalThis as { gc?: () => void }).gc?.();
+  const startRss = process.memoryUsage.rss();
+  peak = startRss;
+  const start = performance.now();
+  const events = await batch(count);
+  const totalMs = performance.now() - start;
+  peak = Math.max(peak, process.memoryUsage.rss());
+  const result: ManyResult = { count, totalMs, startRss, peakRss: peak, events: events[0] ?? 0 };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
