@@ -161,20 +161,66 @@ interface MutableShellOutput {
   final: Record<string, unknown> | undefined;
 }
 
+/** The text parts an item's evidence keeps by index. */
+type PartField = 'content' | 'summary' | 'reasoningContent' | 'refusals' | 'commands';
+
+/** What an evidence reads where nothing arrived: most items fill one or two of their nine maps. */
+const NOTHING: ReadonlyMap<number, never> = new Map<number, never>();
+
 class Evidence implements ItemEvidence {
   added: WireItem | undefined;
   kind: EvidenceKind = 'other';
-  readonly content = new Map<number, MutablePart>();
-  readonly summary = new Map<number, MutablePart>();
-  readonly reasoningContent = new Map<number, MutablePart>();
-  readonly refusals = new Map<number, MutablePart>();
-  readonly annotations = new Map<number, unknown[]>();
+  // Created when the first part arrives (allocating nine maps per item was a fixed cost of every small stream).
+  private readonly partMaps: { [field in PartField]?: Map<number, MutablePart> } = {};
+  private annotationMap: Map<number, unknown[]> | undefined;
+  private shellOutputMap: Map<number, MutableShellOutput> | undefined;
   private input: MutablePart | undefined;
-  readonly commands = new Map<number, MutablePart>();
   callId: string | undefined;
   toolStatus: string | undefined;
   partialImage: string | undefined;
-  readonly shellOutput = new Map<number, MutableShellOutput>();
+
+  get content(): ReadonlyMap<number, PartText> {
+    return this.partMaps.content ?? NOTHING;
+  }
+
+  get summary(): ReadonlyMap<number, PartText> {
+    return this.partMaps.summary ?? NOTHING;
+  }
+
+  get reasoningContent(): ReadonlyMap<number, PartText> {
+    return this.partMaps.reasoningContent ?? NOTHING;
+  }
+
+  get refusals(): ReadonlyMap<number, PartText> {
+    return this.partMaps.refusals ?? NOTHING;
+  }
+
+  get commands(): ReadonlyMap<number, PartText> {
+    return this.partMaps.commands ?? NOTHING;
+  }
+
+  get annotations(): ReadonlyMap<number, readonly unknown[]> {
+    return this.annotationMap ?? NOTHING;
+  }
+
+  get shellOutput(): ReadonlyMap<number, ShellOutputEvidence> {
+    return this.shellOutputMap ?? NOTHING;
+  }
+
+  /** The parts of one field, created on first write. */
+  parts(field: PartField): Map<number, MutablePart> {
+    let parts = this.partMaps[field];
+    if (parts === undefined) this.partMaps[field] = parts = new Map<number, MutablePart>();
+    return parts;
+  }
+
+  /** The annotations of one content part, created on first write. */
+  annotationsOf(contentIndex: number): unknown[] {
+    this.annotationMap ??= new Map<number, unknown[]>();
+    let list = this.annotationMap.get(contentIndex);
+    if (list === undefined) this.annotationMap.set(contentIndex, (list = []));
+    return list;
+  }
 
   get toolInput(): PartText | undefined {
     if (this.commands.size === 0) return this.input;
@@ -190,9 +236,10 @@ class Evidence implements ItemEvidence {
 
   /** The output of one shell command, created on first sight. */
   shellCommand(commandIndex: number): MutableShellOutput {
-    let output = this.shellOutput.get(commandIndex);
+    this.shellOutputMap ??= new Map<number, MutableShellOutput>();
+    let output = this.shellOutputMap.get(commandIndex);
     if (output === undefined)
-      this.shellOutput.set(commandIndex, (output = { stdout: '', stderr: '', final: undefined }));
+      this.shellOutputMap.set(commandIndex, (output = { stdout: '', stderr: '', final: undefined }));
     return output;
   }
 
@@ -305,21 +352,24 @@ export class StreamTracker implements StreamState {
         this.kinds.text = true;
         const entry = this.ledger.part('message', event.itemId, event.outputIndex);
         if (!entry.done)
-          appendDelta(part(this.evidenceOf(entry, 'message').content, event.contentIndex ?? 0), event.delta);
+          appendDelta(part(this.evidenceOf(entry, 'message').parts('content'), event.contentIndex ?? 0), event.delta);
         return true;
       }
       case 'reasoningSummaryDelta': {
         this.kinds.reasoning = true;
         const entry = this.ledger.part('reasoning', event.itemId, event.outputIndex);
         if (!entry.done)
-          appendDelta(part(this.evidenceOf(entry, 'reasoning').summary, event.summaryIndex), event.delta);
+          appendDelta(part(this.evidenceOf(entry, 'reasoning').parts('summary'), event.summaryIndex), event.delta);
         return true;
       }
       case 'reasoningContentDelta': {
         this.kinds.reasoning = true;
         const entry = this.ledger.part('reasoning', event.itemId, event.outputIndex);
         if (!entry.done) {
-          appendDelta(part(this.evidenceOf(entry, 'reasoning').reasoningContent, event.contentIndex), event.delta);
+          appendDelta(
+            part(this.evidenceOf(entry, 'reasoning').parts('reasoningContent'), event.contentIndex),
+            event.delta,
+          );
         }
         return true;
       }
@@ -330,7 +380,9 @@ export class StreamTracker implements StreamState {
         const evidence = this.evidenceOf(entry, event.itemType);
         evidence.callId ??= event.callId;
         appendDelta(
-          event.commandIndex === undefined ? evidence.inputPart() : part(evidence.commands, event.commandIndex),
+          event.commandIndex === undefined
+            ? evidence.inputPart()
+            : part(evidence.parts('commands'), event.commandIndex),
           event.delta,
         );
         return true;
@@ -338,16 +390,14 @@ export class StreamTracker implements StreamState {
       case 'refusalDelta': {
         this.kinds.text = true;
         const entry = this.ledger.part('message', event.itemId, event.outputIndex);
-        if (!entry.done) appendDelta(part(this.evidenceOf(entry, 'message').refusals, event.contentIndex), event.delta);
+        if (!entry.done)
+          appendDelta(part(this.evidenceOf(entry, 'message').parts('refusals'), event.contentIndex), event.delta);
         return true;
       }
       case 'outputTextAnnotationAdded': {
         const entry = this.ledger.part('message', event.itemId, event.outputIndex);
         if (entry.done) return true;
-        const annotations = this.evidenceOf(entry, 'message').annotations;
-        let list = annotations.get(event.contentIndex);
-        if (list === undefined) annotations.set(event.contentIndex, (list = []));
-        list[event.annotationIndex] = event.annotation;
+        this.evidenceOf(entry, 'message').annotationsOf(event.contentIndex)[event.annotationIndex] = event.annotation;
         return true;
       }
       case 'toolCallProgress': {
@@ -452,32 +502,35 @@ export class StreamTracker implements StreamState {
   private observePartDone(event: Extract<NormalizedEvent, { type: 'partDone' }>): void {
     switch (event.part) {
       case 'outputText':
-        this.finalizePart('message', event, (evidence) => evidence.content);
+        this.finalizePart('message', event, 'content');
         break;
       case 'contentPart':
         if (event.partType === 'reasoning_text') {
-          this.finalizePart('reasoning', event, (evidence) => evidence.reasoningContent, true);
+          this.finalizePart('reasoning', event, 'reasoningContent', true);
         } else {
           // content_part.done repeats output_text.done; it only fills a part output_text.done did not.
-          this.finalizePart('message', event, (evidence) => evidence.content, true);
+          this.finalizePart('message', event, 'content', true);
         }
         break;
       case 'reasoningSummary':
-        this.finalizePart('reasoning', event, (evidence) => evidence.summary);
+        this.finalizePart('reasoning', event, 'summary');
         break;
       case 'reasoningContent':
-        this.finalizePart('reasoning', event, (evidence) => evidence.reasoningContent);
+        this.finalizePart('reasoning', event, 'reasoningContent');
         break;
       case 'toolCallInput': {
         const entry = this.ledger.part('tool', event.itemId, event.outputIndex);
         if (entry.done) break;
         const kind = isEvidenceKind(event.partType) ? event.partType : 'function_call';
         const evidence = this.evidenceOf(entry, kind);
-        finalize(kind === 'shell_call' ? part(evidence.commands, event.index) : evidence.inputPart(), event.text);
+        finalize(
+          kind === 'shell_call' ? part(evidence.parts('commands'), event.index) : evidence.inputPart(),
+          event.text,
+        );
         break;
       }
       case 'refusal':
-        this.finalizePart('message', event, (evidence) => evidence.refusals);
+        this.finalizePart('message', event, 'refusals');
         break;
       case 'shellOutput': {
         const entry = this.ledger.part('other', event.itemId, event.outputIndex);
@@ -506,12 +559,12 @@ export class StreamTracker implements StreamState {
   private finalizePart(
     kind: 'message' | 'reasoning',
     event: Extract<NormalizedEvent, { type: 'partDone' }>,
-    parts: (evidence: Evidence) => Map<number, MutablePart>,
+    field: PartField,
     onlyIfOpen = false,
   ): void {
     const entry = this.ledger.part(kind, event.itemId, event.outputIndex);
     if (entry.done) return;
-    finalize(part(parts(this.evidenceOf(entry, kind)), event.index), event.text, onlyIfOpen);
+    finalize(part(this.evidenceOf(entry, kind).parts(field), event.index), event.text, onlyIfOpen);
   }
 
   /** The evidence of an item, created on first sight; its kind fills in once known. */

@@ -1,9 +1,10 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import type { NormalizedEvent, ResponseEvent } from '../events';
 import { type FallbackPolicy, type RecoveryCandidate, byOutputIndex } from '../policies/fallbackPolicy';
 import { recoverMissing } from '../policies/recoverMissing';
 import { ItemLedger } from '../items/identity';
 import { subscribeWithin } from '../util/subscribeWithin';
+import type { StreamState } from '../streamState';
 import type { TrackedEvent } from './trackStreamedKinds';
 
 /**
@@ -32,44 +33,66 @@ import type { TrackedEvent } from './trackStreamedKinds';
 export function fallbackFromCompleted(
   policy: FallbackPolicy = recoverMissing,
 ): OperatorFunction<TrackedEvent<NormalizedEvent>, ResponseEvent> {
-  if (typeof policy !== 'function') {
-    throw new TypeError(
-      `fallbackFromCompleted: policy must be a function (state, response) => candidates, got ${typeof policy}`,
-    );
-  }
+  checkPolicy(policy, 'fallbackFromCompleted');
   return (source) =>
     new Observable<ResponseEvent>((subscriber) =>
       subscribeWithin(subscriber, source, {
-        next: ({ event, state, first }) => {
-          if (event.type === 'partDone') return;
-          if (event.type === 'outputItemDone' && !first) return;
-          if (event.type !== 'completed') {
-            subscriber.next(event);
-            return;
-          }
-          let candidates: readonly RecoveryCandidate[];
-          try {
-            candidates = policy(state, event.response);
-            if (!Array.isArray(candidates)) {
-              throw new TypeError(
-                `fallbackFromCompleted: the policy must return an array of candidates, got ${typeof candidates}`,
-              );
-            }
-          } catch (error) {
-            subscriber.error(error);
-            return;
-          }
-          // The same matching rule as the tracker's: an item the stream delivered, or one emitted here already (the
-          // same id, call_id or content), is never emitted again.
-          const emitted = new ItemLedger();
-          for (const { item, outputIndex } of [...candidates].sort(byOutputIndex)) {
-            if (state.isDelivered(item, outputIndex)) continue;
-            if (!emitted.done(item, outputIndex, { recovered: true }).first) continue;
-            subscriber.next({ type: 'outputItemDone', item, outputIndex, recovered: true });
-            if (subscriber.closed) return;
-          }
-          subscriber.next(event);
-        },
+        next: ({ event, state, first }) => passOrRecover(subscriber, policy, event, state, first),
       }),
     );
+}
+
+/**
+ * Throws the `TypeError` of a policy that is not a function (when the operator is created, not when data flows).
+ *
+ * @internal
+ */
+export function checkPolicy(policy: unknown, operator: string): void {
+  if (typeof policy !== 'function') {
+    throw new TypeError(`${operator}: policy must be a function (state, response) => candidates, got ${typeof policy}`);
+  }
+}
+
+/**
+ * What {@link fallbackFromCompleted} does with one tracked event: drops `partDone` evidence and re-sent items, passes
+ * the rest on, and at `completed` emits the recovered items in output order, then `completed`. Shared with
+ * `deliverExactlyOnce`, which runs it without the tracked-event wrapper.
+ *
+ * @internal
+ */
+export function passOrRecover(
+  subscriber: Subscriber<ResponseEvent>,
+  policy: FallbackPolicy,
+  event: NormalizedEvent,
+  state: StreamState,
+  first: boolean,
+): void {
+  if (event.type === 'partDone') return;
+  if (event.type === 'outputItemDone' && !first) return;
+  if (event.type !== 'completed') {
+    subscriber.next(event);
+    return;
+  }
+  let candidates: readonly RecoveryCandidate[];
+  try {
+    candidates = policy(state, event.response);
+    if (!Array.isArray(candidates)) {
+      throw new TypeError(
+        `fallbackFromCompleted: the policy must return an array of candidates, got ${typeof candidates}`,
+      );
+    }
+  } catch (error) {
+    subscriber.error(error);
+    return;
+  }
+  // The same matching rule as the tracker's: an item the stream delivered, or one emitted here already (the same id,
+  // call_id or content), is never emitted again.
+  let emitted: ItemLedger | undefined; // most streams recover nothing: no ledger for them
+  for (const { item, outputIndex } of candidates.length > 1 ? [...candidates].sort(byOutputIndex) : candidates) {
+    if (state.isDelivered(item, outputIndex)) continue;
+    if (!(emitted ??= new ItemLedger()).done(item, outputIndex, { recovered: true }).first) continue;
+    subscriber.next({ type: 'outputItemDone', item, outputIndex, recovered: true });
+    if (subscriber.closed) return;
+  }
+  subscriber.next(event);
 }
