@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   };
   const out = argv[0];
   if (out === undefined || out.startsWith('--')) throw new TypeError('usage: mixed <out json> [--rounds N] …');
-  const rounds = Number(value('--rounds') ?? 30);
+  const rounds = Number(value('--rounds') ?? 60);
   const names = (value('--competitors') ?? 'floor,responses-rx').split(',') as CompetitorName[];
   const consumers = new Map<string, Consume>();
   for (const name of names) {

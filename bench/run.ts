@@ -15,7 +15,7 @@
  * `--only shape` to run one shape, `--competitors floor,responses-rx` to run some, `--lib DIR` to measure another
  * copy of lib/ (a before/after), `--no-proxy` to skip the loopback section, `--no-tool-loop` to skip the 20-turn tool
  * loop over HTTP and over a WebSocket (`bench/toolLoop.ts`), `--sections cells,mixed,cold,many,proxy,tool-loop` to
- * run some sections only, `--mixed-rounds N` (default 30), `--cold-runs N` (default 15), `--many-runs N` (default 3),
+ * run some sections only, `--mixed-rounds N` (default 60), `--cold-runs N` (default 15), `--many-runs N` (default 3),
  * `--many N` streams at once (default 1000).
  *
  * @module
@@ -101,7 +101,7 @@ function parseOptions(argv: readonly string[]): Options {
           !(section === 'tool-loop' && argv.includes('--no-tool-loop')),
       ),
     ),
-    mixedRounds: positive('--mixed-rounds', 30),
+    mixedRounds: positive('--mixed-rounds', 60),
     coldRuns: positive('--cold-runs', 15),
     manyRuns: positive('--many-runs', 3),
     many: positive('--many', 1000),
