@@ -27,8 +27,10 @@ export interface TurnTally {
   answer: number;
   /** Characters of reasoning summary in the items responses-rx delivered. */
   reasoning: number;
-  /** Tool calls delivered (a deltas-only client sees none). */
+  /** Tool calls delivered. */
   toolCalls: number;
+  /** The tool calls whose input arrived as `toolCallInputDelta` (by item id, call id or output index). */
+  readonly deltaToolCalls: Set<string>;
   /** Items delivered that the provider never streamed (recovered from `response.completed`). */
   recovered: number;
   /** Events by type. */
@@ -42,6 +44,7 @@ export function newTally(): TurnTally {
     answer: 0,
     reasoning: 0,
     toolCalls: 0,
+    deltaToolCalls: new Set(),
     recovered: 0,
     counts: new Map(),
   };
@@ -53,6 +56,8 @@ export function countEvent(tally: TurnTally, event: ResponseEvent): void {
   if (event.type === 'outputTextDelta') tally.deltaAnswer += [...event.delta].length;
   else if (event.type === 'reasoningSummaryDelta' || event.type === 'reasoningContentDelta')
     tally.deltaReasoning += [...event.delta].length;
+  else if (event.type === 'toolCallInputDelta')
+    tally.deltaToolCalls.add(event.itemId ?? event.callId ?? String(event.outputIndex));
   else if (event.type === 'outputItemDone') {
     if (event.recovered) tally.recovered += 1;
     const item = event.item;
@@ -75,7 +80,7 @@ export function comparisonLines(tally: TurnTally): string[] {
   const side = (answer: number, reasoning: number, tools: number): string =>
     `answer ${answer} of ${tally.answer} characters · reasoning ${reasoning} of ${tally.reasoning} · tool calls ${tools} of ${tally.toolCalls}`;
   return [
-    `a client reading only deltas showed: ${side(Math.min(tally.deltaAnswer, tally.answer), Math.min(tally.deltaReasoning, tally.reasoning), 0)}`,
+    `a client reading only deltas showed: ${side(Math.min(tally.deltaAnswer, tally.answer), Math.min(tally.deltaReasoning, tally.reasoning), Math.min(tally.deltaToolCalls.size, tally.toolCalls))}`,
     `responses-rx delivered:              ${side(tally.answer, tally.reasoning, tally.toolCalls)}` +
       (tally.recovered > 0 ? ` (${tally.recovered} item${tally.recovered === 1 ? '' : 's'} recovered)` : ''),
   ];
