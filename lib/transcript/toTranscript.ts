@@ -32,7 +32,8 @@ export interface ToTranscriptOptions {
  *   shown again. A final message nothing streamed for is shown whole, as its own (already final) cell.
  * - Within one response a final item is shown at most once: a re-sent or recovered copy (matched by item id, else
  *   output index, else identical text) adds nothing, and a final message whose content is empty never wipes text
- *   that streamed (nor adds an empty cell).
+ *   that streamed (nor adds an empty cell). Whitespace is text: a whitespace-only answer or reasoning block is shown
+ *   as sent, whether it streamed or came only as a final item.
  * - Reasoning summary or raw-content deltas stream into a `reasoning` cell (parts separated by a blank line); a final
  *   reasoning item nothing streamed for is shown whole from its summary, or its content when the summary is empty.
  *   Each reasoning item is its own cell.

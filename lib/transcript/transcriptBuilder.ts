@@ -394,7 +394,8 @@ export class TranscriptBuilder {
         this.add({ ...base, kind: 'refusal', text: refusal }, entry);
         return;
       }
-      if (text.trim() === '') return;
+      // Whitespace is text: a whitespace-only answer is shown as sent, the same as when it streams.
+      if (text === '') return;
       this.add(
         { ...base, kind, text, refusal: refusal !== '', citations: citationsOf(item), phase: phaseOf(item) },
         entry,
@@ -402,8 +403,9 @@ export class TranscriptBuilder {
       return;
     }
     const text = reasoningText(item);
-    // An empty final item never adds an empty cell (nor wipes one: matched cells keep their streamed text).
-    if (text.trim() === '') return;
+    // An empty final item never adds an empty cell (nor wipes one: matched cells keep their streamed text);
+    // whitespace is text, shown as sent, the same as when it streams.
+    if (text === '') return;
     this.add({ ...base, kind, text }, entry);
   }
 

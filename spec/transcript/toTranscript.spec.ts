@@ -25,19 +25,19 @@ async function transcriptOf(sse: string): Promise<{ updates: TranscriptUpdate[];
 
 const last = (updates: readonly TranscriptUpdate[]): Transcript => updates.at(-1)?.transcript ?? EMPTY_TRANSCRIPT;
 
-/** What a user should see for an item, or nothing. */
+/** What a user should see for an item, or nothing: whitespace is text, shown as sent whatever the provider shape. */
 function expectedCell(item: WireItem): string | undefined {
   const record = item as Record<string, unknown>;
   if (item.type === 'message') {
     const text = (record['content'] as { text: string }[]).map((part) => part.text).join('');
-    return text.trim() === '' ? undefined : `answer:${text}`;
+    return text === '' ? undefined : `answer:${text}`;
   }
   if (item.type === 'reasoning') {
     const text = (record['summary'] as { text: string }[])
       .map((part) => part.text)
       .filter((t) => t !== '')
       .join('\n\n');
-    return text.trim() === '' ? undefined : `reasoning:${text}`;
+    return text === '' ? undefined : `reasoning:${text}`;
   }
   return `toolCall:${String(record['name'])}(${String(record['arguments'] ?? record['input'])})`;
 }
@@ -123,6 +123,20 @@ describe('toTranscript over responseEvents', () => {
     ]);
     expect(updates.filter((u) => u.type === 'error')).toHaveLength(1);
   });
+
+  // The property's counterexamples [[["message",[" "]]],"streamed",1] and [[["reasoning",[" "]]],"streamed",1]: a
+  // whitespace-only answer or reasoning block that streamed was shown, one sent only as a final item was dropped.
+  it.each(PROVIDER_SHAPES.flatMap((shape) => [' ', '\n\n'].map((text) => [shape, text])))(
+    'shows a whitespace-only answer and reasoning block once, as sent, for a %s provider (%j)',
+    async (shape, text) => {
+      const built = [items.reasoning('rs_0', text), items.message('msg_1', text)];
+      const { updates, error } = await transcriptOf(
+        toSseText(applyShape(streamedEvents(built, { deltaSize: 1 }), shape as ProviderShape)),
+      );
+      expect(error).toBeUndefined();
+      expect(last(updates).cells.map(cellText).sort()).toEqual([`answer:${text}`, `reasoning:${text}`]);
+    },
+  );
 
   it('shows each item once whatever the items, the provider shape and the delta size (property)', async () => {
     const text = fc.string({ minLength: 1, maxLength: 40 });
