@@ -16,7 +16,7 @@ import {
   type TranscriptCell,
   type TranscriptUpdate,
 } from '../transcript/transcript';
-import { continuationOf, displayWidth, graphemeWidth, graphemesOf, truncateToWidth } from './width';
+import { displayWidth, graphemeWidth, graphemesOf, truncateToWidth } from './width';
 
 /** Where a renderer writes: `process.stdout`, or any object with `write` (tests collect the strings). */
 export interface TerminalSink {
@@ -117,8 +117,10 @@ export function isColorEnabled(
  * for that update. Words are held until they end (a space, a newline, or the end of the block) so they can move to
  * the next line whole when wrapping is on; a word longer than the line is cut. Blank lines at the start and end of
  * a block are dropped; tabs are four spaces; control characters are dropped. Widths are display columns, counted per
- * grapheme cluster: wide CJK characters and emoji take two, combining marks none, and a cluster cut across two deltas
- * (an emoji ZWJ sequence, a skin tone) is measured whole.
+ * grapheme cluster: wide CJK characters and emoji take two, combining marks none. A cluster cut across deltas (an
+ * emoji ZWJ sequence, a flag, a skin tone, a variation selector, a combining mark) is laid out whole, so the output,
+ * line breaks included, is the same however the text was cut; with wrapping on, a word longer than the line is cut
+ * only once the cluster after the cut has started.
  *
  * ```
  * updates:  --a(thinking, "Let me")--d(" think")--f--a(answer, "Hi")--f--
@@ -153,9 +155,15 @@ export class TerminalRenderer {
   private wordWidth = 0;
   /** Whitespace before `word`, written with it (dropped when the word moves to a new line). */
   private spaces = '';
-  /** The last grapheme cluster of the text so far and its width, in case the next delta continues it. */
-  private tail = '';
-  private tailWidth = 0;
+  /**
+   * The end of the block's text that the next delta may still continue: its last grapheme cluster (with the cluster
+   * before it when that one ends in half of a surrogate pair). Not laid out yet: how wide a cluster is, and so where
+   * the line breaks, is known only once the next cluster starts (`☺` takes one column, `☺\u{fe0f}` two; a lone
+   * regional indicator one, a flag two).
+   */
+  private pending = '';
+  /** The start of `pending` already written (without wrapping, where no line break can depend on it), else `''`. */
+  private shown = '';
   /** Newlines not yet written: only written when more text follows in the block. */
   private newlines = 0;
   private blockHasText = false;
@@ -273,18 +281,20 @@ export class TerminalRenderer {
           : this.style('answer', this.labels.answer);
     this.out += `${header}\n`;
     this.col = 0;
-    this.tail = '';
+    this.pending = '';
+    this.shown = '';
     this.current = cell.key;
   }
 
   /** Ends the open block: its last word, then the end of its line and a blank line. */
   private close(): void {
+    for (const grapheme of graphemesOf(this.pending)) this.place(grapheme);
+    this.pending = '';
     this.flushWord();
     this.spaces = '';
     this.newlines = 0;
     this.out += this.col > 0 ? '\n\n' : '\n';
     this.col = 0;
-    this.tail = '';
     this.blockHasText = false;
     this.current = undefined;
   }
@@ -380,29 +390,45 @@ export class TerminalRenderer {
     this.errorShown = true;
   }
 
-  /** Appends text to the open block, wrapping at word boundaries. */
+  /**
+   * Appends text to the open block, wrapping at word boundaries. The text is cut into grapheme clusters together with
+   * what is pending from the delta before, so a cluster cut across deltas (an emoji ZWJ sequence, a flag, a skin tone,
+   * a variation selector, a combining mark, a surrogate pair) is laid out once, whole, exactly as if it came whole.
+   */
   private text(text: string): void {
-    const rest = continuationOf(this.tail, text);
-    if (rest !== '') this.extend(rest);
-    for (const grapheme of graphemesOf(rest === '' ? text : text.slice(rest.length))) {
-      if (grapheme === '\n' || grapheme === '\r\n') {
-        this.flushWord();
-        this.spaces = '';
-        this.tail = '';
-        if (this.blockHasText) this.newlines += 1;
-      } else if (grapheme === ' ' || grapheme === '\t') {
-        this.flushWord();
-        this.tail = '';
-        // Whitespace before the first word of a block is dropped, like blank lines.
-        if (this.blockHasText) this.spaces += grapheme === '\t' ? TAB : ' ';
-      } else if (CONTROL.test(grapheme)) {
-        this.tail = '';
-      } else {
-        this.char(grapheme);
-      }
+    const clusters = [...graphemesOf(this.pending + text)];
+    let keep = clusters.length - 1;
+    // Half of a surrogate pair: the code point it completes may continue the cluster before it, so keep both.
+    if (keep > 0 && /^[\ud800-\udbff]$/.test(clusters[keep] ?? '')) keep -= 1;
+    for (let i = 0; i < keep; i += 1) this.place(clusters[i] ?? '');
+    this.pending = clusters.slice(Math.max(keep, 0)).join('');
+    if (this.width !== Infinity) return;
+    // Without wrapping no line break depends on a cluster's width: write what is pending of a word at once.
+    if (keep === clusters.length - 1 && isWordCluster(this.pending)) {
+      this.place(this.pending);
+      this.shown = this.pending;
     }
-    // Without wrapping nothing needs holding back: write the word at once (but never half of a surrogate pair).
-    if (this.width === Infinity) this.flushWord(/^[\ud800-\udbff]$/.test(this.tail) ? this.tail : '');
+    this.flushWord();
+  }
+
+  /** Lays out one whole grapheme cluster (only the rest of it when its start is written already). */
+  private place(grapheme: string): void {
+    if (this.shown !== '') {
+      const shown = this.shown;
+      this.shown = '';
+      this.out += grapheme.slice(shown.length);
+      this.col += graphemeWidth(grapheme) - graphemeWidth(shown);
+    } else if (grapheme === '\n' || grapheme === '\r\n') {
+      this.flushWord();
+      this.spaces = '';
+      if (this.blockHasText) this.newlines += 1;
+    } else if (grapheme === ' ' || grapheme === '\t') {
+      this.flushWord();
+      // Whitespace before the first word of a block is dropped, like blank lines.
+      if (this.blockHasText) this.spaces += grapheme === '\t' ? TAB : ' ';
+    } else if (!CONTROL.test(grapheme)) {
+      this.char(grapheme);
+    }
   }
 
   private char(grapheme: string): void {
@@ -414,8 +440,6 @@ export class TerminalRenderer {
     const charWidth = graphemeWidth(grapheme);
     this.word += grapheme;
     this.wordWidth += charWidth;
-    this.tail = grapheme;
-    this.tailWidth = charWidth;
     const width = this.width;
     if (this.col > 0 && this.col + this.spaces.length + this.wordWidth > width) {
       // The word no longer fits after what is on this line: it starts the next one.
@@ -434,31 +458,14 @@ export class TerminalRenderer {
     }
   }
 
-  /** Adds to the last grapheme cluster the rest of it that the next delta brought, and its change in width. */
-  private extend(rest: string): void {
-    const whole = this.tail + rest;
-    const extra = graphemeWidth(whole) - this.tailWidth;
-    this.tail = whole;
-    this.tailWidth += extra;
-    if (this.word !== '') {
-      this.word += rest;
-      this.wordWidth += extra;
-    } else {
-      // The start of the cluster is written already (no wrapping): write the rest right after it.
-      this.out += rest;
-      this.col += extra;
-    }
-  }
-
-  /** Writes the word held, except `hold` at its end (a high surrogate whose low half has not arrived yet). */
-  private flushWord(hold = ''): void {
-    if (this.word === '' || this.word === hold) return;
-    const holdWidth = hold === '' ? 0 : this.tailWidth;
-    this.out += this.spaces + this.word.slice(0, this.word.length - hold.length);
-    this.col += this.spaces.length + this.wordWidth - holdWidth;
+  /** Writes the word held. */
+  private flushWord(): void {
+    if (this.word === '') return;
+    this.out += this.spaces + this.word;
+    this.col += this.spaces.length + this.wordWidth;
     this.spaces = '';
-    this.word = hold;
-    this.wordWidth = holdWidth;
+    this.word = '';
+    this.wordWidth = 0;
     this.blockHasText = true;
   }
 }
@@ -556,6 +563,19 @@ export function renderToString(updates: Iterable<TranscriptUpdate>, options: Ter
   let text = '';
   for (const update of updates) text += renderer.render(update);
   return text + renderer.end();
+}
+
+/** A grapheme cluster that is part of a word: not a line break, a space, a tab, a control character or half a pair. */
+function isWordCluster(grapheme: string): boolean {
+  return (
+    grapheme !== '' &&
+    grapheme !== '\n' &&
+    grapheme !== '\r\n' &&
+    grapheme !== ' ' &&
+    grapheme !== '\t' &&
+    !CONTROL.test(grapheme) &&
+    !/^[\ud800-\udbff]$/.test(grapheme)
+  );
 }
 
 function describeError(error: unknown): string {

@@ -28,19 +28,6 @@ export function displayWidth(text: string): number {
   return stringWidth(text);
 }
 
-/**
- * The start of `next` that continues the grapheme cluster `last` (the rest of an emoji ZWJ sequence, a skin tone, a
- * combining mark, the low half of a surrogate pair, cut across two deltas), or `''` when `next` starts a new cluster.
- */
-export function continuationOf(last: string, next: string): string {
-  if (last === '' || next === '') return '';
-  const joined = segmenter
-    .segment(last + next)
-    [Symbol.iterator]()
-    .next();
-  return joined.done ? '' : joined.value.segment.slice(last.length);
-}
-
 /** `text` cut to at most `columns` columns, ending with `…` when cut. */
 export function truncateToWidth(text: string, columns: number): string {
   if (displayWidth(text) <= columns) return text;
