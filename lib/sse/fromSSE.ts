@@ -105,6 +105,7 @@ export function fromSSE(source: SseSource, options: FromSSEOptions = {}): Observ
     let pendingCR = false; // the text fed last ended with CR: a LF starting the next one completes that CRLF
     let emitted = false;
     let flushing = false;
+    let firstChar: string | undefined; // the body's first non-blank character: only a first line can reveal a page
     const parser = createParser({
       onEvent: (event) => {
         emitted = true;
@@ -117,7 +118,7 @@ export function fromSSE(source: SseSource, options: FromSSEOptions = {}): Observ
       },
       onError: (error) => {
         if (error.type === 'max-buffer-size-exceeded') subscriber.error(new EventTooLargeError(maxEventSize));
-        if (error.type === 'unknown-field' && !emitted) {
+        if (error.type === 'unknown-field' && !emitted && (firstChar === '<' || firstChar === '{')) {
           const detected = notAnEventStream(error.line);
           if (detected !== undefined) subscriber.error(new ProtocolMismatchError({ detected, raw: error.line ?? '' }));
         }
@@ -140,6 +141,7 @@ export function fromSSE(source: SseSource, options: FromSSEOptions = {}): Observ
         if (text.length === 0) return;
       }
       atStart = false;
+      if (firstChar === undefined) firstChar = /\S/.exec(text)?.[0];
       pendingCR = text.charCodeAt(text.length - 1) === CR;
       // The parser sees LF endings only: its CR path rescans the rest of the chunk for each line (quadratic), and a
       // CR ending a chunk no longer waits for the next byte.

@@ -144,6 +144,12 @@ describe('responses-rx replay', () => {
     ['an HTML page', 'page.sse', '<!doctype html>\n<html><body>Sign in</body></html>\n', /an HTML page/],
     ['a JSON error body', 'error.sse', '{\n  "error": { "message": "Invalid API key" }\n}\n', /a plain JSON body/],
     ['plain text', 'notes.txt', 'hello world\n', /text without SSE events/],
+    [
+      'Markdown with an HTML comment',
+      'notes.md',
+      '# Notes\n\n<!-- draft -->\n',
+      /text without SSE events \(first line: # Notes\)/,
+    ],
     ['an empty file', 'empty.sse', '', /holds nothing/],
   ])(
     'exits 1 on %s with one line on stderr, no stack trace and no "send the request again"',

@@ -332,6 +332,14 @@ describe('fromSSE with hostile bytes', () => {
       expect(result.error).toMatchObject({ code: 'protocol_mismatch', detected: 'plain JSON' });
     });
 
+    it('decides on the first line only: a later line starting with < or { is not an HTML page or a JSON body', () => {
+      const markdown = '# Notes\n\nSee: the docs\n<!-- a comment -->\n{"a":1}\n';
+      const result = runSync(fromSSE(chunks(markdown)));
+      expect(result.error).toBeUndefined();
+      expect(result.values).toEqual([]);
+      expect(runSync(fromSSE(byteByByte(markdown))).error).toBeUndefined();
+    });
+
     it('ignores such lines once the stream has shown itself to be SSE (WHATWG rules)', () => {
       expect(messages(chunks(': ok\n<p>\n{x}\ndata: a\n\n'))).toEqual([{ type: 'comment', comment: 'ok' }, event('a')]);
     });
