@@ -5,7 +5,7 @@
  */
 import { MalformedEventError, ProtocolMismatchError, ResponseFailedError, type ServerErrorObject } from '../errors';
 import { passesFastCheck } from './fastChecks';
-import { type WireEvent, isKnownWireEventType, wireEventSchemas } from './schemas';
+import { type WireEvent, isKnownWireEventType, wireEventIssues } from './schemas';
 
 /** Any JSON event object with a string `type`, before validation. */
 export interface RawWireEvent {
@@ -72,7 +72,7 @@ export function parseRawWireEvent(data: string, midStream = false): RawWireEvent
  */
 export function validateWireEvent(raw: RawWireEvent, data: string): WireEvent | undefined {
   const type = raw.type;
-  // Every known type has a hand-written check that passes exactly what its schema passes, without zod's per-field
+  // The hand-written fast check passes exactly what the type's schema passes, without zod's per-field
   // copying; what it does not pass goes to zod, which decides and words the error (spec/wire/fastChecks.spec.ts).
   if (passesFastCheck(raw, type)) return raw as unknown as WireEvent;
   if (!isKnownWireEventType(type)) {
@@ -80,19 +80,18 @@ export function validateWireEvent(raw: RawWireEvent, data: string): WireEvent | 
     if (raw['object'] === 'error') throw ResponseFailedError.from(serverErrorOf(raw), { source: 'error' });
     return undefined;
   }
-  const json = raw;
-  const result = wireEventSchemas[type].safeParse(json);
-  if (!result.success) {
+  const issues = wireEventIssues(type, raw);
+  if (issues !== undefined) {
     throw new MalformedEventError({
       raw: data,
       eventType: type,
-      issues: result.error.issues.map((issue) => ({ path: issue.path, message: issue.message })),
-      reason: result.error.issues
+      issues,
+      reason: issues
         .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
         .join('; '),
     });
   }
-  return json as unknown as WireEvent;
+  return raw as unknown as WireEvent;
 }
 
 /** The server's error object in an `error` field: an object with a code, message or type, or a bare message. */

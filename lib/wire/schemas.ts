@@ -3,12 +3,18 @@
  * responses-rx uses are checked, every other field is kept as received, and anything recordings show to be optional
  * (`sequence_number`, `response.id`, `response.output`, usage details) is optional here.
  *
+ * Written with `zod/mini`, zod's tree-shakable build, so browser bundles carry only what these schemas use. They are
+ * the source of the validation rules: the hot path's hand-written checks (`./fastChecks`) are proven against them by
+ * `spec/wire/fastChecks.spec.ts`, which reads every field from these shapes.
+ *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/v4/locales';
+import type { EventIssue } from '../errors';
 
-const optionalString = z.string().nullish();
-const optionalIndex = z.number().int().nonnegative().nullish();
+const optionalString = z.nullish(z.string());
+const optionalIndex = z.nullish(z.int().check(z.nonnegative()));
 
 /** Any output item: `message`, `reasoning`, `function_call`, `custom_tool_call`, …, and unknown types, kept whole. */
 export const wireItemSchema = z.looseObject({
@@ -20,28 +26,28 @@ export const wireItemSchema = z.looseObject({
 export type WireItem = z.infer<typeof wireItemSchema> & { readonly [key: string]: unknown };
 
 const usageSchema = z.looseObject({
-  input_tokens: z.number().nullish(),
-  output_tokens: z.number().nullish(),
-  total_tokens: z.number().nullish(),
-  input_tokens_details: z.looseObject({ cached_tokens: z.number().nullish() }).nullish(),
-  output_tokens_details: z.looseObject({ reasoning_tokens: z.number().nullish() }).nullish(),
+  input_tokens: z.nullish(z.number()),
+  output_tokens: z.nullish(z.number()),
+  total_tokens: z.nullish(z.number()),
+  input_tokens_details: z.nullish(z.looseObject({ cached_tokens: z.nullish(z.number()) })),
+  output_tokens_details: z.nullish(z.looseObject({ reasoning_tokens: z.nullish(z.number()) })),
 });
 
 const errorObjectSchema = z.looseObject({
-  code: z.union([z.string(), z.number()]).nullish(),
-  message: z.string().nullish(),
-  type: z.string().nullish(),
-  param: z.string().nullish(),
+  code: z.nullish(z.union([z.string(), z.number()])),
+  message: z.nullish(z.string()),
+  type: z.nullish(z.string()),
+  param: z.nullish(z.string()),
 });
 
 /** The response object carried by `response.*` lifecycle events. */
 export const wireResponseSchema = z.looseObject({
   id: optionalString,
   status: optionalString,
-  output: z.array(wireItemSchema).nullish(),
-  usage: usageSchema.nullish(),
-  error: errorObjectSchema.nullish(),
-  incomplete_details: z.looseObject({ reason: optionalString }).nullish(),
+  output: z.nullish(z.array(wireItemSchema)),
+  usage: z.nullish(usageSchema),
+  error: z.nullish(errorObjectSchema),
+  incomplete_details: z.nullish(z.looseObject({ reason: optionalString })),
 });
 
 /** The response object as received. */
@@ -55,7 +61,7 @@ export type WireErrorObject = z.infer<typeof errorObjectSchema>;
 
 const partRef = { item_id: optionalString, output_index: optionalIndex };
 const textDelta = { delta: z.string(), ...partRef };
-const lifecycle = z.looseObject({ response: wireResponseSchema.nullish() });
+const lifecycle = z.looseObject({ response: z.nullish(wireResponseSchema) });
 /** `*.in_progress`, `*.searching`, `*.completed`, … of a hosted tool: the item they are about, nothing else. */
 const toolProgress = z.looseObject(partRef);
 /** `response.audio.done`, `response.audio.transcript.done`: nothing but their type. */
@@ -81,11 +87,11 @@ export const wireEventSchemas = {
   'response.output_text.delta': z.looseObject({
     ...textDelta,
     content_index: optionalIndex,
-    logprobs: z.array(z.unknown()).nullish(),
+    logprobs: z.nullish(z.array(z.unknown())),
   }),
   'response.output_text.done': z.looseObject({ text: z.string(), ...partRef, content_index: optionalIndex }),
   'response.output_text.annotation.added': z.looseObject({
-    annotation: z.looseObject({ type: z.string() }).nullish(),
+    annotation: z.nullish(z.looseObject({ type: z.string() })),
     ...partRef,
     content_index: optionalIndex,
     annotation_index: optionalIndex,
@@ -93,7 +99,7 @@ export const wireEventSchemas = {
   'response.refusal.delta': z.looseObject({ ...textDelta, content_index: optionalIndex }),
   'response.refusal.done': z.looseObject({ refusal: z.string(), ...partRef, content_index: optionalIndex }),
   'response.content_part.done': z.looseObject({
-    part: z.looseObject({ type: z.string(), text: z.string().nullish() }),
+    part: z.looseObject({ type: z.string(), text: z.nullish(z.string()) }),
     ...partRef,
     content_index: optionalIndex,
   }),
@@ -169,10 +175,10 @@ export const wireEventSchemas = {
   /** Sent by servers (the embedded one included) that end a cancelled background response's stream with an event. */
   'response.cancelled': lifecycle,
   error: z.looseObject({
-    code: z.union([z.string(), z.number()]).nullish(),
-    message: z.string().nullish(),
-    param: z.string().nullish(),
-    error: errorObjectSchema.nullish(),
+    code: z.nullish(z.union([z.string(), z.number()])),
+    message: z.nullish(z.string()),
+    param: z.nullish(z.string()),
+    error: z.nullish(errorObjectSchema),
   }),
 } as const;
 
@@ -206,4 +212,22 @@ export type WireEventOf<K extends KnownWireEventType> = Extract<WireEvent, { typ
 /** True when `type` is one of the event types responses-rx reads. */
 export function isKnownWireEventType(type: string): type is KnownWireEventType {
   return Object.prototype.hasOwnProperty.call(wireEventSchemas, type);
+}
+
+/**
+ * zod/mini words every issue "Invalid input" unless it is given a locale. English is passed with each parse, never set
+ * in zod's global config, which belongs to the app.
+ */
+const ENGLISH = { error: en().localeError };
+
+/**
+ * Validates an event of a known type with its schema.
+ *
+ * @returns what failed (path and English message, as zod reports them), or `undefined` when the event is valid.
+ */
+export function wireEventIssues(type: KnownWireEventType, event: unknown): readonly EventIssue[] | undefined {
+  const result = wireEventSchemas[type].safeParse(event, ENGLISH);
+  return result.success
+    ? undefined
+    : result.error.issues.map((issue) => ({ path: issue.path, message: issue.message }));
 }
