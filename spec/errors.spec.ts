@@ -123,6 +123,7 @@ describe('error names and instanceof across copies of the package', () => {
     // esbuild's own API, in a child process: its JS API checks TextEncoder, which Jest's sandbox replaces.
     const build = `require('esbuild').buildSync({ entryPoints: ['lib/errors.ts'], bundle: true, minify: true, format: 'cjs', outfile: ${JSON.stringify(out)} })`;
     execFileSync(process.execPath, ['-e', build], { cwd: root, stdio: 'pipe' });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is built at run time
     const minified = require(out) as typeof errors;
     expect(minified.HttpError.name).not.toBe('HttpError');
     expect(everyError(minified).map((e) => e.name)).toEqual(NAMES);
@@ -136,6 +137,7 @@ describe('error names and instanceof across copies of the package', () => {
   it('recognizes errors of another copy of the package with instanceof and isResponsesRxError', () => {
     let other!: typeof errors;
     jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a second, isolated copy of the module
       other = require('../lib/errors') as typeof errors;
     });
     expect(other.HttpError).not.toBe(errors.HttpError);
