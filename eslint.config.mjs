@@ -2,6 +2,7 @@
 // turns off the rules that would disagree with it).
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -25,18 +26,15 @@ export default tseslint.config(
     },
   },
   {
+    // Node scripts (scripts/, bin/, the example's servers) are CommonJS.
     files: ['**/*.js', '**/*.cjs'],
-    languageOptions: {
-      sourceType: 'commonjs',
-      globals: {
-        require: 'readonly',
-        module: 'writable',
-        __dirname: 'readonly',
-        process: 'readonly',
-        console: 'readonly',
-      },
-    },
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The browser example's page script is an ES module that runs in the page.
+    files: ['examples/browser/app.js'],
+    languageOptions: { sourceType: 'module', globals: globals.browser },
   },
   {
     // The benchmark loads each competitor lazily, inside the process that measures it.
