@@ -20,6 +20,7 @@ const config: Config = {
     '^responses-rx/testing$': '<rootDir>/lib/testing/index.ts',
     '^responses-rx/server$': '<rootDir>/lib/server/index.ts',
     '^responses-rx/terminal$': '<rootDir>/lib/terminal/index.ts',
+    '^responses-rx/serialize$': '<rootDir>/lib/serialize/index.ts',
   },
   testTimeout: 30000,
 };

@@ -160,11 +160,6 @@ export {
 export { checkEventStream, toHttpError, parseApiError } from './http/checkResponse';
 export { parseRetryAfter, type HeaderLookup } from './http/retryAfter';
 
-// consumers: normalized events -> canonical wire events -> SSE (the inverse of the reading pipeline)
-export { serializeEvents } from './serialize/serializeEvents';
-export { DEFAULT_CHUNK_SIZE, type CanonicalWireEvent, type SerializeEventsOptions } from './serialize/wireWriter';
-export { encodeSSE, encodeSSEBytes, type TypedEvent } from './serialize/encodeSSE';
-
 // consumers
 export {
   EMPTY_TRANSCRIPT,

@@ -1,15 +1,13 @@
 import { map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
-  type CanonicalWireEvent,
   type ResponseEvent,
   ResponseCancelledError,
   ResponseFailedError,
   ResponseIncompleteError,
   StreamClosedError,
-  encodeSSE,
-  serializeEvents,
 } from 'responses-rx';
+import { type CanonicalWireEvent, encodeSSE, serializeEvents } from 'responses-rx/serialize';
 import { createTestScheduler, events, items } from 'responses-rx/testing';
 import { synchronousSource } from './support';
 

@@ -17,7 +17,7 @@ export interface TypedEvent {
  *
  * ## Example
  * ```ts
- * import { encodeSSE, serializeEvents } from 'responses-rx';
+ * import { encodeSSE, serializeEvents } from 'responses-rx/serialize';
  *
  * events$.pipe(serializeEvents(), encodeSSE()).subscribe((frame) => res.write(frame));
  * ```
@@ -40,7 +40,7 @@ export function encodeSSE(): OperatorFunction<TypedEvent, string> {
  *
  * ## Example
  * ```ts
- * import { encodeSSEBytes, serializeEvents } from 'responses-rx';
+ * import { encodeSSEBytes, serializeEvents } from 'responses-rx/serialize';
  *
  * events$.pipe(serializeEvents(), encodeSSEBytes()).subscribe((bytes) => controller.enqueue(bytes));
  * ```

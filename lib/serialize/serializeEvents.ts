@@ -32,7 +32,8 @@ import { type CanonicalWireEvent, type SerializeEventsOptions, WireWriter } from
  *
  * ## Example
  * ```ts
- * import { encodeSSE, responseEvents, serializeEvents } from 'responses-rx';
+ * import { responseEvents } from 'responses-rx';
+ * import { encodeSSE, serializeEvents } from 'responses-rx/serialize';
  *
  * // Repair a final-only provider for a client that expects OpenAI's stream:
  * responseEvents(upstreamResponse)

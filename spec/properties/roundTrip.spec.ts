@@ -11,18 +11,15 @@
 import fc from 'fast-check';
 import { Observable, from } from 'rxjs';
 import {
-  type CanonicalWireEvent,
   type ResponseEvent,
   ResponseCancelledError,
   ResponseFailedError,
   ResponseIncompleteError,
-  type SerializeEventsOptions,
   StreamClosedError,
   type WireItem,
-  encodeSSE,
   responseEvents,
-  serializeEvents,
 } from '../../lib';
+import { type CanonicalWireEvent, type SerializeEventsOptions, encodeSSE, serializeEvents } from '../../lib/serialize';
 import { PROVIDER_SHAPES, events as build } from '../../lib/testing';
 import { configureFastCheck, runSync } from '../proof';
 import { expectCanonical, itemText } from '../serialize/canonical';

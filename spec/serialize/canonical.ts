@@ -7,7 +7,8 @@
  */
 import { accumulateResponse } from 'openai/lib/responses/ResponseAccumulator';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
-import { type CanonicalWireEvent, type WireItem, isKnownWireEventType, wireEventSchemas } from '../../lib';
+import { type WireItem, isKnownWireEventType, wireEventSchemas } from '../../lib';
+import type { CanonicalWireEvent } from '../../lib/serialize';
 
 const TERMINAL = new Set(['response.completed', 'response.failed', 'response.incomplete', 'error']);
 
