@@ -137,7 +137,8 @@ const repair: Competitor = {
     '`responseEvents(body).pipe(serializeEvents(), encodeSSEBytes())`: read, then write the canonical stream',
   packageName: 'responses-rx',
   load() {
-    const { encodeSSEBytes, responseEvents, serializeEvents } = require('../lib') as typeof import('../lib');
+    const { responseEvents } = require('../lib') as typeof import('../lib');
+    const { encodeSSEBytes, serializeEvents } = require('../lib/serialize') as typeof import('../lib/serialize');
     return (body) =>
       new Promise<number>((resolve, reject) => {
         let frames = 0;

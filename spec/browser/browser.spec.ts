@@ -9,8 +9,7 @@ import path from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { DEMO_CONVERSATION, type RequestSummary, createResponsesServer } from 'responses-rx/server';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS dev server, loaded as it runs
 const { startDevServer } = require('../../examples/browser/dev-server.js') as {
   startDevServer(): Promise<{ url: string; pageUrl: string; close(): Promise<void> }>;
 };
