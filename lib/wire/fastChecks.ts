@@ -245,7 +245,6 @@ export function passesFastCheck(event: Fields, type: string): boolean {
     case 'response.created':
     case 'response.queued':
     case 'response.in_progress':
-    case 'response.queued':
     case 'response.failed':
     case 'response.incomplete':
     case 'response.cancelled':

@@ -10,7 +10,6 @@
  * @module
  */
 import * as z from 'zod/mini';
-import { en } from 'zod/v4/locales';
 import type { EventIssue } from '../errors';
 
 const optionalString = z.nullish(z.string());
@@ -214,11 +213,46 @@ export function isKnownWireEventType(type: string): type is KnownWireEventType {
   return Object.prototype.hasOwnProperty.call(wireEventSchemas, type);
 }
 
+/** What an issue of these schemas carries, as zod's error map receives it. */
+interface RawIssue {
+  readonly code?: string;
+  readonly expected?: string;
+  readonly input?: unknown;
+  readonly origin?: string;
+  readonly inclusive?: boolean;
+  readonly minimum?: unknown;
+  readonly maximum?: unknown;
+}
+
+/** The type of a value in zod's words (`null`, `array`, `NaN`, `Infinity`, a class name, else `typeof`). */
+function typeName(value: unknown): string {
+  if (typeof value === 'number') return Number.isFinite(value) ? 'number' : String(value);
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'object' && Object.getPrototypeOf(value) !== Object.prototype && value.constructor?.name)
+    return value.constructor.name;
+  return typeof value;
+}
+
 /**
- * zod/mini words every issue "Invalid input" unless it is given a locale. English is passed with each parse, never set
- * in zod's global config, which belongs to the app.
+ * English wording, in zod's own phrasing, of the issues these schemas raise. zod/mini brings no locale (its issues
+ * all read "Invalid input"), and zod's English locale would weigh a KB in browser bundles; the wording is passed with
+ * each parse, never set in zod's global config, which belongs to the app.
  */
-const ENGLISH = { error: en().localeError };
+function wording(issue: RawIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `Invalid input: expected ${issue.expected}, received ${typeName(issue.input)}`;
+    case 'too_small':
+      return `Too small: expected ${issue.origin} to be ${issue.inclusive ? '>=' : '>'}${String(issue.minimum)}`;
+    case 'too_big':
+      return `Too big: expected ${issue.origin} to be ${issue.inclusive ? '<=' : '<'}${String(issue.maximum)}`;
+    default:
+      return 'Invalid input';
+  }
+}
+
+const ENGLISH = { error: wording };
 
 /**
  * Validates an event of a known type with its schema.

@@ -160,7 +160,7 @@ describe('event types', () => {
       let result: ReturnType<typeof normalizeWireEvent>;
       try {
         result = normalizeWireEvent(minimal(type) as unknown as WireEvent);
-      } catch (error) {
+      } catch {
         expect(ERRORS.has(type)).toBe(true);
         return;
       }

@@ -10,11 +10,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import * as z from 'zod/mini';
+import { en } from 'zod/v4/locales';
 import type * as core from 'zod/v4/core';
 import { MalformedEventError, type KnownWireEventType, wireEventSchemas } from 'responses-rx';
 import { passesFastCheck } from '../../lib/wire/fastChecks';
 import { type RawWireEvent, validateWireEvent } from '../../lib/wire/parseWireEvent';
-import { wireEventIssues } from '../../lib/wire/schemas';
 import { itWithRecordings, recordedDir } from '../support';
 
 type Json = Record<string, unknown>;
@@ -129,12 +129,17 @@ function mutate(event: Json, path: readonly string[], value: unknown, remove: bo
   else (target as Json)[last] = value;
 }
 
-/** How the fast check, zod and validateWireEvent judge `event`; `agree` when all say the same, with zod's issues. */
+/**
+ * How the fast check, zod and validateWireEvent judge `event`; `agree` when all say the same, with zod's issues in
+ * zod's English wording.
+ */
 function judge(
   event: Json,
   type: KnownWireEventType,
 ): { fast: boolean; zod: boolean; validated: boolean; agree: boolean } {
-  const expected = wireEventIssues(type, event);
+  // zod's own English wording: what lib/wire/schemas.ts words without bundling the locale.
+  const result = wireEventSchemas[type].safeParse(event, { error: en().localeError });
+  const expected = result.error?.issues.map((issue) => ({ path: issue.path, message: issue.message }));
   let issues: unknown;
   let validated = true;
   try {
