@@ -21,6 +21,7 @@ const config: Config = {
     '^responses-rx/server$': '<rootDir>/lib/server/index.ts',
     '^responses-rx/terminal$': '<rootDir>/lib/terminal/index.ts',
     '^responses-rx/serialize$': '<rootDir>/lib/serialize/index.ts',
+    '^responses-rx/transcript$': '<rootDir>/lib/transcript/index.ts',
   },
   testTimeout: 30000,
 };

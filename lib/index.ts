@@ -160,34 +160,7 @@ export {
 export { checkEventStream, toHttpError, parseApiError } from './http/checkResponse';
 export { parseRetryAfter, type HeaderLookup } from './http/retryAfter';
 
-// consumers
-export {
-  EMPTY_TRANSCRIPT,
-  type Transcript,
-  type TranscriptStatus,
-  type TranscriptCell,
-  type CellKind,
-  type CellStatus,
-  type CellBase,
-  type AnswerCell,
-  type Citation,
-  type RefusalCell,
-  type ReasoningCell,
-  type ToolCallCell,
-  type ToolSource,
-  type ToolImage,
-  type ApprovalRequestCell,
-  type TranscriptUpdate,
-  type TranscriptUpdateType,
-  type TurnStartedUpdate,
-  type CellAddedUpdate,
-  type CellDeltaUpdate,
-  type CellChangedUpdate,
-  type CellFinalizedUpdate,
-  type TurnCompletedUpdate,
-  type TranscriptErrorUpdate,
-} from './transcript/transcript';
-export { toTranscript, type ToTranscriptOptions } from './transcript/toTranscript';
+// consumers: responses-rx/transcript (toTranscript), responses-rx/serialize, responses-rx/terminal
 
 // The terminal renderer is in responses-rx/terminal, the embedded server in responses-rx/server (both Node only), the
 // builders and provider shapes in responses-rx/testing (and the shapes in responses-rx/server).

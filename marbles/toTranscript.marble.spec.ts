@@ -1,7 +1,9 @@
 import { concat, from, map, take, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ResponseFailedError, StreamClosedError, toTranscript } from 'responses-rx';
-import type { ResponseEvent, Transcript, TranscriptCell, TranscriptUpdate } from 'responses-rx';
+import { ResponseFailedError, StreamClosedError } from 'responses-rx';
+import { toTranscript } from 'responses-rx/transcript';
+import type { ResponseEvent } from 'responses-rx';
+import type { Transcript, TranscriptCell, TranscriptUpdate } from 'responses-rx/transcript';
 import { createTestScheduler, events, items } from 'responses-rx/testing';
 import { runSync } from '../spec/proof';
 import { synchronousSource } from './support';

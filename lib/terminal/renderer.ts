@@ -130,7 +130,8 @@ export function isColorEnabled(
  *
  * ## Example
  * ```ts
- * import { toTranscript, responseEvents } from 'responses-rx';
+ * import { responseEvents } from 'responses-rx';
+ * import { toTranscript } from 'responses-rx/transcript';
  * import { TerminalRenderer } from 'responses-rx/terminal';
  *
  * const renderer = new TerminalRenderer({ color: true, columns: () => process.stdout.columns });
@@ -481,7 +482,8 @@ export class TerminalRenderer {
  *
  * ## Example
  * ```ts
- * import { responseEvents, toTranscript } from 'responses-rx';
+ * import { responseEvents } from 'responses-rx';
+ * import { toTranscript } from 'responses-rx/transcript';
  * import { renderTranscript } from 'responses-rx/terminal';
  *
  * const transcript = await renderTranscript(responseEvents(response).pipe(toTranscript()), process.stdout);
@@ -547,7 +549,8 @@ export function renderTranscript(
  *
  * ## Example
  * ```ts
- * import { toTranscript, responseEvents } from 'responses-rx';
+ * import { responseEvents } from 'responses-rx';
+ * import { toTranscript } from 'responses-rx/transcript';
  * import { renderToString } from 'responses-rx/terminal';
  * import { toArray, lastValueFrom } from 'rxjs';
  *

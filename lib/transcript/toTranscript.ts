@@ -70,7 +70,8 @@ export interface ToTranscriptOptions {
  *
  * ## Example
  * ```ts
- * import { responseEvents, toTranscript } from 'responses-rx';
+ * import { responseEvents } from 'responses-rx';
+ * import { toTranscript } from 'responses-rx/transcript';
  *
  * responseEvents(response)
  *   .pipe(toTranscript())

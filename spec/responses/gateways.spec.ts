@@ -13,12 +13,10 @@ import {
   type ResponseEvent,
   type SequenceAnomaly,
   type ResponseEventsOptions,
-  type Transcript,
-  type TranscriptUpdate,
   type WireItem,
   responseEvents,
-  toTranscript,
 } from '../../lib';
+import { type Transcript, type TranscriptUpdate, toTranscript } from '../../lib/transcript';
 import { type WireJson, items, toSseText, wire } from '../../lib/testing';
 import { runSync } from '../proof';
 

@@ -15,8 +15,8 @@ import {
   cancelResponse,
   retrieveResponseEvents,
   streamResponse,
-  toTranscript,
 } from '../../lib';
+import { toTranscript } from '../../lib/transcript';
 import {
   type RequestSummary,
   type ResponsesServer,

@@ -3,7 +3,7 @@
  * for a pipe; then NO_COLOR, TERM=dumb and the TTY decide.
  */
 import { of } from 'rxjs';
-import { toTranscript } from 'responses-rx';
+import { toTranscript } from 'responses-rx/transcript';
 import { events, items } from 'responses-rx/testing';
 import { isColorEnabled, renderTranscript } from 'responses-rx/terminal';
 

@@ -2,9 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { NEVER, Observable, concat, from, lastValueFrom, toArray } from 'rxjs';
-import { StreamClosedError, responseEvents, toTranscript } from 'responses-rx';
+import { StreamClosedError, responseEvents } from 'responses-rx';
+import { toTranscript } from 'responses-rx/transcript';
 import { TerminalRenderer, isColorEnabled, renderToString, renderTranscript } from 'responses-rx/terminal';
-import type { ResponseEvent, TranscriptUpdate } from 'responses-rx';
+import type { ResponseEvent } from 'responses-rx';
+import type { TranscriptUpdate } from 'responses-rx/transcript';
 import { events, items, parseJsonLines, streamedEvents, toSseText } from 'responses-rx/testing';
 
 const ESC = '\u001b';

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { from, lastValueFrom, toArray } from 'rxjs';
-import { type ResponseEvent, type TranscriptUpdate, toTranscript } from 'responses-rx';
+import { type ResponseEvent } from 'responses-rx';
+import { type TranscriptUpdate, toTranscript } from 'responses-rx/transcript';
 import { events, items } from 'responses-rx/testing';
 import { TerminalRenderer, renderToString } from 'responses-rx/terminal';
 import stringWidth from 'string-width';

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
-import { EMPTY_TRANSCRIPT, StreamClosedError, responseEvents, toTranscript } from 'responses-rx';
-import type { Transcript, TranscriptCell, TranscriptUpdate, WireItem } from 'responses-rx';
+import { StreamClosedError, responseEvents } from 'responses-rx';
+import { EMPTY_TRANSCRIPT, toTranscript } from 'responses-rx/transcript';
+import type { WireItem } from 'responses-rx';
+import type { Transcript, TranscriptCell, TranscriptUpdate } from 'responses-rx/transcript';
 import { PROVIDER_SHAPES, applyShape, items, streamedEvents, toSseText } from 'responses-rx/testing';
 import type { ProviderShape, WireJson } from 'responses-rx/testing';
 

@@ -1,0 +1,30 @@
+// responses-rx/transcript: the normalized events of one or more turns as a Transcript of cells (answer, reasoning,
+// tool calls) for chat UIs. Kept out of the main entry so that apps that only read events do not bundle it; it runs
+// in browsers and Node alike.
+export {
+  EMPTY_TRANSCRIPT,
+  type Transcript,
+  type TranscriptStatus,
+  type TranscriptCell,
+  type CellKind,
+  type CellStatus,
+  type CellBase,
+  type AnswerCell,
+  type Citation,
+  type RefusalCell,
+  type ReasoningCell,
+  type ToolCallCell,
+  type ToolSource,
+  type ToolImage,
+  type ApprovalRequestCell,
+  type TranscriptUpdate,
+  type TranscriptUpdateType,
+  type TurnStartedUpdate,
+  type CellAddedUpdate,
+  type CellDeltaUpdate,
+  type CellChangedUpdate,
+  type CellFinalizedUpdate,
+  type TurnCompletedUpdate,
+  type TranscriptErrorUpdate,
+} from './transcript';
+export { toTranscript, type ToTranscriptOptions } from './toTranscript';
