@@ -12,7 +12,8 @@
 import { performance } from 'node:perf_hooks';
 import { lastValueFrom, toArray } from 'rxjs';
 import WebSocket from 'ws';
-import { type ResponseEvent, responsesSocket, streamResponse } from '../lib';
+import { type ResponseEvent, streamResponse } from '../lib';
+import { responsesSocket } from '../lib/http/websocket';
 import { createResponsesServer, demoTurnEvents } from '../lib/server';
 
 const TURNS = 20;

@@ -148,15 +148,7 @@ export {
   type ResumeOptions,
 } from './http/retrieveResponseEvents';
 export { cancelResponse } from './http/cancelResponse';
-export {
-  responsesSocket,
-  DEFAULT_CLOSE_WHEN_IDLE_MS,
-  type ResponsesSocket,
-  type ResponsesSocketOptions,
-  type CreateOptions,
-  type WebSocketLike,
-  type WebSocketConstructor,
-} from './http/responsesSocket';
+// WebSocket mode: responses-rx/websocket (responsesSocket)
 export { checkEventStream, toHttpError, parseApiError } from './http/checkResponse';
 export { parseRetryAfter, type HeaderLookup } from './http/retryAfter';
 

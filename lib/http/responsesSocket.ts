@@ -152,7 +152,7 @@ const TERMINAL_TYPES = new Set([
  * ## Example
  * ```ts
  * import WebSocket from 'ws'; // Node 20; browsers and Node 22+ have a global WebSocket
- * import { responsesSocket } from 'responses-rx';
+ * import { responsesSocket } from 'responses-rx/websocket';
  *
  * const socket = responsesSocket({ url: 'wss://api.openai.com/v1/responses', apiKey: 'sk-…', WebSocket });
  * socket.create({ model: 'gpt-5', input: 'Say hello' }).subscribe({

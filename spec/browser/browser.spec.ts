@@ -207,7 +207,7 @@ describe('responsesSocket in headless Chromium', () => {
       // A string, so that the TypeScript compiler leaves the browser's own dynamic import() alone. No WebSocket option:
       // the page's global one is used.
       const result = await page.evaluate(`(async () => {
-        const { responsesSocket } = await import('responses-rx');
+        const { responsesSocket } = await import('responses-rx/websocket');
         const socket = responsesSocket({ baseURL: ${JSON.stringify(server.url)}, apiKey: '' });
         const read = (model, streamId) =>
           new Promise((resolve, reject) => {

@@ -12,14 +12,12 @@ import {
   IdleTimeoutError,
   ResponseFailedError,
   type ResponseEvent,
-  type ResponsesSocket,
-  type ResponsesSocketOptions,
   StreamClosedError,
   responseEvents,
-  responsesSocket,
   streamResponse,
-  toTranscript,
 } from '../../lib';
+import { type ResponsesSocket, type ResponsesSocketOptions, responsesSocket } from '../../lib/http/websocket';
+import { toTranscript } from '../../lib/transcript';
 import {
   DEMO_CONVERSATION,
   type RequestSummary,

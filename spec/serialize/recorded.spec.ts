@@ -8,7 +8,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Observable, from } from 'rxjs';
-import { type CanonicalWireEvent, type ResponseEvent, encodeSSE, responseEvents, serializeEvents } from '../../lib';
+import { type ResponseEvent, responseEvents } from '../../lib';
+import { type CanonicalWireEvent, encodeSSE, serializeEvents } from '../../lib/serialize';
 import { runSync } from '../proof';
 import { recordedDir } from '../support';
 import { expectCanonical } from './canonical';
