@@ -8,7 +8,8 @@
  */
 import fc from 'fast-check';
 import { from } from 'rxjs';
-import { type ResponseEvent, type TranscriptCell, type WireItem, responseEvents, toTranscript } from '../../lib';
+import { type ResponseEvent, type WireItem, responseEvents } from '../../lib';
+import { type TranscriptCell, toTranscript } from '../../lib/transcript';
 import { toSseText } from '../../lib/testing';
 import { configureFastCheck, runSync } from '../proof';
 import { contentOf, hostileProvider } from './hostileProviders';

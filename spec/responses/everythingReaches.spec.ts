@@ -3,13 +3,8 @@
  * input, progress and images, MCP results, reasoning's opaque state — reaches the consumer live, and is rebuilt when
  * the provider never sends the finished item.
  */
-import {
-  type OutputItemDoneEvent,
-  type ResponseEvent,
-  type TranscriptCell,
-  responseEvents,
-  toTranscript,
-} from 'responses-rx';
+import { type OutputItemDoneEvent, type ResponseEvent, responseEvents } from 'responses-rx';
+import { type TranscriptCell, toTranscript } from 'responses-rx/transcript';
 import { type WireJson, items, toSseText, wire } from 'responses-rx/testing';
 import { collect } from '../support';
 
