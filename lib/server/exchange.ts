@@ -124,19 +124,12 @@ export class HttpExchange implements Exchange {
       'x-request-id': `req_rx_${this.requestId}`,
     });
     response.flushHeaders();
-    const shaper = shaped ? (event: WireJson) => [event] : createShaper(this.config.shape);
-    const send$ = defer(() => events$).pipe(
-      concatMap((event) => (typeof event === 'string' ? [event] : shaper(event))),
-      takeWhile(() => !this.clientClosed),
-      concatMap((event) => this.send(event)),
-      takeWhile((goOn) => goOn),
+    const outcome = await sendShaped(
+      events$,
+      shaped ? undefined : this.config,
+      () => this.clientClosed,
+      (event) => this.send(event),
     );
-    let outcome: RequestOutcome = 'finished';
-    try {
-      await lastValueFrom(send$, { defaultValue: true });
-    } catch {
-      outcome = 'upstream-failed';
-    }
     if (this.dropped) {
       this.end(200, 'dropped');
     } else if (this.clientClosed) {
@@ -275,5 +268,31 @@ export class HttpExchange implements Exchange {
     };
     this.config.log?.({ kind: 'end', requestId: this.requestId, summary, message: describeSummary(summary) });
     this.config.onRequestEnd?.(summary);
+  }
+}
+
+/**
+ * Sends `events$` to one client, one event at a time: each event through the configured provider shape (none when
+ * `config` is undefined: the events are shaped already), until the client leaves or `send` answers false.
+ * Resolves to `'upstream-failed'` when `events$` errors, else `'finished'`. Shared by the HTTP and WebSocket exchanges.
+ */
+export async function sendShaped(
+  events$: Observable<WireJson | string>,
+  config: Pick<ServerConfig, 'shape'> | undefined,
+  clientClosed: () => boolean,
+  send: (event: WireJson | string) => Promise<boolean>,
+): Promise<'finished' | 'upstream-failed'> {
+  const shaper = config ? createShaper(config.shape) : (event: WireJson) => [event];
+  const send$ = defer(() => events$).pipe(
+    concatMap((event) => (typeof event === 'string' ? [event] : shaper(event))),
+    takeWhile(() => !clientClosed()),
+    concatMap(send),
+    takeWhile((goOn) => goOn),
+  );
+  try {
+    await lastValueFrom(send$, { defaultValue: true });
+    return 'finished';
+  } catch {
+    return 'upstream-failed';
   }
 }

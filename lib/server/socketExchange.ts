@@ -5,15 +5,14 @@
  * @module
  */
 import type { Socket } from 'node:net';
-import { type Observable, concatMap, defer, lastValueFrom, takeWhile } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { WebSocket } from 'ws';
 import type { WireJson } from '../wire/json';
-import type { Exchange } from './exchange';
+import { type Exchange, sendShaped } from './exchange';
 import { faultStep } from './faults';
 import { describeEvent, describeRequest, describeSummary } from './log';
 import type { ServerConfig } from './options';
 import type { ResponsesRequest } from './replay';
-import { createShaper } from './shapes';
 import { type RequestOutcome, type RequestSummary, StreamDigester } from './summary';
 
 /** Above this many bytes queued on the socket, the next event waits until its message is written. */
@@ -104,19 +103,12 @@ export class SocketExchange implements Exchange {
   }
 
   async stream(events$: Observable<WireJson | string>, shaped = false): Promise<void> {
-    const shaper = shaped ? (event: WireJson) => [event] : createShaper(this.config.shape);
-    const send$ = defer(() => events$).pipe(
-      concatMap((event) => (typeof event === 'string' ? [event] : shaper(event))),
-      takeWhile(() => !this.clientClosed),
-      concatMap((event) => this.send(event)),
-      takeWhile((goOn) => goOn),
+    const outcome = await sendShaped(
+      events$,
+      shaped ? undefined : this.config,
+      () => this.clientClosed,
+      (event) => this.send(event),
     );
-    let outcome: RequestOutcome = 'finished';
-    try {
-      await lastValueFrom(send$, { defaultValue: true });
-    } catch {
-      outcome = 'upstream-failed';
-    }
     if (this.dropped) {
       this.end(200, 'dropped');
     } else if (this.clientClosed) {
