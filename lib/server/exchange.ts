@@ -10,11 +10,11 @@ import { type Observable, concatMap, defer, lastValueFrom, takeWhile } from 'rxj
 import type { WireJson } from '../wire/json';
 import { faultStep } from './faults';
 import { sendJsonError } from './http';
-import { describeEvent, describeRequest, describeSummary } from './log';
 import type { ServerConfig } from './options';
 import type { ResponsesRequest } from './replay';
 import { createShaper } from './shapes';
-import { type RequestOutcome, type RequestSummary, StreamDigester } from './summary';
+import { RequestRecord } from './requestRecord';
+import type { RequestOutcome } from './summary';
 
 /** The events whose `response` is the final Response object of a request without `stream: true`. */
 const WHOLE_RESPONSE_EVENTS = new Set(['response.completed', 'response.failed', 'response.incomplete']);
@@ -50,11 +50,9 @@ export interface Exchange {
 
 /** One HTTP request and its answer: applies shape and faults, frames SSE, logs, and reports how it ended. */
 export class HttpExchange implements Exchange {
-  private model: string | undefined;
-  private readonly digester = new StreamDigester();
+  private readonly record: RequestRecord;
   private readonly closeHandlers: (() => void)[] = [];
   private clientClosed = false;
-  private ended = false;
   private sent = 0;
   private dropped = false;
 
@@ -63,6 +61,7 @@ export class HttpExchange implements Exchange {
     private readonly requestId: number,
     private readonly response: ServerResponse,
   ) {
+    this.record = new RequestRecord(config, requestId);
     response.once('close', () => {
       if (!response.writableFinished) {
         this.clientClosed = true;
@@ -72,14 +71,7 @@ export class HttpExchange implements Exchange {
   }
 
   begin(body: ResponsesRequest): void {
-    this.model = typeof body.model === 'string' ? body.model : undefined;
-    this.config.log?.({
-      kind: 'request',
-      requestId: this.requestId,
-      model: this.model,
-      mode: this.config.mode,
-      message: describeRequest(this.requestId, this.model, this.config.mode, this.config.shape),
-    });
+    this.record.begin(body);
   }
 
   onClientClose(handler: () => void): void {
@@ -164,7 +156,7 @@ export class HttpExchange implements Exchange {
         concatMap((event) => (typeof event === 'string' ? [] : shaper(event))),
         takeWhile((event) => !(dropCompleted && event.type === 'response.completed')),
         concatMap((event) => {
-          this.digester.push(event.type, `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+          this.record.digest(event.type, `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
           if (WHOLE_RESPONSE_EVENTS.has(event.type) || event.type === 'error') terminal = event;
           return [event];
         }),
@@ -209,13 +201,7 @@ export class HttpExchange implements Exchange {
     if (step.malformed) data = data.slice(0, -1);
     const frame = `${typeof event === 'string' ? '' : `event: ${eventType}\n`}data: ${data}\n\n`;
     this.sent += 1;
-    this.digester.push(eventType, frame);
-    this.config.log?.({
-      kind: 'event',
-      requestId: this.requestId,
-      eventType,
-      message: describeEvent(this.requestId, eventType),
-    });
+    this.record.sent(eventType, frame);
     return this.write(Buffer.from(frame, 'utf8'), step.chunkBytes);
   }
 
@@ -256,18 +242,7 @@ export class HttpExchange implements Exchange {
   }
 
   private end(status: number, outcome: RequestOutcome): void {
-    if (this.ended) return;
-    this.ended = true;
-    const summary: RequestSummary = {
-      requestId: this.requestId,
-      model: this.model,
-      mode: this.config.mode,
-      status,
-      outcome,
-      ...this.digester.digest(),
-    };
-    this.config.log?.({ kind: 'end', requestId: this.requestId, summary, message: describeSummary(summary) });
-    this.config.onRequestEnd?.(summary);
+    this.record.end(status, outcome);
   }
 }
 

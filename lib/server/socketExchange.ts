@@ -10,19 +10,17 @@ import type { WebSocket } from 'ws';
 import type { WireJson } from '../wire/json';
 import { type Exchange, sendShaped } from './exchange';
 import { faultStep } from './faults';
-import { describeEvent, describeRequest, describeSummary } from './log';
 import type { ServerConfig } from './options';
 import type { ResponsesRequest } from './replay';
-import { type RequestOutcome, type RequestSummary, StreamDigester } from './summary';
+import { RequestRecord } from './requestRecord';
+import type { RequestOutcome } from './summary';
 
 /** Above this many bytes queued on the socket, the next event waits until its message is written. */
 const HIGH_WATER_BYTES = 1024 * 1024;
 
 /** One request of a WebSocket lane and its answer. */
 export class SocketExchange implements Exchange {
-  private model: string | undefined;
-  private readonly digester = new StreamDigester();
-  private ended = false;
+  private readonly record: RequestRecord;
   private sent = 0;
   private dropped = false;
 
@@ -33,25 +31,20 @@ export class SocketExchange implements Exchange {
    */
   constructor(
     private readonly config: ServerConfig,
-    private readonly requestId: number,
+    requestId: number,
     private readonly ws: WebSocket,
     private readonly tcp: Socket,
     private readonly streamId: string | undefined,
-  ) {}
+  ) {
+    this.record = new RequestRecord(config, requestId);
+  }
 
   private get clientClosed(): boolean {
     return this.ws.readyState !== this.ws.OPEN;
   }
 
   begin(body: ResponsesRequest): void {
-    this.model = typeof body.model === 'string' ? body.model : undefined;
-    this.config.log?.({
-      kind: 'request',
-      requestId: this.requestId,
-      model: this.model,
-      mode: this.config.mode,
-      message: describeRequest(this.requestId, this.model, this.config.mode, this.config.shape),
-    });
+    this.record.begin(body);
   }
 
   onClientClose(handler: () => void): void {
@@ -150,13 +143,7 @@ export class SocketExchange implements Exchange {
       typeof event === 'string' ? event : JSON.stringify(this.streamId === undefined ? event : this.withLane(event));
     if (step.malformed) data = data.slice(0, -1);
     this.sent += 1;
-    this.digester.push(eventType, `data: ${data}\n\n`);
-    this.config.log?.({
-      kind: 'event',
-      requestId: this.requestId,
-      eventType,
-      message: describeEvent(this.requestId, eventType),
-    });
+    this.record.sent(eventType, `data: ${data}\n\n`);
     await this.write(data);
     return !this.clientClosed;
   }
@@ -180,17 +167,6 @@ export class SocketExchange implements Exchange {
   }
 
   private end(status: number, outcome: RequestOutcome): void {
-    if (this.ended) return;
-    this.ended = true;
-    const summary: RequestSummary = {
-      requestId: this.requestId,
-      model: this.model,
-      mode: this.config.mode,
-      status,
-      outcome,
-      ...this.digester.digest(),
-    };
-    this.config.log?.({ kind: 'end', requestId: this.requestId, summary, message: describeSummary(summary) });
-    this.config.onRequestEnd?.(summary);
+    this.record.end(status, outcome);
   }
 }

@@ -1,0 +1,66 @@
+/**
+ * What one request to the embedded server leaves behind, whatever carries it (HTTP or a WebSocket): its log lines
+ * (request, each event sent, end) and the summary handed to `onRequestEnd`, exactly once.
+ *
+ * @module
+ */
+import { describeEvent, describeRequest, describeSummary } from './log';
+import type { ServerConfig } from './options';
+import type { ResponsesRequest } from './replay';
+import { type RequestOutcome, type RequestSummary, StreamDigester } from './summary';
+
+/** Logs one request and digests what it sent; shared by the HTTP and WebSocket exchanges. @internal */
+export class RequestRecord {
+  private model: string | undefined;
+  private readonly digester = new StreamDigester();
+  private ended = false;
+
+  constructor(
+    private readonly config: ServerConfig,
+    private readonly requestId: number,
+  ) {}
+
+  /** The request arrived: remembers its model and logs it. */
+  begin(body: ResponsesRequest): void {
+    this.model = typeof body.model === 'string' ? body.model : undefined;
+    this.config.log?.({
+      kind: 'request',
+      requestId: this.requestId,
+      model: this.model,
+      mode: this.config.mode,
+      message: describeRequest(this.requestId, this.model, this.config.mode, this.config.shape),
+    });
+  }
+
+  /** Counts a frame into the summary without a log line. */
+  digest(eventType: string, frame: string): void {
+    this.digester.push(eventType, frame);
+  }
+
+  /** Counts a frame into the summary and logs the event. */
+  sent(eventType: string, frame: string): void {
+    this.digester.push(eventType, frame);
+    this.config.log?.({
+      kind: 'event',
+      requestId: this.requestId,
+      eventType,
+      message: describeEvent(this.requestId, eventType),
+    });
+  }
+
+  /** The answer ended: logs the summary and reports it, once (later calls do nothing). */
+  end(status: number, outcome: RequestOutcome): void {
+    if (this.ended) return;
+    this.ended = true;
+    const summary: RequestSummary = {
+      requestId: this.requestId,
+      model: this.model,
+      mode: this.config.mode,
+      status,
+      outcome,
+      ...this.digester.digest(),
+    };
+    this.config.log?.({ kind: 'end', requestId: this.requestId, summary, message: describeSummary(summary) });
+    this.config.onRequestEnd?.(summary);
+  }
+}
