@@ -22,6 +22,7 @@ const config: Config = {
     '^responses-rx/terminal$': '<rootDir>/lib/terminal/index.ts',
     '^responses-rx/serialize$': '<rootDir>/lib/serialize/index.ts',
     '^responses-rx/transcript$': '<rootDir>/lib/transcript/index.ts',
+    '^responses-rx/http$': '<rootDir>/lib/http/index.ts',
     '^responses-rx/websocket$': '<rootDir>/lib/http/websocket.ts',
   },
   testTimeout: 30000,

@@ -12,7 +12,8 @@
 import { performance } from 'node:perf_hooks';
 import { lastValueFrom, toArray } from 'rxjs';
 import WebSocket from 'ws';
-import { type ResponseEvent, streamResponse } from '../lib';
+import { type ResponseEvent } from '../lib';
+import { streamResponse } from '../lib/http';
 import { responsesSocket } from '../lib/http/websocket';
 import { createResponsesServer, demoTurnEvents } from '../lib/server';
 

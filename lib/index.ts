@@ -95,15 +95,6 @@ export {
   type NormalizedEventsOptions,
 } from './responseEvents';
 export { onlyItemsSeen } from './policies/onlyItemsSeen';
-export {
-  backoffDelay,
-  resolveBackoff,
-  DEFAULT_BACKOFF,
-  type BackoffConfig,
-  type ResolvedBackoff,
-} from './policies/backoff';
-export { resumeStream, type ResumeStreamConfig, type ResumeCursor } from './operators/resumeStream';
-export { retryBeforeOutput, type RetryBeforeOutputConfig } from './operators/retryBeforeOutput';
 
 // errors
 export {
@@ -134,21 +125,8 @@ export {
   type ApiErrorBody,
 } from './errors';
 
-// HTTP
-export {
-  streamResponse,
-  DEFAULT_BASE_URL,
-  type StreamResponseOptions,
-  type ResponsesRequestBody,
-} from './http/streamResponse';
-export { type ConnectionOptions } from './http/connection';
-export {
-  retrieveResponseEvents,
-  type RetrieveResponseEventsOptions,
-  type ResumeOptions,
-} from './http/retrieveResponseEvents';
-export { cancelResponse } from './http/cancelResponse';
-// WebSocket mode: responses-rx/websocket (responsesSocket)
+// HTTP answers you fetched yourself. The HTTP client (streamResponse, retrieveResponseEvents, cancelResponse,
+// resumeStream, retryBeforeOutput, the backoff) is in responses-rx/http, WebSocket mode in responses-rx/websocket.
 export { checkEventStream, toHttpError, parseApiError } from './http/checkResponse';
 export { parseRetryAfter, type HeaderLookup } from './http/retryAfter';
 

@@ -4,12 +4,11 @@ import {
   ConnectionError,
   HttpError,
   type NormalizedEvent,
-  type ResumeCursor,
   ResponseFailedError,
   ResumeRefusedError,
   StreamClosedError,
-  resumeStream,
 } from 'responses-rx';
+import { type ResumeCursor, resumeStream } from 'responses-rx/http';
 import { createTestScheduler, events, items } from 'responses-rx/testing';
 import { synchronousSource } from './support';
 

@@ -1,13 +1,7 @@
 import { Observable, map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import {
-  ConnectionError,
-  HttpError,
-  MalformedEventError,
-  type ResponseEvent,
-  StreamClosedError,
-  retryBeforeOutput,
-} from 'responses-rx';
+import { ConnectionError, HttpError, MalformedEventError, type ResponseEvent, StreamClosedError } from 'responses-rx';
+import { retryBeforeOutput } from 'responses-rx/http';
 import { createTestScheduler, events } from 'responses-rx/testing';
 import { synchronousSource } from './support';
 

@@ -2,7 +2,7 @@
 //
 // Query parameters: api (the Responses API root, default the embedded server's http://127.0.0.1:8787/v1), model, and
 // prompt (asked as soon as the page loads).
-import { streamResponse } from 'responses-rx';
+import { streamResponse } from 'responses-rx/http';
 import { toTranscript } from 'responses-rx/transcript';
 
 const params = new URLSearchParams(location.search);

@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { StreamResponseOptions } from 'responses-rx';
+import type { StreamResponseOptions } from 'responses-rx/http';
 import { ChatController, UPSTREAM } from './chat.controller';
 
 /** Builds the Nest application relaying `upstream` (not listening yet). */

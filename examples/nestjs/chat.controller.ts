@@ -8,7 +8,7 @@
  */
 import { Controller, Inject, type MessageEvent, Query, Sse } from '@nestjs/common';
 import { type Observable, map } from 'rxjs';
-import { type StreamResponseOptions, streamResponse } from 'responses-rx';
+import { type StreamResponseOptions, streamResponse } from 'responses-rx/http';
 import { serializeEvents } from 'responses-rx/serialize';
 
 /** The injection token of the upstream's options (`baseURL`, `apiKey`, …). */

@@ -8,8 +8,8 @@ import {
   UnexpectedContentTypeError,
   checkEventStream,
   responseEvents,
-  streamResponse,
 } from '../../lib';
+import { streamResponse } from '../../lib/http';
 import { items, toSseText, wire } from '../../lib/testing';
 import { type RawServer, answerOf, collect, rawServer } from '../server/helpers';
 

@@ -14,8 +14,8 @@ import {
   type ResponseEvent,
   StreamClosedError,
   responseEvents,
-  streamResponse,
 } from '../../lib';
+import { streamResponse } from '../../lib/http';
 import { type ResponsesSocket, type ResponsesSocketOptions, responsesSocket } from '../../lib/http/websocket';
 import { toTranscript } from '../../lib/transcript';
 import {

@@ -1,12 +1,6 @@
 /** `streamResponse` against real loopback servers: the embedded one, and raw `node:http` ones for odd answers. */
-import {
-  ConnectionError,
-  HttpError,
-  IdleTimeoutError,
-  UnexpectedContentTypeError,
-  parseRetryAfter,
-  streamResponse,
-} from '../../lib';
+import { ConnectionError, HttpError, IdleTimeoutError, UnexpectedContentTypeError, parseRetryAfter } from '../../lib';
+import { streamResponse } from '../../lib/http';
 import { type RequestSummary, type ResponsesServer, createResponsesServer } from '../../lib/server';
 import { type RawServer, answerOf, collect, rawServer } from '../server/helpers';
 

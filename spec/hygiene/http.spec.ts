@@ -6,7 +6,8 @@
  * (Node's fetch may open a fresh idle keep-alive connection right after an abort; that one carries no request and
  * `server.close()` ends it, so the tests assert on the request's outcome, not on the server's connection count.)
  */
-import { type ResponseEvent, streamResponse } from '../../lib';
+import { type ResponseEvent } from '../../lib';
+import { streamResponse } from '../../lib/http';
 import {
   type RequestSummary,
   type ResponsesServer,

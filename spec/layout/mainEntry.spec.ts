@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import * as main from 'responses-rx';
+import * as http from 'responses-rx/http';
 import * as server from 'responses-rx/server';
 import * as terminal from 'responses-rx/terminal';
 import * as testing from 'responses-rx/testing';
@@ -43,6 +44,12 @@ describe('the main entry (responses-rx)', () => {
       'isColorEnabled',
     ];
     expect(Object.keys(main).filter((name) => [...internal, ...elsewhere].includes(name))).toEqual([]);
+  });
+
+  it("leaves the HTTP client to responses-rx/http, which shares the main entry's errors and pipeline", () => {
+    const client = ['streamResponse', 'retrieveResponseEvents', 'cancelResponse', 'resumeStream', 'retryBeforeOutput'];
+    expect(client.filter((name) => typeof (http as Record<string, unknown>)[name] !== 'function')).toEqual([]);
+    expect(Object.keys(http).filter((name) => name in main)).toEqual([]);
   });
 
   it('leaves the provider shapes to responses-rx/server and responses-rx/testing, the renderer to responses-rx/terminal', () => {

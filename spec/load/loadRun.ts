@@ -7,7 +7,8 @@
  * the number, and the client rebuilds the same response to check what it received.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { type ResponseEvent, type WireItem, streamResponse } from '../../lib';
+import { type ResponseEvent, type WireItem } from '../../lib';
+import { streamResponse } from '../../lib/http';
 import { type ResponsesServer, createResponsesServer } from '../../lib/server';
 import { PROVIDER_SHAPES, type ProviderShape, items, streamedEvents } from '../../lib/testing';
 

@@ -12,8 +12,8 @@ import {
   type SseChunk,
   deliverExactlyOnce,
   normalizedEventsOf,
-  resumeStream,
 } from '../../lib';
+import { resumeStream } from '../../lib/http';
 import { type WireJson, createTestScheduler } from '../../lib/testing';
 import { configureFastCheck, runSync } from '../proof';
 import { framing, frame, output, shape, shapedEvents } from './arbitraries';

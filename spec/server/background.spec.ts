@@ -12,10 +12,8 @@ import {
   type ResponseEvent,
   ResumeRefusedError,
   StreamClosedError,
-  cancelResponse,
-  retrieveResponseEvents,
-  streamResponse,
 } from '../../lib';
+import { cancelResponse, retrieveResponseEvents, streamResponse } from '../../lib/http';
 import { toTranscript } from '../../lib/transcript';
 import {
   type RequestSummary,

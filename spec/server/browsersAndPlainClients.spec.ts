@@ -4,7 +4,7 @@
  * browser is spec/browser/browser.spec.ts.
  */
 import OpenAI from 'openai';
-import { streamResponse } from '../../lib';
+import { streamResponse } from '../../lib/http';
 import { DEMO_CONVERSATION, type RequestSummary, type ResponsesServer, createResponsesServer } from '../../lib/server';
 import { answerOf, collect, viaOpenAIClient } from './helpers';
 

@@ -2,7 +2,7 @@
  * Three real clients against the embedded server over loopback sockets: responses-rx's `streamResponse`, the official
  * `openai` client and the AI SDK's OpenAI Responses model, in replay and in passthrough (a second server as upstream).
  */
-import { streamResponse } from '../../lib';
+import { streamResponse } from '../../lib/http';
 import { DEMO_CONVERSATION, type ResponsesServer, createResponsesServer } from '../../lib/server';
 import { answerOf, collect, deltasOf, reasoningOf, viaAiSdk, viaOpenAIClient } from './helpers';
 

@@ -1,5 +1,6 @@
 /** Injected faults, observed by `streamResponse` over loopback. */
-import { HttpError, IdleTimeoutError, MalformedEventError, StreamClosedError, streamResponse } from '../../lib';
+import { HttpError, IdleTimeoutError, MalformedEventError, StreamClosedError } from '../../lib';
+import { streamResponse } from '../../lib/http';
 import { type ResponsesServer, createResponsesServer, parseFault, validateFault } from '../../lib/server';
 import { items, streamedEvents } from '../../lib/testing';
 import { answerOf, collect } from './helpers';

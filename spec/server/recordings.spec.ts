@@ -5,7 +5,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidRecordingError, streamResponse } from '../../lib';
+import { InvalidRecordingError } from '../../lib';
+import { streamResponse } from '../../lib/http';
 import {
   type ResponsesServer,
   createResponsesServer,

@@ -7,7 +7,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
-import { ResponseFailedError, type ResponseEvent, streamResponse } from '../../lib';
+import { ResponseFailedError, type ResponseEvent } from '../../lib';
+import { streamResponse } from '../../lib/http';
 import { DEMO_CONVERSATION, type ResponsesServer, type ServerLogEntry, createResponsesServer } from '../../lib/server';
 import { answerOf, collect, reasoningOf, viaAiSdk, viaOpenAIClient, viaOpenAIStream, viaStreamText } from './helpers';
 

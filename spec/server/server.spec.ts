@@ -3,7 +3,8 @@ import { EventEmitter } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HttpError, streamResponse } from '../../lib';
+import { HttpError } from '../../lib';
+import { streamResponse } from '../../lib/http';
 import {
   DEMO_CONVERSATION,
   type ResponsesServer,
