@@ -1,6 +1,9 @@
 /**
  * `npm pack` from a clean clone (the tracked files only: no dist/) builds through `prepare` and ships what a user
  * needs: dist/ for every format and subpath, the bin, LICENSE, README; no sources or tests. The packed CLI then runs.
+ * The clone links this repository's node_modules, so its `prepare` (scripts/build.js --if-stale) copies the build of
+ * the same inputs from node_modules/.cache instead of running tsup again; inputs that differ from this checkout's
+ * (a file git does not track, say) hash differently and are built for real.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
