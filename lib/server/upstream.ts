@@ -77,12 +77,16 @@ export async function requestUpstream(
   return { answer, controller };
 }
 
-/** fetch says only "fetch failed": the reason (ECONNREFUSED, ENOTFOUND, a TLS error) is in its `cause` chain. */
+/**
+ * fetch says only "fetch failed": the reason (ECONNREFUSED, ENOTFOUND, a TLS error) is in its `cause` chain. Read by
+ * shape, not `instanceof Error`: Node's fetch makes its errors in its own realm, which a vm context (Jest) does not share.
+ */
 function describeFetchFailure(error: unknown): string {
+  const isError = (value: unknown): value is Error =>
+    typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
   let current = error;
-  for (let depth = 0; depth < 5 && current instanceof Error && current.cause !== undefined; depth++)
-    current = current.cause;
-  if (!(current instanceof Error)) return String(current);
+  for (let depth = 0; depth < 5 && isError(current) && current.cause !== undefined; depth++) current = current.cause;
+  if (!isError(current)) return String(current);
   const code = (current as { code?: unknown }).code;
   return typeof code === 'string' && !current.message.includes(code) ? `${code}: ${current.message}` : current.message;
 }
