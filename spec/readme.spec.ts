@@ -3,7 +3,8 @@
  * an HTML comment `<!-- context: … -->` right before a block declares what the block takes as given), and every
  * `responses-rx` command in a shell block runs with the real bin and exits as its `# exits N` comment says (0 when
  * none). `serve` commands run until they listen, then get Ctrl-C; `ask` talks to an embedded server standing in for
- * the API.
+ * the API; `demo` without `--delay` gets `--delay 0` (the pacing only costs time: spec/cli/cli.spec.ts checks its
+ * default).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { type ResponsesServer, createResponsesServer } from 'responses-rx/server
 
 const root = path.resolve(__dirname, '..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+const exportsMap = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { exports: object }).exports;
 
 interface Block {
   readonly lang: string;
@@ -45,6 +47,11 @@ function blocks(): Block[] {
 const typescript = blocks().filter((block) => block.lang === 'ts' || block.lang === 'typescript');
 const shell = blocks().filter((block) => block.lang === 'sh' || block.lang === 'bash');
 
+// The blocks compile against the built declarations, and the commands run the built bin.
+beforeAll(() => {
+  execFileSync(process.execPath, [path.join(root, 'scripts/build.js'), '--if-stale'], { cwd: root, stdio: 'pipe' });
+}, 240_000);
+
 describe('README', () => {
   it('has TypeScript and shell examples to check', () => {
     expect(typescript.length).toBeGreaterThan(5);
@@ -67,6 +74,15 @@ describe('README', () => {
         compilerOptions: {
           module: 'es2022',
           moduleResolution: 'bundler',
+          // What a user compiles against: the package's ES module declarations (dist/), not lib/'s sources.
+          paths: Object.fromEntries(
+            Object.entries(exportsMap)
+              .filter(([subpath]) => subpath !== './package.json')
+              .map(([subpath, target]) => [
+                `responses-rx${subpath.slice(1)}`,
+                [path.join(root, (target as { import: { types: string } }).import.types)],
+              ]),
+          ),
           noEmit: true,
           noUnusedLocals: false,
           noUnusedParameters: false,
@@ -115,7 +131,6 @@ describe('README commands', () => {
   let cwd: string;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [path.join(root, 'scripts/build.js'), '--if-stale'], { cwd: root, stdio: 'pipe' });
     api = await createResponsesServer({ port: 0 });
     // A folder like a user's: the sample recordings, this README, and the answer.sse the README's curl would save.
     cwd = mkdtempSync(path.join(os.tmpdir(), 'responses-rx-readme-'));
@@ -129,7 +144,8 @@ describe('README commands', () => {
   });
 
   const run = (command: Command) => {
-    const line = command.line.replace(/(npx )?responses-rx (?=demo|replay|serve|ask)/, `${bin} `);
+    let line = command.line.replace(/(npx )?responses-rx (?=demo|replay|serve|ask)/, `${bin} `);
+    if (/ demo\b/.test(line) && !/--delay\b/.test(line)) line = `${line} --delay 0`;
     // A serve command gets a free port; ask talks to the embedded server with a placeholder key.
     const script = command.serve ? `exec ${line.replace(/--port \d+/, '')} --port 0` : line;
     const env = {

@@ -1,20 +1,25 @@
 /**
- * The `responses-rx` command as a user runs it: the real bin (bin/responses-rx.js on the built package) in a child
- * process, its stdout and stderr read apart, its exit status checked. Output on stdout, errors on stderr, never a stack
- * trace; 0 success, 1 a stream, file or HTTP error, 2 bad usage.
+ * The `responses-rx` command as a user runs it: its stdout and stderr read apart, its exit status checked. Output on
+ * stdout, errors on stderr, never a stack trace; 0 success, 1 a stream, file or HTTP error, 2 bad usage.
+ *
+ * What only a process shows runs the real bin (bin/responses-rx.js on the built package) in a child process: each exit
+ * status as the process's own, reading the process's stdin, a reader that closes the pipe early (EPIPE), Ctrl-C and
+ * SIGTERM. The rest calls `main` (what the bin runs) in this process with its own stdout, stderr, env and stdin: the
+ * same commands and output, without a Node start-up each.
  */
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { DEMO_CONVERSATION } from 'responses-rx/server';
 import { items, streamedEvents, toSseText } from 'responses-rx/testing';
 import { main } from '../../lib/cli/main';
 import { wrapLine } from '../../lib/cli/draw';
 
 const root = path.resolve(__dirname, '../..');
-const bin = path.join(root, 'bin/responses-rx.js');
+const binPath = path.join(root, 'bin/responses-rx.js');
 let dir: string;
 
 beforeAll(() => {
@@ -32,11 +37,11 @@ interface Run {
 const ENV = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, OPENAI_API_KEY: undefined } as NodeJS.ProcessEnv;
 
 function start(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [bin, ...args], { cwd: dir, env: { ...ENV, ...env } });
+  return spawn(process.execPath, [binPath, ...args], { cwd: dir, env: { ...ENV, ...env } });
 }
 
 /** Runs the bin to the end (asynchronously: a server in this process may be what it talks to). */
-function cli(args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+function bin(args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   const child = start(args, options.env);
   let stdout = '';
   let stderr = '';
@@ -44,6 +49,23 @@ function cli(args: readonly string[], options: { input?: string; env?: NodeJS.Pr
   child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
   child.stdin.end(options.input ?? '');
   return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
+}
+
+/** Runs `main` in this process, with the bin's environment, to the end. */
+async function cli(
+  args: readonly string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal; stdout?: (text: string) => void } = {},
+): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const status = await main(args, {
+    stdout: { write: (text: string) => ((stdout += text), options.stdout?.(stdout)) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { ...ENV, ...options.env },
+    stdin: Readable.from([options.input ?? '']),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  return { status, stdout, stderr };
 }
 
 async function until(condition: () => boolean, what: string): Promise<void> {
@@ -118,8 +140,8 @@ describe('responses-rx replay', () => {
     }
   });
 
-  it('reads stdin for -', async () => {
-    const run = await cli(['replay', '-', '--json'], { input: toSseText(sample) });
+  it("reads the process's stdin for -", async () => {
+    const run = await bin(['replay', '-', '--json'], { input: toSseText(sample) });
     expect(run.status).toBe(0);
     const types = run.stdout
       .trim()
@@ -166,8 +188,11 @@ describe('responses-rx replay', () => {
 
   it('exits 1 on a recording cut short, the error on stderr only, once', async () => {
     const cut = file('cut.sse', toSseText(sample.slice(0, -1)));
-    for (const args of [[], ['--json']]) {
-      const run = await cli(['replay', cut, ...args]);
+    for (const [args, runner] of [
+      [[], bin], // the exit status of a real process
+      [['--json'], cli],
+    ] as const) {
+      const run = await runner(['replay', cut, ...args]);
       expect(run.status).toBe(1);
       expect(count(run.stderr, 'stream_closed')).toBe(1);
       expect(run.stdout).not.toMatch(/stream_closed|Stream closed/);
@@ -231,8 +256,10 @@ describe('usage errors exit 2 with a message a user can act on', () => {
       const run = await cli([command, '--help']);
       expect(run.status).toBe(0);
       expect(run.stdout).toMatch(new RegExp(`Usage: responses-rx ${command}`));
+      // The demo paces its events like a model unless told otherwise (the specs pass --delay 0).
+      if (command === 'demo') expect(run.stdout).toMatch(/--delay <ms> +pause between replayed events \(default: 15\)/);
     }
-    const none = await cli([]);
+    const none = await bin([]); // the exit status of a real process
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/Usage: responses-rx/);
     expect(none.stderr).toMatch(/Exit status: 0 success, 1 a stream, file or HTTP error, 2 bad usage/);
@@ -252,6 +279,31 @@ describe('usage errors exit 2 with a message a user can act on', () => {
     }
   });
 });
+
+/** Starts `serve` in this process; resolves with its API root once it listens. `stop()` is what Ctrl-C does. */
+async function serveHere(
+  args: readonly string[],
+): Promise<{ url: string; out: () => string; stop: () => Promise<Run> }> {
+  const controller = new AbortController();
+  let out = '';
+  const ended = cli(['serve', '--port', '0', ...args], {
+    signal: controller.signal,
+    stdout: (written) => (out = written),
+  });
+  let early: Run | undefined;
+  void ended.then((run) => (early = run));
+  await until(() => /on http:\/\/\S+\/v1/.test(out) || early !== undefined, 'serve to listen');
+  const url = /on (http:\/\/\S+\/v1)/.exec(out)?.[1];
+  if (url === undefined) throw new Error(`serve did not start: ${early?.stderr}`);
+  return {
+    url,
+    out: () => out,
+    stop: () => {
+      controller.abort();
+      return ended;
+    },
+  };
+}
 
 /** Starts `serve` as a child; resolves with its API root once it listens. */
 async function serve(
@@ -306,7 +358,7 @@ describe('responses-rx serve and ask', () => {
   });
 
   it('ask exits 1 with the HTTP error on stderr; the 429 body names the same delay as its header', async () => {
-    const server = await serve(['--fault', 'http-error=429:2', '--quiet']);
+    const server = await serveHere(['--fault', 'http-error=429:2', '--quiet']);
     try {
       const asked = await cli(['ask', 'hi', '--base-url', server.url], { env: { OPENAI_API_KEY: 'test' } });
       expect(asked.status).toBe(1);
@@ -316,7 +368,7 @@ describe('responses-rx serve and ask', () => {
       expect(raw.headers.get('retry-after')).toBe('2');
       expect(((await raw.json()) as { error: { message: string } }).error.message).toMatch(/try again in 2s/);
     } finally {
-      await stop(server.child);
+      await server.stop();
     }
   });
 
@@ -325,7 +377,7 @@ describe('responses-rx serve and ask', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as { port: number }).port;
     await new Promise((resolve) => closed.close(resolve)); // nothing listens there now
-    const server = await serve(['--upstream', `http://127.0.0.1:${port}/v1`, '--quiet']);
+    const server = await serveHere(['--upstream', `http://127.0.0.1:${port}/v1`, '--quiet']);
     try {
       const asked = await cli(['ask', 'hi', '--base-url', server.url], { env: { OPENAI_API_KEY: 'test' } });
       expect(asked.status).toBe(1);
@@ -333,14 +385,14 @@ describe('responses-rx serve and ask', () => {
       expect(asked.stderr).toMatch(/ECONNREFUSED/);
       expect(asked.stderr).not.toMatch(/fetch failed/);
     } finally {
-      await stop(server.child);
+      await server.stop();
     }
   });
 
   it('serves a folder of recordings given to --replay', async () => {
     const folder = mkdtempSync(path.join(dir, 'recordings-'));
     writeFileSync(path.join(folder, 'my-model.txt'), toSseText(sample));
-    const server = await serve(['--replay', folder, '--quiet']);
+    const server = await serveHere(['--replay', folder, '--quiet']);
     try {
       const asked = await cli(['ask', 'hi', '--base-url', server.url, '--model', 'my-model'], {
         env: { OPENAI_API_KEY: 'test' },
@@ -348,7 +400,7 @@ describe('responses-rx serve and ask', () => {
       expect(asked.status).toBe(0);
       expect(count(asked.stdout, 'Take the train.')).toBe(1);
     } finally {
-      await stop(server.child);
+      await server.stop();
     }
   });
 
