@@ -44,9 +44,10 @@ export function itWithRecordings(where: string): jest.It {
  * condition that never comes into a readable failure; no test passes or fails on how long it took.
  */
 export async function until(condition: () => boolean, what: string, limitMs = 10_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
+  // performance.now(), not Date.now(): a spec may fake Date (and rxjs's clock with it) while it polls.
+  const deadline = performance.now() + limitMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
+    if (performance.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }

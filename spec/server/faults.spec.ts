@@ -1,8 +1,16 @@
 /** Injected faults, observed by `streamResponse` over loopback. */
-import { HttpError, IdleTimeoutError, MalformedEventError, StreamClosedError } from '../../lib';
+import { finalize } from 'rxjs';
+import { HttpError, IdleTimeoutError, MalformedEventError, type ResponseEvent, StreamClosedError } from '../../lib';
 import { streamResponse } from '../../lib/http';
-import { type ResponsesServer, createResponsesServer, parseFault, validateFault } from '../../lib/server';
+import {
+  type RequestSummary,
+  type ResponsesServer,
+  createResponsesServer,
+  parseFault,
+  validateFault,
+} from '../../lib/server';
 import { items, streamedEvents } from '../../lib/testing';
+import { until } from '../support';
 import { answerOf, collect } from './helpers';
 
 const servers: ResponsesServer[] = [];
@@ -69,18 +77,42 @@ describe('faults seen by streamResponse', () => {
     expect(answerOf(values)).toMatch(/^An Observable is/);
   });
 
-  it('stall-after: the socket stays open and silent, so IdleTimeoutError with a small idleTimeoutMs', async () => {
-    const server = await start({ fault: { kind: 'stall-after', events: 4 } });
-    const { values, error } = await ask(server, { idleTimeoutMs: 100 });
-    expect(error).toBeInstanceOf(IdleTimeoutError);
-    expect(error).toMatchObject({ code: 'idle_timeout', idleMs: 100, retryable: true });
-    // created, in_progress, output_item.added (reasoning), reasoning_summary_part.added
-    expect(values.map((event) => event.type)).toEqual([
-      'created',
-      'inProgress',
-      'outputItemAdded',
-      'reasoningSummaryPartAdded',
-    ]);
+  it('stall-after: the socket stays open and silent, so IdleTimeoutError once idleTimeoutMs passes without an event', async () => {
+    const ended: RequestSummary[] = [];
+    const server = await start({ fault: { kind: 'stall-after', events: 4 }, onRequestEnd: (end) => ended.push(end) });
+    // The idle clock (rxjs's asyncScheduler: Date and setInterval) moves only when this test moves it, so a loaded
+    // machine cannot make it fire before the four events arrive; sockets, fetch and polling keep their real timers.
+    jest.useFakeTimers({
+      doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'queueMicrotask'],
+    });
+    try {
+      const values: ResponseEvent[] = [];
+      let error: unknown;
+      let ends = 0;
+      streamResponse({ model: 'demo-turn-1', input: 'hi' }, { baseURL: server.url, apiKey: 'k', idleTimeoutMs: 100 })
+        .pipe(finalize(() => ends++))
+        .subscribe({ next: (event) => values.push(event), error: (e: unknown) => (error = e) });
+      await until(() => values.length >= 4 || ends > 0, 'the events before the stall');
+      // created, in_progress, output_item.added (reasoning), reasoning_summary_part.added; then silence.
+      expect(values.map((event) => event.type)).toEqual([
+        'created',
+        'inProgress',
+        'outputItemAdded',
+        'reasoningSummaryPartAdded',
+      ]);
+      jest.advanceTimersByTime(99);
+      expect(ends).toBe(0);
+      jest.advanceTimersByTime(1);
+      expect(error).toBeInstanceOf(IdleTimeoutError);
+      expect(error).toMatchObject({ code: 'idle_timeout', idleMs: 100, retryable: true });
+      expect(values).toHaveLength(4);
+      // The timeout let go of the request: the server saw the client leave mid-stall, after exactly four events.
+      await until(() => ended.length > 0, 'the server to see the client leave');
+      expect(ended[0]).toMatchObject({ outcome: 'client-closed', completed: false });
+      expect(ended[0]!.eventTypes).toHaveLength(4);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   // A short stream: at one byte per write, the demo's longer turns take seconds under --detectOpenHandles.

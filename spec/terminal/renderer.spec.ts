@@ -8,6 +8,9 @@ import { TerminalRenderer, isColorEnabled, renderToString, renderTranscript } fr
 import type { ResponseEvent } from 'responses-rx';
 import type { TranscriptUpdate } from 'responses-rx/transcript';
 import { events, items, parseJsonLines, streamedEvents, toSseText } from 'responses-rx/testing';
+import { configureFastCheck } from '../proof';
+
+configureFastCheck();
 
 const ESC = '\u001b';
 const stripAnsi = (text: string): string => text.replace(/\u001b\[[0-9;]*m/g, '');

@@ -5,6 +5,9 @@ import type { WireItem } from 'responses-rx';
 import type { Transcript, TranscriptCell, TranscriptUpdate } from 'responses-rx/transcript';
 import { PROVIDER_SHAPES, applyShape, items, streamedEvents, toSseText } from 'responses-rx/testing';
 import type { ProviderShape, WireJson } from 'responses-rx/testing';
+import { configureFastCheck } from '../proof';
+
+configureFastCheck();
 
 /** Runs an SSE text through responseEvents and toTranscript; collects the updates and the error, if any. */
 async function transcriptOf(sse: string): Promise<{ updates: TranscriptUpdate[]; error: unknown }> {

@@ -16,6 +16,9 @@ import { MalformedEventError, type KnownWireEventType, wireEventSchemas } from '
 import { passesFastCheck } from '../../lib/wire/fastChecks';
 import { type RawWireEvent, validateWireEvent } from '../../lib/wire/parseWireEvent';
 import { itWithRecordings, recordedDir } from '../support';
+import { configureFastCheck } from '../proof';
+
+configureFastCheck();
 
 type Json = Record<string, unknown>;
 type Def = core.$ZodTypeDef & {
