@@ -150,6 +150,38 @@ describe('toWireEvents', () => {
     expect(gaps).toEqual([{ expected: 2, received: 4 }]);
   });
 
+  it('tells a replay from a new event far back: whole data for the last 4 numbers, length and samples before', () => {
+    const anomalies: SequenceAnomaly[] = [];
+    // Numbers 0-9, then: 2 again as it was (a replay), 2 with a longer text (new), 9 with another text of the same
+    // length (new: the latest numbers compare their data whole).
+    const s = {
+      ...Object.fromEntries(
+        'abcdefghij'.split('').map((letter, n) => [letter, msg(seq(wire.textDelta(letter.repeat(3)), n))]),
+      ),
+      R: msg(seq(wire.textDelta('ccc'), 2)),
+      N: msg(seq(wire.textDelta('cccc'), 2)),
+      L: msg(seq(wire.textDelta('jjk'), 9)),
+    };
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('abcdefghijRNL|', s);
+      const result = source.pipe(
+        toWireEvents({ onSequenceAnomaly: (a) => anomalies.push(a) }),
+        map((e) => (e.type === 'response.output_text.delta' ? e.delta : e.type)),
+      );
+      expectObservable(result).toBe('abcdefghij-NL|', {
+        ...Object.fromEntries('abcdefghij'.split('').map((letter) => [letter, letter.repeat(3)])),
+        N: 'cccc',
+        L: 'jjk',
+      });
+      expectSubscriptions(source.subscriptions).toBe('^------------!');
+    });
+    expect(anomalies).toEqual([
+      { kind: 'replay', expected: 10, received: 2 },
+      { kind: 'repeat', expected: 10, received: 2 },
+      { kind: 'repeat', expected: 10, received: 9 },
+    ]);
+  });
+
   it('counts unknown events in the sequence, so skipping them is no gap', () => {
     const gaps: SequenceGap[] = [];
     const s = {
