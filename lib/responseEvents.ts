@@ -1,14 +1,19 @@
-import { Observable, type OperatorFunction, catchError, filter, throwError } from 'rxjs';
+import { Observable, type OperatorFunction, type Subscriber, asyncScheduler } from 'rxjs';
 import { ResponsesRxError, StreamClosedError } from './errors';
 import type { NormalizedEvent, ResponseEvent } from './events';
 import { checkPolicy, passOrRecover } from './operators/fallbackFromCompleted';
-import { idleTimeout } from './operators/idleTimeout';
-import { normalizeEvents } from './operators/normalizeEvents';
-import { type ToWireEventsOptions, toWireEvents } from './operators/toWireEvents';
+import { idleTimeOf, watchIdle } from './operators/idleTimeout';
+import { normalizeWireEvent } from './operators/normalizeEvents';
+import {
+  type ToWireEventsOptions,
+  WireEventReader,
+  type WireEventsConfig,
+  wireEventsConfig,
+} from './operators/toWireEvents';
 import type { FallbackPolicy } from './policies/fallbackPolicy';
 import { recoverMissing } from './policies/recoverMissing';
-import { type FromSSEOptions, type SseMessage, fromSSE } from './sse/fromSSE';
-import { type SseSource, chunksOf } from './sse/source';
+import { type FromSSEOptions, type SseMessage, SseDecoder, type SseSink, maxEventSizeOf } from './sse/fromSSE';
+import { type SseChunk, type SseSource, chunksOf } from './sse/source';
 import { StreamTracker } from './streamState';
 import { subscribeWithin } from './util/subscribeWithin';
 
@@ -63,7 +68,7 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
  * @throws TypeError at call time for an unsupported source or invalid options.
  */
 export function responseEvents(source: SseSource, options: ResponseEventsOptions = {}): Observable<ResponseEvent> {
-  return normalizedEventsOf(source, options).pipe(deliverExactlyOnce(options.fallback ?? recoverMissing));
+  return readEvents<ResponseEvent>(source, options, options.fallback ?? recoverMissing);
 }
 
 /** Options of {@link normalizedEventsOf}. */
@@ -110,21 +115,96 @@ export function normalizedEventsOf(
   source: SseSource,
   options: NormalizedEventsOptions = {},
 ): Observable<NormalizedEvent> {
+  return readEvents<NormalizedEvent>(source, options, undefined);
+}
+
+/**
+ * {@link normalizedEventsOf}, and with a `fallback` {@link deliverExactlyOnce} after it, as ONE subscriber to the
+ * chunks: the idle watch, the SSE decoder, the wire events, the normalized events and the delivery run as calls on
+ * each chunk, not as seven subscribers handing every event on (a stream's fixed cost, and a hop per event per stage,
+ * which a small stream pays in code that is not optimized yet). The same steps as the exported operators, which
+ * share them: `SseDecoder` (fromSSE), `WireEventReader` (toWireEvents), `normalizeWireEvent` (normalizeEvents),
+ * `deliverOne` (deliverExactlyOnce), `watchIdle` (idleTimeout). Built on `subscribeWithin`: it stops the moment its
+ * subscriber closes, and every exception goes to `error()`.
+ */
+function readEvents<E extends NormalizedEvent | ResponseEvent>(
+  source: SseSource,
+  options: NormalizedEventsOptions,
+  fallback: FallbackPolicy | undefined,
+): Observable<E> {
   const cutShort = options.cutShort ?? 'error';
   if (cutShort !== 'error' && cutShort !== 'drop') {
     throw new TypeError(`normalizedEventsOf: cutShort must be 'error' or 'drop', got ${String(cutShort)}`);
   }
-  const chunks$ = chunksOf(source).pipe(
-    catchError((error: unknown) =>
-      throwError(() => (error instanceof ResponsesRxError ? error : new StreamClosedError({ cause: error }))),
-    ),
-    idleTimeout(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS),
-  );
-  const messages$ = fromSSE(chunks$, options);
-  return (cutShort === 'drop' ? messages$.pipe(filter(isWhole)) : messages$).pipe(
-    toWireEvents(options),
-    normalizeEvents(),
-  );
+  const chunks$ = chunksOf(source);
+  const idleMs = idleTimeOf(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
+  const maxEventSize = maxEventSizeOf(options);
+  const wire = wireEventsConfig(options);
+  if (fallback !== undefined) checkPolicy(fallback, 'fallbackFromCompleted');
+  const dropCutShort = cutShort === 'drop';
+  return new Observable<E>((subscriber) => {
+    const reader = new EventReader(subscriber, maxEventSize, wire, dropCutShort, fallback);
+    const watch = idleMs === Infinity ? undefined : watchIdle(subscriber, idleMs);
+    subscribeWithin(subscriber, chunks$, {
+      next: (chunk) => {
+        if (watch !== undefined) watch.last = asyncScheduler.now();
+        reader.push(chunk);
+      },
+      error: (error) =>
+        subscriber.error(error instanceof ResponsesRxError ? error : new StreamClosedError({ cause: error })),
+      complete: () => reader.end(),
+    });
+  });
+}
+
+/** The per-stream state of {@link readEvents}: each SSE message of the decoder goes through the stages at once. */
+class EventReader implements SseSink {
+  private readonly decoder: SseDecoder;
+  private readonly wire: WireEventReader;
+  private readonly tracker: StreamTracker | undefined;
+
+  constructor(
+    private readonly subscriber: Subscriber<ResponseEvent | NormalizedEvent>,
+    maxEventSize: number,
+    wire: WireEventsConfig,
+    private readonly dropCutShort: boolean,
+    private readonly fallback: FallbackPolicy | undefined,
+  ) {
+    this.decoder = new SseDecoder(this, maxEventSize);
+    this.wire = new WireEventReader(wire);
+    this.tracker = fallback === undefined ? undefined : new StreamTracker();
+  }
+
+  get closed(): boolean {
+    return this.subscriber.closed;
+  }
+
+  push(chunk: SseChunk): void {
+    this.decoder.push(chunk);
+  }
+
+  /** The chunks ended: a last event may still come; then the stream ends (without `completed`, a closed stream). */
+  end(): void {
+    this.decoder.end();
+    if (this.tracker === undefined) this.subscriber.complete();
+    else this.subscriber.error(new StreamClosedError());
+  }
+
+  next(message: SseMessage): void {
+    if (message.type !== 'event' || this.subscriber.closed) return;
+    if (this.dropCutShort && !isWhole(message)) return;
+    const wire = this.wire.read(message);
+    if (wire === undefined) return;
+    const event = normalizeWireEvent(wire);
+    if (event === undefined) return;
+    const tracker = this.tracker;
+    if (tracker === undefined) this.subscriber.next(event);
+    else deliverOne(this.subscriber, this.fallback as FallbackPolicy, tracker, event);
+  }
+
+  error(error: unknown): void {
+    this.subscriber.error(error);
+  }
 }
 
 /**
@@ -158,14 +238,22 @@ export function deliverExactlyOnce(
     new Observable<ResponseEvent>((subscriber) => {
       const state = new StreamTracker();
       subscribeWithin(subscriber, source, {
-        next: (event) => {
-          const first = state.observe(event);
-          passOrRecover(subscriber, fallback, event, state, first);
-          if (event.type === 'completed') subscriber.complete();
-        },
+        next: (event) => deliverOne(subscriber, fallback, state, event),
         complete: () => subscriber.error(new StreamClosedError()),
       });
     });
+}
+
+/** What {@link deliverExactlyOnce} does with one event: track it, pass it on or recover at `completed`, then end. */
+function deliverOne(
+  subscriber: Subscriber<ResponseEvent>,
+  fallback: FallbackPolicy,
+  state: StreamTracker,
+  event: NormalizedEvent,
+): void {
+  const first = state.observe(event);
+  passOrRecover(subscriber, fallback, event, state, first);
+  if (event.type === 'completed') subscriber.complete();
 }
 
 /** False for a last event the end of the connection cut short: its data is not whole JSON. */

@@ -1,4 +1,4 @@
-import { type MonoTypeOperatorFunction, Observable, asyncScheduler } from 'rxjs';
+import { type MonoTypeOperatorFunction, Observable, type Subscriber, asyncScheduler } from 'rxjs';
 import { IdleTimeoutError } from '../errors';
 import { subscribeWithin } from '../util/subscribeWithin';
 
@@ -37,27 +37,56 @@ export interface IdleTimeoutConfig {
  * @throws TypeError when the time is not a positive number.
  */
 export function idleTimeout<T>(config: number | IdleTimeoutConfig): MonoTypeOperatorFunction<T> {
+  const each = idleTimeOf(config);
+  if (each === Infinity) return (source) => source;
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      const watch = watchIdle(subscriber, each);
+      subscribeWithin(subscriber, source, {
+        next: (value) => {
+          watch.last = asyncScheduler.now();
+          subscriber.next(value);
+        },
+      });
+    });
+}
+
+/**
+ * The silence allowed by an {@link idleTimeout} config, checked when the operator is created.
+ *
+ * @internal
+ * @throws TypeError when the time is not a positive number.
+ */
+export function idleTimeOf(config: number | IdleTimeoutConfig): number {
   const each = typeof config === 'number' ? config : config?.each;
   if (typeof each !== 'number' || Number.isNaN(each) || each <= 0) {
     throw new TypeError(
       `idleTimeout: the silence allowed must be a positive number of milliseconds, got ${String(each)}`,
     );
   }
-  if (each === Infinity) return (source) => source;
-  return (source) =>
-    new Observable<T>((subscriber) => {
-      let last = asyncScheduler.now();
-      const timer = asyncScheduler.schedule(function () {
-        const silence = asyncScheduler.now() - last;
-        if (silence >= each) subscriber.error(new IdleTimeoutError(each));
-        else this.schedule(undefined, each - silence);
-      }, each);
-      subscriber.add(timer);
-      subscribeWithin(subscriber, source, {
-        next: (value) => {
-          last = asyncScheduler.now();
-          subscriber.next(value);
-        },
-      });
-    });
+  return each;
+}
+
+/** When the last value came, in the `asyncScheduler`'s time: what a value sets, and the idle timer reads. */
+export interface IdleWatch {
+  last: number;
+}
+
+/**
+ * Starts the idle timer of {@link idleTimeout} on `subscriber` (torn down with it): one timer per silence, which fails
+ * the subscriber with `IdleTimeoutError` once `each` ms passed since `watch.last`. The caller sets `last` on every
+ * value.
+ *
+ * @internal
+ */
+export function watchIdle(subscriber: Subscriber<unknown>, each: number): IdleWatch {
+  const watch: IdleWatch = { last: asyncScheduler.now() };
+  subscriber.add(
+    asyncScheduler.schedule(function () {
+      const silence = asyncScheduler.now() - watch.last;
+      if (silence >= each) subscriber.error(new IdleTimeoutError(each));
+      else this.schedule(undefined, each - silence);
+    }, each),
+  );
+  return watch;
 }

@@ -1,6 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { MalformedEventError } from '../errors';
-import type { SseMessage } from '../sse/fromSSE';
+import type { SseEventMessage, SseMessage } from '../sse/fromSSE';
 import { subscribeWithin } from '../util/subscribeWithin';
 import { parseRawWireEvent, validateWireEvent } from '../wire/parseWireEvent';
 import type { UnknownWireEvent, WireEvent } from '../wire/schemas';
@@ -153,6 +153,39 @@ export interface ToWireEventsOptions {
 export function toWireEvents(
   options: ToWireEventsOptions = {},
 ): OperatorFunction<SseMessage, WireEvent | UnknownWireEvent> {
+  const config = wireEventsConfig(options);
+  return (source) =>
+    new Observable<WireEvent | UnknownWireEvent>((subscriber) => {
+      const reader = new WireEventReader(config);
+      subscribeWithin(subscriber, source, {
+        next: (message) => {
+          if (message.type !== 'event') return;
+          const event = reader.read(message);
+          if (event !== undefined) subscriber.next(event);
+        },
+      });
+    });
+}
+
+/**
+ * The options of {@link toWireEvents}, checked (a `TypeError` for a bad one) and with their defaults.
+ *
+ * @internal
+ */
+export interface WireEventsConfig {
+  readonly skipMalformed: boolean;
+  readonly emitUnknown: boolean;
+  readonly onSequenceAnomaly: ((anomaly: SequenceAnomaly) => void) | undefined;
+  readonly onSequenceGap: ((gap: SequenceGap) => void) | undefined;
+}
+
+/**
+ * Checks the options of {@link toWireEvents} when the operator is created.
+ *
+ * @internal
+ * @throws TypeError for an invalid option.
+ */
+export function wireEventsConfig(options: ToWireEventsOptions): WireEventsConfig {
   const onMalformed = options.onMalformed ?? 'error';
   if (onMalformed !== 'error' && onMalformed !== 'skip') {
     throw new TypeError(`toWireEvents: onMalformed must be 'error' or 'skip', got ${String(onMalformed)}`);
@@ -161,7 +194,6 @@ export function toWireEvents(
   if (unknownEvent !== 'ignore' && unknownEvent !== 'emit') {
     throw new TypeError(`toWireEvents: unknownEvent must be 'ignore' or 'emit', got ${String(unknownEvent)}`);
   }
-  const emitUnknown = unknownEvent === 'emit';
   const onSequenceGap = options.onSequenceGap;
   if (onSequenceGap !== undefined && typeof onSequenceGap !== 'function') {
     throw new TypeError('toWireEvents: onSequenceGap must be a function');
@@ -170,54 +202,75 @@ export function toWireEvents(
   if (onSequenceAnomaly !== undefined && typeof onSequenceAnomaly !== 'function') {
     throw new TypeError('toWireEvents: onSequenceAnomaly must be a function');
   }
-  return (source) =>
-    new Observable<WireEvent | UnknownWireEvent>((subscriber) => {
-      let lastSequence: number | undefined;
-      let midStream = false;
-      const recent = new RecentEvents();
-      const report = (kind: SequenceAnomaly['kind'], expected: number, received: number): void => {
-        onSequenceAnomaly?.({ kind, expected, received });
-        if (kind === 'gap') onSequenceGap?.({ expected, received });
+  return {
+    skipMalformed: onMalformed === 'skip',
+    emitUnknown: unknownEvent === 'emit',
+    onSequenceAnomaly,
+    onSequenceGap,
+  };
+}
+
+/**
+ * The state of {@link toWireEvents} for one stream, as an object (its methods are shared by every stream, no closures
+ * per stream): the last sequence number and the replay window. `responseEvents` reads each SSE message through it at
+ * once, without a subscriber between.
+ *
+ * @internal
+ */
+export class WireEventReader {
+  private lastSequence: number | undefined;
+  private midStream = false;
+  private readonly recent = new RecentEvents();
+
+  constructor(private readonly config: WireEventsConfig) {}
+
+  /**
+   * One SSE event to its wire event.
+   *
+   * @returns the wire event, or `undefined` for data to ignore: `[DONE]`, an event of an unknown type (unless
+   *   `unknownEvent: 'emit'`), a replay, a malformed event with `onMalformed: 'skip'`.
+   * @throws what {@link parseRawWireEvent} and {@link validateWireEvent} throw (unless skipped).
+   */
+  read(message: SseEventMessage): WireEvent | UnknownWireEvent | undefined {
+    try {
+      const raw = parseRawWireEvent(message.data, this.midStream);
+      if (raw === undefined) return undefined;
+      this.midStream = true;
+      const sequence = raw.sequence_number;
+      if (typeof sequence === 'number' && !this.isNew(sequence, message.data)) return undefined;
+      const event = validateWireEvent(raw, message.data);
+      if (event !== undefined || !this.config.emitUnknown) return event;
+      return {
+        type: 'unknown',
+        wireType: raw.type,
+        event: raw,
+        ...(typeof sequence === 'number' ? { sequence_number: sequence } : {}),
       };
-      subscribeWithin(subscriber, source, {
-        next: (message) => {
-          if (message.type !== 'event') return;
-          let event: WireEvent | UnknownWireEvent | undefined;
-          try {
-            const raw = parseRawWireEvent(message.data, midStream);
-            if (raw === undefined) return;
-            midStream = true;
-            const sequence = raw.sequence_number;
-            if (typeof sequence === 'number') {
-              if (lastSequence !== undefined && sequence <= lastSequence) {
-                if (recent.isReplay(sequence, message.data, lastSequence)) {
-                  report('replay', lastSequence + 1, sequence);
-                  return;
-                }
-                report('repeat', lastSequence + 1, sequence);
-              } else {
-                if (lastSequence !== undefined && sequence > lastSequence + 1) {
-                  report('gap', lastSequence + 1, sequence);
-                }
-                lastSequence = sequence;
-              }
-              recent.remember(sequence, message.data);
-            }
-            event = validateWireEvent(raw, message.data);
-            if (event === undefined && emitUnknown)
-              event = {
-                type: 'unknown',
-                wireType: raw.type,
-                event: raw,
-                ...(typeof sequence === 'number' ? { sequence_number: sequence } : {}),
-              };
-          } catch (error) {
-            if (error instanceof MalformedEventError && onMalformed === 'skip') return;
-            subscriber.error(error);
-            return;
-          }
-          if (event !== undefined) subscriber.next(event);
-        },
-      });
-    });
+    } catch (error) {
+      if (error instanceof MalformedEventError && this.config.skipMalformed) return undefined;
+      throw error;
+    }
+  }
+
+  /** Records a sequence number; false for a replay (dropped). Gaps, repeats and replays are reported. */
+  private isNew(sequence: number, data: string): boolean {
+    const last = this.lastSequence;
+    if (last !== undefined && sequence <= last) {
+      if (this.recent.isReplay(sequence, data, last)) {
+        this.report('replay', last + 1, sequence);
+        return false;
+      }
+      this.report('repeat', last + 1, sequence);
+    } else {
+      if (last !== undefined && sequence > last + 1) this.report('gap', last + 1, sequence);
+      this.lastSequence = sequence;
+    }
+    this.recent.remember(sequence, data);
+    return true;
+  }
+
+  private report(kind: SequenceAnomaly['kind'], expected: number, received: number): void {
+    this.config.onSequenceAnomaly?.({ kind, expected, received });
+    if (kind === 'gap') this.config.onSequenceGap?.({ expected, received });
+  }
 }

@@ -3,11 +3,11 @@
  *
  * @module
  */
-import { createParser } from 'eventsource-parser';
+import { type EventSourceParser, createParser } from 'eventsource-parser';
 import { Observable } from 'rxjs';
 import { EventTooLargeError, ProtocolMismatchError } from '../errors';
 import { subscribeWithin } from '../util/subscribeWithin';
-import { type SseSource, chunksOf } from './source';
+import { type SseChunk, type SseSource, chunksOf } from './source';
 
 /** A dispatched SSE event: its `data` (lines joined with LF), and `event` / `id` when the block set them. */
 export interface SseEventMessage {
@@ -93,82 +93,125 @@ function notAnEventStream(line: string | undefined): string | undefined {
  * @see responseEvents for the Responses API events parsed from these messages.
  */
 export function fromSSE(source: SseSource, options: FromSSEOptions = {}): Observable<SseMessage> {
-  const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
-  if (!(Number.isInteger(maxEventSize) && maxEventSize > 0)) {
-    throw new TypeError(`fromSSE: maxEventSize must be a positive integer, got ${String(options.maxEventSize)}`);
-  }
+  const maxEventSize = maxEventSizeOf(options);
   const chunks$ = chunksOf(source);
   return new Observable<SseMessage>((subscriber) => {
-    const decoder = new TextDecoder('utf-8'); // strips one leading BOM itself, in stream mode
-    let atStart = true;
-    let bomChecked = false; // text sources: their first character was looked at
-    let pendingCR = false; // the text fed last ended with CR: a LF starting the next one completes that CRLF
-    let emitted = false;
-    let flushing = false;
-    let firstChar: string | undefined; // the body's first non-blank character: only a first line can reveal a page
-    const parser = createParser({
-      onEvent: (event) => {
-        emitted = true;
-        const message: SseEventMessage = { type: 'event', data: event.data, event: event.event, id: event.id };
-        subscriber.next(flushing ? { ...message, unterminated: true } : message);
-      },
-      onComment: (comment) => {
-        emitted = true;
-        subscriber.next({ type: 'comment', comment });
-      },
-      onError: (error) => {
-        if (error.type === 'max-buffer-size-exceeded') subscriber.error(new EventTooLargeError(maxEventSize));
-        if (error.type === 'unknown-field' && !emitted && (firstChar === '<' || firstChar === '{')) {
-          const detected = notAnEventStream(error.line);
-          if (detected !== undefined) subscriber.error(new ProtocolMismatchError({ detected, raw: error.line ?? '' }));
-        }
-      },
-      maxBufferSize: maxEventSize,
-    });
-    const feed = (input: string): void => {
-      // The parser checks maxEventSize only on what a chunk leaves unfinished, so a whole source given at once (a
-      // string, a Buffer) would parse a line of any length: feed it in slices, so the limit holds for every source.
-      if (input.length <= FEED_SLICE) return feedSlice(input);
-      for (let start = 0; start < input.length && !subscriber.closed; start += FEED_SLICE)
-        feedSlice(input.slice(start, start + FEED_SLICE));
-    };
-    const feedSlice = (input: string): void => {
-      if (input.length === 0 || subscriber.closed) return;
-      let text = input;
-      if (pendingCR) {
-        pendingCR = false;
-        if (text.charCodeAt(0) === LF) text = text.slice(1);
-        if (text.length === 0) return;
-      }
-      atStart = false;
-      if (firstChar === undefined) firstChar = /\S/.exec(text)?.[0];
-      pendingCR = text.charCodeAt(text.length - 1) === CR;
-      // The parser sees LF endings only: its CR path rescans the rest of the chunk for each line (quadratic), and a
-      // CR ending a chunk no longer waits for the next byte.
-      parser.feed(text.indexOf('\r') === -1 ? text : text.replace(CR_OR_CRLF, '\n'));
-    };
+    const decoder = new SseDecoder(subscriber, maxEventSize);
     subscribeWithin(subscriber, chunks$, {
-      next: (chunk) => {
-        if (subscriber.closed) return;
-        if (typeof chunk === 'string') {
-          // Text sources were decoded elsewhere: strip their one leading BOM here, and never a second one.
-          if (!bomChecked && chunk.length > 0) {
-            bomChecked = true;
-            feed(chunk.charCodeAt(0) === BOM ? chunk.slice(1) : chunk);
-          } else {
-            feed(chunk);
-          }
-        } else {
-          feed(decoder.decode(chunk, { stream: true }));
-        }
-      },
+      next: (chunk) => decoder.push(chunk),
       complete: () => {
-        feed(decoder.decode());
-        // Ends a last line and dispatches a last event whose blank line never came.
-        flushing = true;
-        if (!atStart) feed('\n\n');
+        decoder.end();
         subscriber.complete();
       },
     });
   });
+}
+
+/**
+ * The `maxEventSize` of {@link fromSSE}'s options, checked when the Observable is created.
+ *
+ * @internal
+ * @throws TypeError when it is not a positive integer.
+ */
+export function maxEventSizeOf(options: FromSSEOptions): number {
+  const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
+  if (!(Number.isInteger(maxEventSize) && maxEventSize > 0)) {
+    throw new TypeError(`fromSSE: maxEventSize must be a positive integer, got ${String(options.maxEventSize)}`);
+  }
+  return maxEventSize;
+}
+
+/** Where an {@link SseDecoder} sends its messages: a subscriber, or a stage that reads them at once. */
+export interface SseSink {
+  readonly closed: boolean;
+  next(message: SseMessage): void;
+  error(error: unknown): void;
+}
+
+/**
+ * The state of {@link fromSSE} for one stream, as an object (its methods are shared by every stream, no closures per
+ * stream): UTF-8 decoding, the BOM, line-ending normalization and the SSE parser. `responseEvents` pushes chunks to
+ * it directly, with a sink that parses each message at once.
+ *
+ * @internal
+ */
+export class SseDecoder {
+  private readonly decoder = new TextDecoder('utf-8'); // strips one leading BOM itself, in stream mode
+  private readonly parser: EventSourceParser;
+  private atStart = true;
+  private bomChecked = false; // text sources: their first character was looked at
+  private pendingCR = false; // the text fed last ended with CR: a LF starting the next one completes that CRLF
+  private emitted = false;
+  private flushing = false;
+  private firstChar: string | undefined; // the body's first non-blank character: only a first line can reveal a page
+
+  constructor(
+    private readonly sink: SseSink,
+    maxEventSize: number,
+  ) {
+    this.parser = createParser({
+      onEvent: (event) => {
+        this.emitted = true;
+        const message: SseEventMessage = { type: 'event', data: event.data, event: event.event, id: event.id };
+        sink.next(this.flushing ? { ...message, unterminated: true } : message);
+      },
+      onComment: (comment) => {
+        this.emitted = true;
+        sink.next({ type: 'comment', comment });
+      },
+      onError: (error) => {
+        if (error.type === 'max-buffer-size-exceeded') sink.error(new EventTooLargeError(maxEventSize));
+        if (error.type === 'unknown-field' && !this.emitted && (this.firstChar === '<' || this.firstChar === '{')) {
+          const detected = notAnEventStream(error.line);
+          if (detected !== undefined) sink.error(new ProtocolMismatchError({ detected, raw: error.line ?? '' }));
+        }
+      },
+      maxBufferSize: maxEventSize,
+    });
+  }
+
+  /** Feeds one chunk of the source. */
+  push(chunk: SseChunk): void {
+    if (this.sink.closed) return;
+    if (typeof chunk !== 'string') {
+      this.feed(this.decoder.decode(chunk, { stream: true }));
+    } else if (!this.bomChecked && chunk.length > 0) {
+      // Text sources were decoded elsewhere: strip their one leading BOM here, and never a second one.
+      this.bomChecked = true;
+      this.feed(chunk.charCodeAt(0) === BOM ? chunk.slice(1) : chunk);
+    } else {
+      this.feed(chunk);
+    }
+  }
+
+  /** The source ended: ends a last line and dispatches a last event whose blank line never came. */
+  end(): void {
+    this.feed(this.decoder.decode());
+    this.flushing = true;
+    if (!this.atStart) this.feed('\n\n');
+  }
+
+  private feed(input: string): void {
+    // The parser checks maxEventSize only on what a chunk leaves unfinished, so a whole source given at once (a
+    // string, a Buffer) would parse a line of any length: feed it in slices, so the limit holds for every source.
+    if (input.length <= FEED_SLICE) return this.feedSlice(input);
+    for (let start = 0; start < input.length && !this.sink.closed; start += FEED_SLICE)
+      this.feedSlice(input.slice(start, start + FEED_SLICE));
+  }
+
+  private feedSlice(input: string): void {
+    if (input.length === 0 || this.sink.closed) return;
+    let text = input;
+    if (this.pendingCR) {
+      this.pendingCR = false;
+      if (text.charCodeAt(0) === LF) text = text.slice(1);
+      if (text.length === 0) return;
+    }
+    this.atStart = false;
+    if (this.firstChar === undefined) this.firstChar = /\S/.exec(text)?.[0];
+    this.pendingCR = text.charCodeAt(text.length - 1) === CR;
+    // The parser sees LF endings only: its CR path rescans the rest of the chunk for each line (quadratic), and a
+    // CR ending a chunk no longer waits for the next byte.
+    this.parser.feed(text.indexOf('\r') === -1 ? text : text.replace(CR_OR_CRLF, '\n'));
+  }
 }
