@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
+import { BUNDLED_DEPENDENCIES } from '../tsup.config';
 
 const ROOT = join(__dirname, '..');
 
@@ -41,21 +42,29 @@ export function compile(outDir: string, libDir = join(ROOT, 'lib')): void {
 }
 
 /**
- * Bundles `libDir`'s main entry as the package build does (esbuild, CommonJS, dependencies left to `require`), to
- * `outDir/bundle/index.js`: what a CLI or a serverless function loads, for the cold-start measurement.
+ * Bundles `libDir`'s main entry as the package build does (esbuild, CommonJS; the dependencies tsup.config.ts bundles
+ * go in, the others and the rxjs peer are left to `require`), to `outDir/bundle/index.js`: what a CLI or a serverless
+ * function loads, for the cold-start measurement.
  *
  * @returns the bundle's path.
  */
 export function bundle(outDir: string, libDir = join(ROOT, 'lib')): string {
   const outfile = join(outDir, 'bundle', 'index.js');
   const esbuild = require('esbuild') as typeof import('esbuild');
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+    peerDependencies: Record<string, string>;
+  };
+  const external = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)]
+    .filter((name) => !BUNDLED_DEPENDENCIES.includes(name))
+    .flatMap((name) => [name, `${name}/*`]);
   esbuild.buildSync({
     entryPoints: [join(libDir, 'index.ts')],
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    packages: 'external',
+    external,
     outfile,
     logLevel: 'error',
   });

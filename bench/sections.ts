@@ -134,8 +134,8 @@ export async function coldSection(
     row('process start → first event', 'startToFirstMs'),
     `| RSS at the first event | ${rss('floor').toFixed(1)} MB | ${rss('responses-rx').toFixed(1)} MB | ${x(ratioRss)} |`,
     '',
-    `Where responses-rx's \`require\` time goes (each part required on its own first, medians): rxjs ${ms(load('rxjs'))} ms, ` +
-      `zod ${ms(load('zod'))} ms, responses-rx itself ${ms(load('own'))} ms.`,
+    `Where responses-rx's \`require\` time goes (medians): the rxjs peer ${ms(load('rxjs'))} ms (required on its own ` +
+      `first), responses-rx itself (with the zod/mini code it bundles, and eventsource-parser) ${ms(load('own'))} ms.`,
     '',
     `- Within 2× of the floor: \`require\` → first event ${x(ratioRequire)}: **${ratioRequire <= 2 ? 'met' : 'missed'}**; ` +
       `process start → first event ${x(ratioStart)}: **${ratioStart <= 2 ? 'met' : 'missed'}**; RSS ${x(ratioRss)}: ` +

@@ -66,6 +66,8 @@ if (ifStale && cachedStamp === hash) {
   fs.cpSync(cached, dist, { recursive: true });
   process.exit(0);
 }
+// tsup.config.ts builds the two formats side by side (without its own clean), so dist/ is emptied here.
+fs.rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('tsup/dist/cli-default.js'), '--silent'], {
   cwd: root,
   stdio: 'inherit',

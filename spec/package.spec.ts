@@ -53,6 +53,28 @@ describe('package', () => {
     expect(out.trim()).toBe(expected);
   });
 
+  it('carries the zod/mini code it uses in the CommonJS build (no zod file loaded); the ES module build imports zod', () => {
+    // Node loads zod/mini as 92 files, its 64 locales among them: most of a cold start (tsup.config.ts).
+    const probe = `
+      const rx = require('responses-rx');
+      const zod = Object.keys(require.cache).filter((file) => /[\\\\/]node_modules[\\\\/]zod[\\\\/]/.test(file));
+      let issues;
+      try { rx.parseWireEvent('{"type":"response.output_text.delta"}'); } catch (e) { issues = e.issues; }
+      console.log(JSON.stringify({ zod: zod.length, issues, schema: typeof rx.wireItemSchema.safeParse }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', probe], { cwd: consumer }).toString());
+    expect(out).toEqual({
+      zod: 0,
+      issues: [{ path: ['delta'], message: 'Invalid input: expected string, received undefined' }],
+      schema: 'function',
+    });
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+    const esm = readFileSync(path.join(root, pkg.exports['.'].import.default), 'utf8');
+    const chunks = [...esm.matchAll(/from "(\.\/chunk-[^"]+)"/g)].map((m) =>
+      readFileSync(path.join(root, 'dist', m[1]!), 'utf8'),
+    );
+    expect(chunks.some((code) => code.includes('from "zod/mini"'))).toBe(true);
+  });
+
   it('gives each format its own declarations, types first, for every subpath, also for moduleResolution node', () => {
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
     expect(pkg.exports['./package.json']).toBe('./package.json');
