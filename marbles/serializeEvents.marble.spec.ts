@@ -35,9 +35,11 @@ describe('serializeEvents', () => {
     scheduler = createTestScheduler((actual, expected) => expect(actual).toEqual(expected));
   });
 
-  it('streams a final-only answer: each item announced, its text as deltas of chunkSize, then response.completed', () => {
+  it('streams a final-only answer: each item announced in the provider order, its text as deltas of chunkSize, then response.completed', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold('cpm--------r-------C|', {
+      // The message comes whole at output_index 1; the reasoning at index 0 only when completed recovers it: the
+      // message waits for it, so that the written indexes follow the provider's order.
+      const source = cold('cpm--r--------------C|', {
         c: events.created('resp_1'),
         p: { type: 'inProgress', responseId: 'resp_1' } as ResponseEvent,
         m: events.itemDone(message, 1),
@@ -47,58 +49,58 @@ describe('serializeEvents', () => {
       const [created, inProgress, ...rest] = numbered(
         { type: 'response.created', response },
         { type: 'response.in_progress', response },
+        { type: 'response.output_item.added', output_index: 0, item: { ...reasoning, summary: [] } },
+        {
+          type: 'response.reasoning_summary_part.added',
+          ...at(0, 'rs_1'),
+          summary_index: 0,
+          part: { type: 'summary_text', text: '' },
+        },
+        { type: 'response.reasoning_summary_text.delta', ...at(0, 'rs_1'), summary_index: 0, delta: 'Hmm' },
+        { type: 'response.reasoning_summary_text.done', ...at(0, 'rs_1'), summary_index: 0, text: 'Hmm' },
+        {
+          type: 'response.reasoning_summary_part.done',
+          ...at(0, 'rs_1'),
+          summary_index: 0,
+          part: { type: 'summary_text', text: 'Hmm' },
+        },
+        { type: 'response.output_item.done', output_index: 0, item: reasoning },
         {
           type: 'response.output_item.added',
-          output_index: 0,
+          output_index: 1,
           item: { ...message, status: 'in_progress', content: [] },
         },
         {
           type: 'response.content_part.added',
-          ...at(0),
+          ...at(1),
           content_index: 0,
           part: { type: 'output_text', text: '', annotations: [] },
         },
-        { type: 'response.output_text.delta', ...at(0), content_index: 0, delta: 'Hel', logprobs: [] },
-        { type: 'response.output_text.delta', ...at(0), content_index: 0, delta: 'lo', logprobs: [] },
-        { type: 'response.output_text.done', ...at(0), content_index: 0, text: 'Hello', logprobs: [] },
+        { type: 'response.output_text.delta', ...at(1), content_index: 0, delta: 'Hel', logprobs: [] },
+        { type: 'response.output_text.delta', ...at(1), content_index: 0, delta: 'lo', logprobs: [] },
+        { type: 'response.output_text.done', ...at(1), content_index: 0, text: 'Hello', logprobs: [] },
         {
           type: 'response.content_part.done',
-          ...at(0),
+          ...at(1),
           content_index: 0,
           part: { type: 'output_text', text: 'Hello', annotations: [] },
         },
-        { type: 'response.output_item.done', output_index: 0, item: message },
-        { type: 'response.output_item.added', output_index: 1, item: { ...reasoning, summary: [] } },
-        {
-          type: 'response.reasoning_summary_part.added',
-          ...at(1, 'rs_1'),
-          summary_index: 0,
-          part: { type: 'summary_text', text: '' },
-        },
-        { type: 'response.reasoning_summary_text.delta', ...at(1, 'rs_1'), summary_index: 0, delta: 'Hmm' },
-        { type: 'response.reasoning_summary_text.done', ...at(1, 'rs_1'), summary_index: 0, text: 'Hmm' },
-        {
-          type: 'response.reasoning_summary_part.done',
-          ...at(1, 'rs_1'),
-          summary_index: 0,
-          part: { type: 'summary_text', text: 'Hmm' },
-        },
-        { type: 'response.output_item.done', output_index: 1, item: reasoning },
+        { type: 'response.output_item.done', output_index: 1, item: message },
         {
           type: 'response.completed',
-          response: { id: 'resp_1', object: 'response', status: 'completed', output: [message, reasoning] },
+          response: { id: 'resp_1', object: 'response', status: 'completed', output: [reasoning, message] },
         },
       );
-      const m = rest.slice(0, 7);
-      const r = rest.slice(7, 13);
-      expectObservable(source.pipe(serializeEvents(options))).toBe('cp(0123456)(uvwxyz)C|', {
+      const r = rest.slice(0, 6);
+      const m = rest.slice(6, 13);
+      expectObservable(source.pipe(serializeEvents(options))).toBe('cp---(uvwxyz0123456)C|', {
         c: created,
         p: inProgress,
-        ...Object.fromEntries(m.map((event, i) => [String(i), event])),
         ...Object.fromEntries(r.map((event, i) => ['uvwxyz'[i], event])),
+        ...Object.fromEntries(m.map((event, i) => [String(i), event])),
         C: rest[13],
       });
-      expectSubscriptions(source.subscriptions).toBe('^-------------------!');
+      expectSubscriptions(source.subscriptions).toBe('^--------------------!');
     });
   });
 

@@ -23,6 +23,9 @@
  * an index whose item is done starts a new item, and so does an `output_item.added` at an index whose item was already
  * announced or is done. The content fingerprint is computed once per whole item, never per delta.
  *
+ * The order of a response's final output (the provider's `completed.output`, else `output_index`) is decided here
+ * too, by {@link outputOrder}, for the writer of the canonical stream.
+ *
  * @module
  */
 import type { WireItem } from '../wire/schemas';
@@ -219,6 +222,17 @@ export class ItemLedger<T = undefined> {
   /** Items not done yet, in arrival order. */
   get openEntries(): readonly ItemEntry<T>[] {
     return this.open;
+  }
+
+  /**
+   * True when some output index below `outputIndex` has no item yet: an item the provider placed earlier has not
+   * arrived (a final-only provider sends its message whole and the reasoning before it only in `completed.output`).
+   */
+  missingBefore(outputIndex: number): boolean {
+    // More indexes than items: one is missing (and a huge index costs nothing).
+    if (outputIndex > this.list.length) return true;
+    for (let index = 0; index < outputIndex; index++) if (!this.atIndex.has(index)) return true;
+    return false;
   }
 
   /**
@@ -481,6 +495,50 @@ export class ItemLedger<T = undefined> {
       this.atIndex.set(outputIndex, entry);
     }
   }
+}
+
+/**
+ * The items of a ledger in the order of the response's final output (README: "Repair any provider"):
+ *
+ * 1. the order of `output` (the provider's `completed.output`), each of its items paired with a known item by the
+ *    matching rule of this module (as a recovered item: {@link ItemLedger.find});
+ * 2. when `output` pairs with none of them (missing or empty, as done-only providers send it): their `output_index`;
+ * 3. an item that neither places (the provider's output lacks it, or it came without an index) keeps its place after
+ *    the item that arrived just before it (first when none did): it is never left out.
+ *
+ * Ties keep arrival order. Runs once per response (not per event). A function, not a method, so that readers which
+ * never write a response do not bundle it.
+ *
+ * @param ledger the items of the response.
+ * @param output the provider's final output, when it sent one.
+ * @param include which items to order (the others are left out of the result); all by default.
+ */
+export function outputOrder<T>(
+  ledger: ItemLedger<T>,
+  output: readonly WireItem[] | undefined,
+  include: (entry: ItemEntry<T>) => boolean = () => true,
+): ItemEntry<T>[] {
+  const entries = ledger.entries.filter(include);
+  const rank = new Map<ItemEntry<T>, number>();
+  const claimed = new Set<ItemEntry<T>>();
+  output?.forEach((item, position) => {
+    const entry = ledger.find(item, position, { recovered: true, claimed });
+    if (entry === undefined || rank.has(entry) || !include(entry)) return;
+    rank.set(entry, position);
+    if (!entry.done) claimed.add(entry);
+  });
+  if (rank.size === 0) {
+    for (const entry of entries) if (entry.outputIndex !== undefined) rank.set(entry, entry.outputIndex);
+  }
+  const ordered = entries
+    .filter((entry) => rank.has(entry))
+    .sort((a, b) => (rank.get(a) as number) - (rank.get(b) as number) || a.order - b.order);
+  entries.forEach((entry, arrival) => {
+    if (rank.has(entry)) return;
+    const before = arrival === 0 ? -1 : ordered.indexOf(entries[arrival - 1] as ItemEntry<T>);
+    ordered.splice(before + 1, 0, entry);
+  });
+  return ordered;
 }
 
 /** A short digest of a content fingerprint: its length and its ends (equal fingerprints have equal digests). */

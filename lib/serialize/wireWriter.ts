@@ -6,7 +6,7 @@
  */
 import { ResponseCancelledError, ResponseFailedError, ResponseIncompleteError, ResponsesRxError } from '../errors';
 import type { ResponseEvent, Usage } from '../events';
-import { ItemLedger, itemFingerprint, kindOfType } from '../items/identity';
+import { type ItemEntry, ItemLedger, itemFingerprint, kindOfType, outputOrder } from '../items/identity';
 import type { WireItem, WireResponse } from '../wire/schemas';
 
 /** One canonical wire event as written: the JSON object of one SSE `data:` line. */
@@ -63,7 +63,7 @@ interface Part {
 
 /** One output item as written. */
 interface Slot {
-  /** The written `output_index`: 0, 1, 2… in the order items are first seen. */
+  /** The written `output_index`: 0, 1, 2… in the order items are written. */
   readonly index: number;
   /** The written id: the provider's, or a generated one. */
   readonly id: string;
@@ -96,8 +96,11 @@ const ID_PREFIXES: Readonly<Record<string, string>> = {
  * {@link write} and the source's error, if any, with {@link fail}; each sends the wire events at once (the first delta
  * of an item that arrived whole leaves before the next is cut).
  *
- * Items are written one after another in the order they are first seen, with output indexes 0, 1, 2…; an item's
- * events are `output_item.added`, its parts added, its deltas, its `*.done` events, then `output_item.done`.
+ * Items are written one after another in the order they arrive, with output indexes 0, 1, 2…; an item's
+ * events are `output_item.added`, its parts added, its deltas, its `*.done` events, then `output_item.done`. An item
+ * that arrives whole while an item the provider placed before it (a lower `output_index`) has not arrived waits for
+ * it, or for anything else to write. The terminal event's `output` is in the provider's order
+ * (`outputOrder` of `lib/items/identity`).
  * `response.completed` (or `response.failed` / `response.incomplete` / `error`) ends the stream; events after it are
  * ignored.
  */
@@ -119,6 +122,12 @@ export class WireWriter {
   private readonly ledger = new ItemLedger<Slot>((entry) =>
     entry.value === undefined ? undefined : itemFingerprint(rebuilt(entry.value)),
   );
+  /**
+   * Items that arrived whole while an item the provider placed before them (a lower `output_index`) had not arrived,
+   * in `output_index` order: written once that item is, or before anything else is written (see {@link WireWriter}).
+   */
+  private readonly held: { readonly entry: ItemEntry<Slot>; readonly item: WireItem; readonly outputIndex: number }[] =
+    [];
   /** Whether audio or its transcript streamed (their `*.done` events come before the terminal event). */
   private audio = false;
   private transcript = false;
@@ -140,6 +149,8 @@ export class WireWriter {
   /** Writes the wire events of one normalized event (often one; none after the terminal event). */
   write(event: ResponseEvent): void {
     if (this.finished) return;
+    // Held items go out before anything else but another whole item (which may be the one they wait for).
+    if (this.held.length > 0 && !(event.type === 'outputItemDone' && event.outputIndex !== undefined)) this.release();
     switch (event.type) {
       case 'created':
         if (!this.started) this.start(event.responseId);
@@ -283,6 +294,7 @@ export class WireWriter {
    */
   fail(error: unknown): void {
     if (this.finished) return;
+    this.release();
     this.endAudio();
     if (error instanceof ResponseFailedError && error.source === 'response.failed') {
       this.run(error.responseId);
@@ -312,6 +324,11 @@ export class WireWriter {
       this.emit('error', { code, message, param: null });
     }
     this.finished = true;
+  }
+
+  /** The source completed without a terminal event: writes the items still held back (and no terminal event). */
+  end(): void {
+    if (!this.finished) this.release();
   }
 
   private emit(type: string, fields: Record<string, unknown>): void {
@@ -355,14 +372,18 @@ export class WireWriter {
       ...fields,
       id: this.responseId,
       status,
-      output: this.delivered(),
+      output: this.delivered(Array.isArray(fields['output']) ? (fields['output'] as WireItem[]) : undefined),
     };
   }
 
-  private delivered(): WireItem[] {
-    const output: WireItem[] = [];
-    for (const slot of this.slots) if (slot.final !== undefined) output.push(slot.final);
-    return output;
+  /**
+   * The finished items, in the order of the provider's final `output` (by `output_index` when it sent none; an item it
+   * lacks after the one that arrived before it): the order `outputOrder` of `lib/items/identity` decides.
+   */
+  private delivered(output: readonly WireItem[] | undefined): WireItem[] {
+    return outputOrder(this.ledger, output, (entry) => entry.value?.final !== undefined).map(
+      (entry) => (entry.value as Slot).final as WireItem,
+    );
   }
 
   // ---- items ----
@@ -419,9 +440,37 @@ export class WireWriter {
   private itemDone(item: WireItem, outputIndex: number | undefined, recovered: boolean): void {
     const { entry, first } = this.ledger.done(item, outputIndex, { recovered });
     if (!first) return; // delivered already
+    if (entry.value === undefined && outputIndex !== undefined && this.ledger.missingBefore(outputIndex)) {
+      // It came whole, and an item the provider placed before it has not come yet (a final-only provider's message,
+      // its reasoning still to be recovered from completed.output): it waits, so that output indexes follow the
+      // provider's order.
+      let at = this.held.length;
+      while (at > 0 && (this.held[at - 1]?.outputIndex ?? 0) > outputIndex) at--;
+      this.held.splice(at, 0, { entry, item, outputIndex });
+      return;
+    }
+    this.writeWhole(entry, item);
+    if (this.held.length > 0) this.release(true);
+  }
+
+  /** Writes an item that is done: announced (when it came whole) and finished. */
+  private writeWhole(entry: ItemEntry<Slot>, item: WireItem): void {
     const slot = entry.value ?? this.announce(item, true);
     entry.value = slot;
     this.finish(slot, { ...item, id: slot.id });
+  }
+
+  /**
+   * Writes the held items in `output_index` order: every one, or (`ready`) those before which no index is missing
+   * any more.
+   */
+  private release(ready = false): void {
+    while (this.held.length > 0 && !this.sink.closed) {
+      const next = this.held[0] as (typeof this.held)[number];
+      if (ready && this.ledger.missingBefore(next.outputIndex)) return;
+      this.held.shift();
+      this.writeWhole(next.entry, next.item);
+    }
   }
 
   /**
@@ -453,7 +502,7 @@ export class WireWriter {
       ...response,
       id: response.id ?? responseId ?? this.responseId,
       status: response.status ?? 'completed',
-      output: this.delivered(),
+      output: this.delivered(response.output ?? undefined),
     };
     if (response.usage == null && usage !== undefined) written['usage'] = toWireUsage(usage);
     this.emit('response.completed', { response: written });

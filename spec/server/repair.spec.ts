@@ -235,6 +235,32 @@ describe('repair mode over loopback', () => {
     expect(repaired.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
   });
 
+  it.each(['final-only', 'no-reasoning-deltas', 'done-only'] as const)(
+    'keeps the provider output order through repair, a %s upstream (reasoning before the message it led to)',
+    async (shape) => {
+      const upstream = await start({ shape });
+      const repair = await start({ mode: 'repair', upstream: upstream.url });
+      const client = new OpenAI({ baseURL: repair.url, apiKey: 'test', maxRetries: 0 });
+      const added: [number, string | undefined][] = [];
+      let output: { id?: string }[] = [];
+      for await (const event of await client.responses.create({ model: 'demo-turn-1', input: 'hi', stream: true })) {
+        if (event.type === 'response.output_item.added') added.push([event.output_index, event.item.id]);
+        if (event.type === 'response.completed') output = event.response.output;
+      }
+      const order = turn.output.map((item) => item.id);
+      expect(output.map((item) => item.id)).toEqual(order);
+      // A final-only message waits for the reasoning recovered before it; a streamed text never waits.
+      expect(added).toEqual(
+        shape === 'no-reasoning-deltas'
+          ? [
+              [0, order[1]],
+              [1, order[0]],
+            ]
+          : order.map((id, index) => [index, id]),
+      );
+    },
+  );
+
   it('rejects repair without an upstream, and an upstream in replay mode', async () => {
     await expect(createResponsesServer({ mode: 'repair' })).rejects.toThrow(TypeError);
     await expect(createResponsesServer({ mode: 'replay', upstream: 'http://127.0.0.1:1/v1' })).rejects.toThrow(
