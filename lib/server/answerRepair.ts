@@ -8,6 +8,7 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { finalize } from 'rxjs';
 import { responseEvents } from '../responseEvents';
 import { serializeEvents } from '../serialize/serializeEvents';
@@ -26,7 +27,7 @@ export async function answerRepair(
 ): Promise<void> {
   const sent = await requestUpstream(config, upstream, body, request, exchange);
   if (sent === undefined) return;
-  const events$ = responseEvents(sent.answer, { idleTimeoutMs: config.idleTimeoutMs }).pipe(
+  const events$ = responseEvents(paced(sent.answer), { idleTimeoutMs: config.idleTimeoutMs }).pipe(
     serializeEvents({
       chunkSize: config.chunkSize,
       ...(typeof body.model === 'string' ? { model: body.model } : {}),
@@ -36,4 +37,32 @@ export async function answerRepair(
   // A client that did not ask for a stream gets the repaired Response object: its output holds every item.
   if (body.stream === true) await exchange.stream(events$);
   else await exchange.respondWhole(events$);
+}
+
+/**
+ * The upstream's answer, read with a turn of the event loop after each chunk. Reading a body whose bytes have all
+ * arrived is a chain of promise callbacks: without a turn, Node would send nothing the exchange wrote (an HTTP
+ * response's writes leave on the next tick), nor serve any other client, until the whole answer was read and
+ * repaired. With it, the first events leave while the rest of a large answer is still being read.
+ */
+function paced(answer: Response): Response {
+  const body = answer.body;
+  if (body === null) return answer;
+  const reader = body.getReader();
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { value, done } = await reader.read();
+        if (done) {
+          controller.close();
+          return;
+        }
+        controller.enqueue(value);
+        await nextTurn();
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(stream, { status: answer.status, statusText: answer.statusText, headers: answer.headers });
 }

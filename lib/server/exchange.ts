@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { type Observable, concatMap, defer, lastValueFrom, takeWhile } from 'rxjs';
+import { type Observable, type Subscription, concatMap, defer, lastValueFrom, takeWhile } from 'rxjs';
 import type { WireJson } from '../wire/json';
 import { faultStep } from './faults';
 import { sendJsonError } from './http';
@@ -15,6 +15,15 @@ import type { ResponsesRequest } from './replay';
 import { createShaper } from './shapes';
 import { RequestRecord } from './requestRecord';
 import type { RequestOutcome } from './summary';
+
+/**
+ * The most bytes one `write` hands the HTTP response: a larger frame (an `output_item.done` or `response.completed`
+ * holding a 2 MB answer) goes in pieces of this size, each after the previous one drained when the socket is full.
+ */
+export const MAX_WRITE_BYTES = 64 * 1024;
+
+/** A frame of at most this many UTF-16 code units is at most {@link MAX_WRITE_BYTES} bytes in UTF-8. */
+const MAX_WHOLE_FRAME_LENGTH = Math.floor(MAX_WRITE_BYTES / 3);
 
 /** The events whose `response` is the final Response object of a request without `stream: true`. */
 const WHOLE_RESPONSE_EVENTS = new Set(['response.completed', 'response.failed', 'response.incomplete']);
@@ -184,25 +193,34 @@ export class HttpExchange implements Exchange {
     this.end(200, this.clientClosed ? 'client-closed' : 'finished');
   }
 
-  /** Sends one event; resolves false when the answer must stop here. */
-  private async send(event: WireJson | string): Promise<boolean> {
+  /**
+   * Sends one event: true (at once) when the next may follow, false when the answer must stop here, a promise of
+   * either when the socket is full (it resolves on `drain`) or a fault waits.
+   */
+  private send(event: WireJson | string): boolean | Promise<boolean> {
     const eventType = typeof event === 'string' ? '(raw)' : event.type;
     const step = faultStep(this.config.faults, this.sent, eventType);
     if (step.action === 'drop-completed') return false;
-    if (step.action === 'stall') {
-      await new Promise<void>((resolve) => this.onClientClose(resolve));
-      return false;
-    }
-    if (step.action !== 'send') {
-      await this.cut(step.action);
-      return false;
-    }
+    if (step.action === 'stall') return new Promise<boolean>((resolve) => this.onClientClose(() => resolve(false)));
+    if (step.action !== 'send') return this.cut(step.action).then(() => false);
     let data = typeof event === 'string' ? event : JSON.stringify(event);
     if (step.malformed) data = data.slice(0, -1);
     const frame = `${typeof event === 'string' ? '' : `event: ${eventType}\n`}data: ${data}\n\n`;
     this.sent += 1;
     this.record.sent(eventType, frame);
+    if (this.clientClosed) return false;
+    if (step.chunkBytes === undefined && frame.length <= MAX_WHOLE_FRAME_LENGTH) {
+      return this.response.write(frame) || this.drained();
+    }
     return this.write(Buffer.from(frame, 'utf8'), step.chunkBytes);
+  }
+
+  /** Resolves once the response drained (true) or the client left (false). */
+  private drained(): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      this.response.once('drain', () => resolve(!this.clientClosed));
+      this.onClientClose(() => resolve(false));
+    });
   }
 
   /**
@@ -225,16 +243,12 @@ export class HttpExchange implements Exchange {
     socket.resetAndDestroy();
   }
 
+  /** Writes `bytes` in pieces of `chunkSize` (the `chunk` fault) or {@link MAX_WRITE_BYTES}, minding `drain`. */
   private async write(bytes: Buffer, chunkSize: number | undefined): Promise<boolean> {
-    const size = chunkSize ?? bytes.length;
+    const size = chunkSize ?? MAX_WRITE_BYTES;
     for (let start = 0; start < bytes.length; start += size) {
       if (this.clientClosed) return false;
-      if (!this.response.write(bytes.subarray(start, start + size))) {
-        await new Promise<void>((resolve) => {
-          this.response.once('drain', resolve);
-          this.onClientClose(resolve);
-        });
-      }
+      if (!this.response.write(bytes.subarray(start, start + size)) && !(await this.drained())) return false;
       // Each chunk leaves in its own write, so the client's reads see the split.
       if (chunkSize !== undefined) await nextTurn();
     }
@@ -247,27 +261,82 @@ export class HttpExchange implements Exchange {
 }
 
 /**
- * Sends `events$` to one client, one event at a time: each event through the configured provider shape (none when
- * `config` is undefined: the events are shaped already), until the client leaves or `send` answers false.
- * Resolves to `'upstream-failed'` when `events$` errors, else `'finished'`. Shared by the HTTP and WebSocket exchanges.
+ * Sends `events$` to one client, one event at a time and in order: each event through the configured provider shape
+ * (none when `config` is undefined: the events are shaped already), until the client leaves or `send` answers false.
+ * An event is sent the moment it arrives while `send` answers at once; while it waits (a full socket, a fault), the
+ * events that arrive meanwhile queue (each taken once, in constant time) and go when it answers. Resolves, once the
+ * queue is sent, to `'upstream-failed'` when `events$` errored, else `'finished'`. Shared by the HTTP and WebSocket
+ * exchanges.
  */
-export async function sendShaped(
+export function sendShaped(
   events$: Observable<WireJson | string>,
   config: Pick<ServerConfig, 'shape'> | undefined,
   clientClosed: () => boolean,
-  send: (event: WireJson | string) => Promise<boolean>,
+  send: (event: WireJson | string) => boolean | Promise<boolean>,
 ): Promise<'finished' | 'upstream-failed'> {
   const shaper = config ? createShaper(config.shape) : (event: WireJson) => [event];
-  const send$ = defer(() => events$).pipe(
-    concatMap((event) => (typeof event === 'string' ? [event] : shaper(event))),
-    takeWhile(() => !clientClosed()),
-    concatMap(send),
-    takeWhile((goOn) => goOn),
-  );
-  try {
-    await lastValueFrom(send$, { defaultValue: true });
-    return 'finished';
-  } catch {
-    return 'upstream-failed';
-  }
+  return new Promise((resolve) => {
+    const queue: (WireJson | string | undefined)[] = [];
+    let head = 0;
+    let busy = false; // sending (a loop below is running, or `send` is waiting)
+    let ended: 'finished' | 'upstream-failed' | undefined;
+    let stopped = false;
+    let subscription: Subscription | undefined;
+    const stop = (outcome: 'finished' | 'upstream-failed'): void => {
+      if (stopped) return;
+      stopped = true;
+      queue.length = 0;
+      subscription?.unsubscribe();
+      resolve(outcome);
+    };
+    const pump = (): void => {
+      busy = true;
+      while (!stopped) {
+        if (head === queue.length) {
+          queue.length = head = 0;
+          busy = false;
+          if (ended !== undefined) stop(ended);
+          return;
+        }
+        const event = queue[head] as WireJson | string;
+        queue[head++] = undefined;
+        if (clientClosed()) return stop('finished');
+        let sent: boolean | Promise<boolean>;
+        try {
+          sent = send(event);
+        } catch {
+          return stop('upstream-failed');
+        }
+        if (sent === false) return stop('finished');
+        if (sent !== true) {
+          sent.then(
+            (goOn) => (goOn ? pump() : stop('finished')),
+            () => stop('upstream-failed'),
+          );
+          return;
+        }
+      }
+    };
+    subscription = defer(() => events$).subscribe({
+      next: (event) => {
+        if (stopped) return;
+        try {
+          if (typeof event === 'string') queue.push(event);
+          else for (const shaped of shaper(event)) queue.push(shaped);
+        } catch {
+          return stop('upstream-failed');
+        }
+        if (!busy) pump();
+      },
+      error: () => {
+        ended = 'upstream-failed';
+        if (!busy) pump();
+      },
+      complete: () => {
+        ended = 'finished';
+        if (!busy) pump();
+      },
+    });
+    if (stopped) subscription.unsubscribe();
+  });
 }

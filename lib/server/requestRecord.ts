@@ -12,13 +12,16 @@ import { type RequestOutcome, type RequestSummary, StreamDigester } from './summ
 /** Logs one request and digests what it sent; shared by the HTTP and WebSocket exchanges. @internal */
 export class RequestRecord {
   private model: string | undefined;
-  private readonly digester = new StreamDigester();
+  /** Reads back what was sent, for the summary: only when a log or `onRequestEnd` will see it (it reads every frame). */
+  private readonly digester: StreamDigester | undefined;
   private ended = false;
 
   constructor(
     private readonly config: ServerConfig,
     private readonly requestId: number,
-  ) {}
+  ) {
+    this.digester = config.log !== undefined || config.onRequestEnd !== undefined ? new StreamDigester() : undefined;
+  }
 
   /** The request arrived: remembers its model and logs it. */
   begin(body: ResponsesRequest): void {
@@ -34,12 +37,12 @@ export class RequestRecord {
 
   /** Counts a frame into the summary without a log line. */
   digest(eventType: string, frame: string): void {
-    this.digester.push(eventType, frame);
+    this.digester?.push(eventType, frame);
   }
 
   /** Counts a frame into the summary and logs the event. */
   sent(eventType: string, frame: string): void {
-    this.digester.push(eventType, frame);
+    this.digester?.push(eventType, frame);
     this.config.log?.({
       kind: 'event',
       requestId: this.requestId,
@@ -52,6 +55,7 @@ export class RequestRecord {
   end(status: number, outcome: RequestOutcome): void {
     if (this.ended) return;
     this.ended = true;
+    if (this.digester === undefined) return; // nobody to tell
     const summary: RequestSummary = {
       requestId: this.requestId,
       model: this.model,
