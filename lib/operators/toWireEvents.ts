@@ -26,65 +26,62 @@ export interface SequenceAnomaly extends SequenceGap {
 }
 
 /**
- * How many recent numbers are remembered to tell a replay from a new event under a repeated number: older numbers
- * are replays without a look (a reconnect replaying from the start).
+ * How many numbers before the last one seen are remembered to tell a replay from a new event under a repeated
+ * number: older numbers are replays without a look (a reconnect replaying from the start).
  */
 const REPLAY_WINDOW = 256;
 /**
- * Of those, how many of the latest keep their events' data whole, compared exactly (a filter re-splitting deltas
- * repeats the latest number); older ones keep a digest of it. Holding the data of 256 events kept the whole text of
- * a small stream alive while it ran, long enough to survive young-generation collections: with 1,000 streams at once,
- * a third of the peak memory per stream (`bench/many.ts`).
- */
-const EXACT_WINDOW = 4;
-
-/**
- * The events of the replay window, by number (several when a number repeats): the latest {@link EXACT_WINDOW} numbers
- * with their data whole, the latest {@link REPLAY_WINDOW} with a digest of it. Filled as numbers come (an unset slot
- * reads undefined): no fixed-size arrays to allocate and fill per stream.
+ * The events of the replay window: the number remembered last with its events' data whole (several when a number
+ * repeats), compared exactly, as a filter that re-splits deltas repeats the latest number in pieces that may differ in
+ * a few characters; the {@link REPLAY_WINDOW} numbers before with a digest of their data. Holding the data of 256
+ * events kept the whole text of a small stream alive while it ran, long enough to survive young-generation
+ * collections: with 1,000 streams at once, a third of the peak memory per stream (`bench/many.ts`). Filled as numbers
+ * come (an unset slot reads undefined): no fixed-size array to allocate and fill per stream.
  */
 class RecentEvents {
-  /** By `sequence % REPLAY_WINDOW`: the number, and the digests of the data seen under it. */
-  private readonly numbers: number[] = [];
+  /** By `sequence % REPLAY_WINDOW`: the digests of the data seen under the number (each digest includes it). */
   private readonly digests: (number | number[])[] = [];
-  /** By `sequence % EXACT_WINDOW`: the number, and the data seen under it. */
-  private readonly exactNumbers: number[] = [];
-  private readonly data: (string | string[])[] = [];
+  /** The number remembered last, and the data seen under it. */
+  private latest: number | undefined;
+  private latestData: string | string[] = '';
 
-  remember(sequence: number, data: string): void {
+  /**
+   * @param repeated the number is at or below the highest one seen (a repeat, or a late event): its digest joins
+   *   those of its slot instead of replacing them.
+   */
+  remember(sequence: number, data: string, repeated: boolean): void {
     const slot = sequence % REPLAY_WINDOW;
-    const digest = digestOf(data);
-    const digests = this.numbers[slot] === sequence ? this.digests[slot] : undefined;
+    const digest = digestOf(sequence, data);
+    const digests = repeated ? this.digests[slot] : undefined;
     this.digests[slot] =
       digests === undefined ? digest : typeof digests === 'number' ? [digests, digest] : [...digests, digest];
-    this.numbers[slot] = sequence;
-    const exact = sequence % EXACT_WINDOW;
-    const whole = this.exactNumbers[exact] === sequence ? this.data[exact] : undefined;
-    this.data[exact] = whole === undefined ? data : typeof whole === 'string' ? [whole, data] : [...whole, data];
-    this.exactNumbers[exact] = sequence;
+    const whole = this.latest === sequence ? this.latestData : undefined;
+    this.latestData = whole === undefined ? data : typeof whole === 'string' ? [whole, data] : [...whole, data];
+    this.latest = sequence;
   }
 
   /** True when `data` under `sequence` repeats an event seen (`last` is the highest number seen). */
   isReplay(sequence: number, data: string, last: number): boolean {
     if (sequence <= last - REPLAY_WINDOW) return true; // too old to compare: a reconnect replaying from the start
-    const exact = sequence % EXACT_WINDOW;
-    if (this.exactNumbers[exact] === sequence) {
-      const whole = this.data[exact] as string | string[];
+    if (sequence === this.latest) {
+      const whole = this.latestData;
       return typeof whole === 'string' ? whole === data : whole.includes(data);
     }
-    const slot = sequence % REPLAY_WINDOW;
-    if (this.numbers[slot] !== sequence) return false;
-    const digest = digestOf(data);
-    const digests = this.digests[slot] as number | number[];
+    const digests = this.digests[sequence % REPLAY_WINDOW];
+    if (digests === undefined) return false;
+    const digest = digestOf(sequence, data);
     return typeof digests === 'number' ? digests === digest : digests.includes(digest);
   }
 }
 
-/** A 32-bit digest of an event's data: its length and eight characters sampled along it, from the end. O(1). */
-function digestOf(data: string): number {
+/**
+ * A 32-bit digest of an event: its number, the length of its data and eight characters sampled along the data from
+ * its end. O(1) per event.
+ */
+function digestOf(sequence: number, data: string): number {
   const length = data.length;
   const step = length >= 16 ? length >>> 3 : 1;
-  let hash = length;
+  let hash = Math.imul(sequence, 0x9e3779b1) ^ length;
   for (let k = 0, i = length - 1; k < 8 && i >= 0; k++, i -= step) {
     hash = Math.imul(hash ^ data.charCodeAt(i), 0x01000193);
   }
@@ -123,8 +120,9 @@ export interface ToWireEventsOptions {
 /**
  * Parses SSE messages into validated Responses API wire events. Comments and `[DONE]` produce nothing; events of
  * an unknown type produce nothing, or an {@link UnknownWireEvent} with `unknownEvent: 'emit'`. An event that repeats
- * an earlier event (the same `sequence_number` and the same data: compared whole among the last 4 numbers, by its
- * length and eight sampled characters among the last 256, and presumed for any older number) is a replay and is
+ * an earlier event (the same `sequence_number` and the same data: compared whole under the number remembered last,
+ * by a digest of its length and eight sampled characters under the 256 numbers before, and presumed for any older
+ * number) is a replay and is
  * dropped; a new event under a number at or below the last one seen is delivered, and a jump ahead too: each is
  * reported to `onSequenceAnomaly`. Streams without sequence numbers pass as they are. A JSON error object
  * without a `type` is a `ResponseFailedError`, and so is a Chat Completions chunk carrying an `error` once Responses
@@ -261,11 +259,12 @@ export class WireEventReader {
         return false;
       }
       this.report('repeat', last + 1, sequence);
+      this.recent.remember(sequence, data, true);
     } else {
       if (last !== undefined && sequence > last + 1) this.report('gap', last + 1, sequence);
       this.lastSequence = sequence;
+      this.recent.remember(sequence, data, false);
     }
-    this.recent.remember(sequence, data);
     return true;
   }
 
