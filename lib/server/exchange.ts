@@ -64,6 +64,8 @@ export class HttpExchange implements Exchange {
   private clientClosed = false;
   private sent = 0;
   private dropped = false;
+  /** The sender waiting for `drain` (see {@link drained}). */
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly config: ServerConfig,
@@ -71,6 +73,8 @@ export class HttpExchange implements Exchange {
     private readonly response: ServerResponse,
   ) {
     this.record = new RequestRecord(config, requestId);
+    response.on('drain', () => this.wakeUp());
+    this.closeHandlers.push(() => this.wakeUp());
     response.once('close', () => {
       if (!response.writableFinished) {
         this.clientClosed = true;
@@ -215,12 +219,16 @@ export class HttpExchange implements Exchange {
     return this.write(Buffer.from(frame, 'utf8'), step.chunkBytes);
   }
 
-  /** Resolves once the response drained (true) or the client left (false). */
+  /** Resolves once the response drained (true) or the client left (false). One wait at a time. */
   private drained(): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
-      this.response.once('drain', () => resolve(!this.clientClosed));
-      this.onClientClose(() => resolve(false));
-    });
+    return new Promise<boolean>((resolve) => (this.wake = () => resolve(!this.clientClosed)));
+  }
+
+  /** Ends the wait for `drain`, if any (on `drain`, or when the client leaves). */
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
   }
 
   /**

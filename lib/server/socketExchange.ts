@@ -118,8 +118,11 @@ export class SocketExchange implements Exchange {
     }
   }
 
-  /** Sends one event; resolves false when the answer must stop here. */
-  private async send(event: WireJson | string): Promise<boolean> {
+  /**
+   * Sends one event: true (at once) when the next may follow, false when the answer must stop here, a promise of
+   * either when the socket's buffer is full or a fault waits.
+   */
+  private send(event: WireJson | string): boolean | Promise<boolean> {
     const eventType = typeof event === 'string' ? '(raw)' : event.type;
     const step = faultStep(this.config.faults, this.sent, eventType);
     if (step.action === 'drop-completed') {
@@ -128,10 +131,7 @@ export class SocketExchange implements Exchange {
       this.ws.close(1011, 'response ended before response.completed (drop-completed fault)');
       return false;
     }
-    if (step.action === 'stall') {
-      await new Promise<void>((resolve) => this.onClientClose(resolve));
-      return false;
-    }
+    if (step.action === 'stall') return new Promise<boolean>((resolve) => this.onClientClose(() => resolve(false)));
     if (step.action !== 'send') {
       this.dropped = true;
       if (step.action === 'drop-after') this.tcp.end();
@@ -144,8 +144,8 @@ export class SocketExchange implements Exchange {
     if (step.malformed) data = data.slice(0, -1);
     this.sent += 1;
     this.record.sent(eventType, `data: ${data}\n\n`);
-    await this.write(data);
-    return !this.clientClosed;
+    const written = this.write(data);
+    return written === undefined ? !this.clientClosed : written.then(() => !this.clientClosed);
   }
 
   private withLane(event: WireJson): WireJson {
