@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { Observable } from 'rxjs';
-import { type ResponseEvent, type WireItem, responseEvents } from '../../lib';
+import { type ResponseEvent, StreamClosedError, type WireItem, responseEvents } from '../../lib';
 import { type CanonicalWireEvent, serializeEvents } from '../../lib/serialize';
 import { type WireJson, applyShape, events as build, items, streamedEvents, toSseText } from '../../lib/testing';
 import { configureFastCheck, runSync } from '../proof';
@@ -101,7 +101,7 @@ describe('serializeEvents: the order of the output', () => {
     expect(completedOutput(written).map((item) => item.id)).toEqual(['msg_c', 'msg_a', 'msg_b']);
   });
 
-  it('writes a held item when anything else comes before the item it waits for, and when the source ends', () => {
+  it('writes a held item when anything else comes before the item it waits for, and when the source ends or fails', () => {
     const later = items.message('msg_2', 'later');
     const written = write([
       build.created(),
@@ -114,6 +114,15 @@ describe('serializeEvents: the order of the output', () => {
     ]);
     const ended = write([build.created(), build.itemDone(later, 2)]);
     expect(indexes(ended, 'response.output_item.done')).toEqual([[0, 'msg_2']]);
+    // A source error: the held item, then the terminal event.
+    const failed = runSync(
+      new Observable<ResponseEvent>((subscriber) => {
+        subscriber.next(build.created());
+        subscriber.next(build.itemDone(later, 2));
+        subscriber.error(new StreamClosedError());
+      }).pipe(serializeEvents()),
+    ).values;
+    expect(failed.map((event) => event.type).slice(-2)).toEqual(['response.output_item.done', 'error']);
   });
 
   it('repairs any provider shape to the order of its items, with output indexes in that order (property)', () => {
