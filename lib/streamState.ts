@@ -164,6 +164,9 @@ interface MutableShellOutput {
 /** The text parts an item's evidence keeps by index. */
 type PartField = 'content' | 'summary' | 'reasoningContent' | 'refusals' | 'commands';
 
+/** What {@link StreamTracker.delivered} reads before any item was delivered. */
+const NONE_DELIVERED: readonly DeliveredItem[] = Object.freeze([]);
+
 /** What an evidence reads where nothing arrived: most items fill one or two of their nine maps. */
 const NOTHING: ReadonlyMap<number, never> = new Map<number, never>();
 
@@ -311,7 +314,8 @@ function typeOfKind(kind: ItemKind): string | undefined {
 export class StreamTracker implements StreamState {
   private readonly kinds = { text: false, reasoning: false, toolInput: false };
   private readonly ledger = new ItemLedger<Evidence>((entry) => entry.value?.fingerprint());
-  private readonly deliveredItems: DeliveredItem[] = [];
+  /** Created with the first item delivered. */
+  private deliveredItems: DeliveredItem[] | undefined;
   private reasoningDone = false;
   private firstResponseId: string | undefined;
   /** Events observed and items marked delivered so far: what {@link matchOutput} pairs against. */
@@ -331,7 +335,7 @@ export class StreamTracker implements StreamState {
   }
 
   get delivered(): readonly DeliveredItem[] {
-    return this.deliveredItems;
+    return this.deliveredItems ?? NONE_DELIVERED;
   }
 
   get evidence(): readonly ItemEvidence[] {
@@ -450,7 +454,7 @@ export class StreamTracker implements StreamState {
     this.observed++;
     const { entry, first } = this.ledger.done(item, outputIndex);
     if (!first) return false;
-    this.deliveredItems.push({ id: entry.id, type: item.type, outputIndex });
+    (this.deliveredItems ??= []).push({ id: entry.id, type: item.type, outputIndex });
     if (item.type === 'reasoning') this.reasoningDone = true;
     // The item is whole now: its evidence is no longer needed.
     entry.value = undefined;

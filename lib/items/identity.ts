@@ -196,15 +196,17 @@ function contentOf<T>(item: WireItem, options: MatchOptions<T>): string | undefi
 export class ItemLedger<T = undefined> {
   private readonly list: ItemEntry<T>[] = [];
   private readonly byId = new Map<string, ItemEntry<T>>();
-  private readonly byCallId = new Map<string, ItemEntry<T>>();
+  /** Created with the first `call_id` (most answers have none). */
+  private byCallId: Map<string, ItemEntry<T>> | undefined;
   /** The latest item at each output index. */
   private readonly atIndex = new Map<number, ItemEntry<T>>();
   /**
    * Done items by a short digest of their content fingerprint ({@link contentKey}), the first done item of each
    * fingerprint in arrival order. Keyed by the digest, not the fingerprint itself: a Map hashes its whole key, and a
-   * fingerprint holds up to 4 KiB of text (hashing it was the largest fixed cost of a small stream).
+   * fingerprint holds up to 4 KiB of text (hashing it was the largest fixed cost of a small stream). Created with the
+   * first done item that has content.
    */
-  private readonly byContent = new Map<string, ItemEntry<T> | ItemEntry<T>[]>();
+  private byContent: Map<string, ItemEntry<T> | ItemEntry<T>[]> | undefined;
   /** Items not done yet, in arrival order. */
   private open: ItemEntry<T>[] = [];
 
@@ -262,7 +264,7 @@ export class ItemLedger<T = undefined> {
     const kind = kindOfType(item.type);
     let entry: ItemEntry<T> | undefined;
     const known =
-      (id !== undefined ? this.byId.get(id) : undefined) ?? (callId ? this.byCallId.get(callId) : undefined);
+      (id !== undefined ? this.byId.get(id) : undefined) ?? (callId ? this.byCallId?.get(callId) : undefined);
     if (known !== undefined && this.fits(known, item.type, kind)) {
       entry = known; // announced again, or its parts came first under the same id
     } else {
@@ -301,6 +303,7 @@ export class ItemLedger<T = undefined> {
     entry.fingerprint = content;
     if (content !== undefined && this.doneWithContent(content) === undefined) {
       const key = contentKey(content);
+      this.byContent ??= new Map();
       const known = this.byContent.get(key);
       this.byContent.set(key, known === undefined ? entry : Array.isArray(known) ? [...known, entry] : [known, entry]);
     }
@@ -344,7 +347,7 @@ export class ItemLedger<T = undefined> {
     }
     // 2. call_id.
     if (callId !== undefined) {
-      const entry = this.byCallId.get(callId);
+      const entry = this.byCallId?.get(callId);
       if (entry !== undefined && free(entry) && this.fits(entry, type, kind)) return entry;
     }
     // 3. content: a done item with the same content; for a recovered item also an open item whose text is the same.
@@ -402,7 +405,7 @@ export class ItemLedger<T = undefined> {
 
   /** The first done item whose content fingerprint is `content`. */
   private doneWithContent(content: string): ItemEntry<T> | undefined {
-    const known = this.byContent.get(contentKey(content));
+    const known = this.byContent?.get(contentKey(content));
     if (known === undefined) return undefined;
     if (!Array.isArray(known)) return known.fingerprint === content ? known : undefined;
     return known.find((entry) => entry.fingerprint === content);
@@ -419,7 +422,7 @@ export class ItemLedger<T = undefined> {
     if (byId !== undefined && byId.kind === kind) {
       entry = byId;
     } else {
-      const byCall = callId === undefined ? undefined : this.byCallId.get(callId);
+      const byCall = callId === undefined ? undefined : this.byCallId?.get(callId);
       if (byCall !== undefined && byCall.kind === kind) {
         entry = byCall;
       } else {
@@ -487,6 +490,7 @@ export class ItemLedger<T = undefined> {
     }
     if (callId !== undefined) {
       entry.callId ??= callId;
+      this.byCallId ??= new Map();
       if (this.byCallId.get(callId) === undefined) this.byCallId.set(callId, entry);
     }
     // An item takes an index when it first learns one; it never takes back an index a later item took.
