@@ -167,6 +167,7 @@ export async function manySection(
     }
   }
   const total = (name: keyof typeof results): number => median(results[name].map((r) => r.totalMs));
+  const cpu = (name: keyof typeof results): number => median(results[name].map((r) => r.cpuMs));
   const perStream = (name: keyof typeof results): number =>
     median(results[name].map((r) => (r.peakRss - r.startRss) / r.count));
   const peak = (name: keyof typeof results): number => median(results[name].map((r) => r.peakRss));
@@ -178,11 +179,13 @@ export async function manySection(
     `${count.toLocaleString('en-US')} streams of the same streamed ${(bytes.length / 1e3).toFixed(0)} KB answer, in ` +
       `${chunk}-byte chunks from in-memory web streams (no HTTP), all started at once in one process and awaited ` +
       `together, after an untimed batch of a tenth as many; a fresh process per run (${runs} each, alternating), medians. ` +
-      'RSS per stream is the peak during the batch minus the RSS before it, divided by the number of streams.',
+      "RSS per stream is the peak (the kernel's `maxrss`) minus the RSS before the batch, divided by the number of " +
+      'streams. The CPU time is less sensitive than the total time to other processes on a shared machine.',
     '',
     '| | floor | responses-rx | × floor |',
     '|---|---:|---:|---:|',
     `| total time | ${ms(total('floor'))} ms | ${ms(total('responses-rx'))} ms | ${x(timeRatio)} |`,
+    `| CPU time (every thread, GC included) | ${ms(cpu('floor'))} ms | ${ms(cpu('responses-rx'))} ms | ${x(cpu('responses-rx') / cpu('floor'))} |`,
     `| time per stream (total / ${count}) | ${us(total('floor') / count)} | ${us(total('responses-rx') / count)} | ${x(timeRatio)} |`,
     `| peak RSS | ${(peak('floor') / 1e6).toFixed(1)} MB | ${(peak('responses-rx') / 1e6).toFixed(1)} MB | ${x(peak('responses-rx') / peak('floor'))} |`,
     `| peak RSS growth per stream | ${(perStream('floor') / 1e3).toFixed(1)} KB | ${(perStream('responses-rx') / 1e3).toFixed(1)} KB | ${x(rssRatio)} |`,
