@@ -1,4 +1,4 @@
-import { map, take } from 'rxjs';
+import { from, map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { MalformedEventError, ProtocolMismatchError, ResponseFailedError, toWireEvents } from 'responses-rx';
 import type { SequenceAnomaly, SequenceGap, SseMessage } from 'responses-rx';
@@ -180,6 +180,41 @@ describe('toWireEvents', () => {
       { kind: 'replay', expected: 10, received: 2 },
       { kind: 'repeat', expected: 10, received: 2 },
     ]);
+  });
+
+  it('never drops a new event under a restarted number: the same length and ends are not the same data', () => {
+    // A gateway that numbers each item from 0: the second item's deltas reuse the first item's numbers, with texts of
+    // the same length that differ only inside. Every one is new (a repeat), none a replay; nothing may be lost.
+    const first = Array.from({ length: 40 }, (_, n) => `a${String.fromCharCode(97 + (n % 26))}a`);
+    const second = first.map((_, n) => `a${String.fromCharCode(98 + (n % 25))}a`);
+    const events = [
+      ...first.map((text, n) => msg(seq(wire.textDelta(text), n))),
+      ...second.map((text, n) => msg(seq(wire.textDelta(text), n))),
+    ];
+    const anomalies: SequenceAnomaly[] = [];
+    const texts: string[] = [];
+    from(events)
+      .pipe(toWireEvents({ onSequenceAnomaly: (a) => anomalies.push(a) }))
+      .subscribe((e) => {
+        if (e.type === 'response.output_text.delta') texts.push(e.delta);
+      });
+    expect(texts).toEqual([...first, ...second]);
+    expect(anomalies.filter((a) => a.kind === 'replay')).toEqual([]);
+  });
+
+  it('never drops new function-call arguments under a restarted number: long chunks that differ inside', () => {
+    const chunk = (n: number, letter: string) => `{"query": "${letter.repeat(40)}", "page": ${n % 10}}`;
+    const first = Array.from({ length: 20 }, (_, n) => chunk(n, 'a'));
+    const second = Array.from({ length: 20 }, (_, n) => chunk(n, 'b'));
+    const args = (text: string, n: number) =>
+      msg(seq({ type: 'response.function_call_arguments.delta', item_id: 'fc_1', output_index: 0, delta: text }, n));
+    const delivered: string[] = [];
+    from([...first.map(args), ...second.map(args)])
+      .pipe(toWireEvents())
+      .subscribe((e) => {
+        if (e.type === 'response.function_call_arguments.delta') delivered.push(e.delta);
+      });
+    expect(delivered).toEqual([...first, ...second]);
   });
 
   it('counts unknown events in the sequence, so skipping them is no gap', () => {

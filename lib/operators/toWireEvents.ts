@@ -2,7 +2,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import { MalformedEventError } from '../errors';
 import type { SseEventMessage, SseMessage } from '../sse/fromSSE';
 import { subscribeWithin } from '../util/subscribeWithin';
-import { parseRawWireEvent, validateWireEvent } from '../wire/parseWireEvent';
+import { type RawWireEvent, parseRawWireEvent, validateWireEvent } from '../wire/parseWireEvent';
 import type { UnknownWireEvent, WireEvent } from '../wire/schemas';
 
 /** A jump in `sequence_number`: events between `expected` and `received` never arrived. */
@@ -33,7 +33,7 @@ const REPLAY_WINDOW = 256;
 /**
  * The events of the replay window: the number remembered last with its events' data whole (several when a number
  * repeats), compared exactly, as a filter that re-splits deltas repeats the latest number in pieces that may differ in
- * a few characters; the {@link REPLAY_WINDOW} numbers before with a digest of their data. Holding the data of 256
+ * a few characters; the {@link REPLAY_WINDOW} numbers before with a digest of their data ({@link digestOf}). Holding the data of 256
  * events kept the whole text of a small stream alive while it ran, long enough to survive young-generation
  * collections: with 1,000 streams at once, a third of the peak memory per stream (`bench/many.ts`). Filled as numbers
  * come (an unset slot reads undefined): no fixed-size array to allocate and fill per stream.
@@ -49,9 +49,9 @@ class RecentEvents {
    * @param repeated the number is at or below the highest one seen (a repeat, or a late event): its digest joins
    *   those of its slot instead of replacing them.
    */
-  remember(sequence: number, data: string, repeated: boolean): void {
+  remember(sequence: number, data: string, event: RawWireEvent, repeated: boolean): void {
     const slot = sequence % REPLAY_WINDOW;
-    const digest = digestOf(sequence, data);
+    const digest = digestOf(sequence, data, event);
     const digests = repeated ? this.digests[slot] : undefined;
     this.digests[slot] =
       digests === undefined ? digest : typeof digests === 'number' ? [digests, digest] : [...digests, digest];
@@ -61,7 +61,7 @@ class RecentEvents {
   }
 
   /** True when `data` under `sequence` repeats an event seen (`last` is the highest number seen). */
-  isReplay(sequence: number, data: string, last: number): boolean {
+  isReplay(sequence: number, data: string, event: RawWireEvent, last: number): boolean {
     if (sequence <= last - REPLAY_WINDOW) return true; // too old to compare: a reconnect replaying from the start
     if (sequence === this.latest) {
       const whole = this.latestData;
@@ -69,22 +69,75 @@ class RecentEvents {
     }
     const digests = this.digests[sequence % REPLAY_WINDOW];
     if (digests === undefined) return false;
-    const digest = digestOf(sequence, data);
+    const digest = digestOf(sequence, data, event);
     return typeof digests === 'number' ? digests === digest : digests.includes(digest);
   }
 }
 
+const FNV_PRIME = 0x01000193;
+
+/** Mixes an id or a type into a digest: whole up to 24 characters, else its length and its first and last 8. */
+function mixId(hash: number, text: string): number {
+  const length = text.length;
+  hash = Math.imul(hash ^ length, FNV_PRIME);
+  if (length <= 24) {
+    for (let i = 0; i < length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+    return hash;
+  }
+  for (let i = 0; i < 8; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+  for (let i = length - 8; i < length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+  return hash;
+}
+
+/** Mixes a delta's text into a digest: whole up to 256 characters (every delta a model streams), else its length, its first and last 64 and 64 along the rest. */
+function mixText(hash: number, text: string): number {
+  const length = text.length;
+  hash = Math.imul(hash ^ length, FNV_PRIME);
+  if (length <= 256) {
+    for (let i = 0; i < length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+    return hash;
+  }
+  const step = length >>> 6;
+  for (let i = 0; i < 64; i++) {
+    hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+    hash = Math.imul(hash ^ text.charCodeAt(length - 1 - i), FNV_PRIME);
+    hash = Math.imul(hash ^ text.charCodeAt(i * step), FNV_PRIME);
+  }
+  return hash;
+}
+
+/** Mixes a field of the parsed event (not validated yet) into a digest: a string as an id, a number, or absent. */
+function mixField(hash: number, value: unknown): number {
+  if (typeof value === 'string') return mixId(hash, value);
+  if (typeof value === 'number') return Math.imul(hash ^ (value | 0), FNV_PRIME);
+  return Math.imul(hash ^ 0x9e37, FNV_PRIME);
+}
+
 /**
- * A 32-bit digest of an event: its number, the length of its data and eight characters sampled along the data from
- * its end. O(1) per event.
+ * A 32-bit digest of an event, O(1) per event: its number; its data's length and eight characters sampled along it;
+ * and the parsed fields that make an event its own — `type`, `item_id`, `output_index`, `content_index`,
+ * `summary_index`, the `delta` (the text a delta carries, whole up to 256 characters) and
+ * the item's `id`. A gateway that numbers each item from 0 sends new deltas under old numbers with data of the same
+ * length that differ only in the text; sampled characters alone took those for replays and dropped them. Two events
+ * get one digest only when all of these agree (or by a 32-bit collision), which a new event under a repeated number
+ * does not do: it is another item, index or text.
  */
-function digestOf(sequence: number, data: string): number {
+function digestOf(sequence: number, data: string, event: RawWireEvent): number {
   const length = data.length;
   const step = length >= 16 ? length >>> 3 : 1;
-  let hash = Math.imul(sequence, 0x9e3779b1) ^ length;
+  let hash = Math.imul(Math.imul(sequence, 0x9e3779b1) ^ length, FNV_PRIME);
   for (let k = 0, i = length - 1; k < 8 && i >= 0; k++, i -= step) {
-    hash = Math.imul(hash ^ data.charCodeAt(i), 0x01000193);
+    hash = Math.imul(hash ^ data.charCodeAt(i), FNV_PRIME);
   }
+  hash = mixId(hash, event.type);
+  hash = mixField(hash, event.item_id);
+  hash = mixField(hash, event.output_index);
+  hash = mixField(hash, event.content_index);
+  hash = mixField(hash, event.summary_index);
+  const delta = event.delta;
+  hash = typeof delta === 'string' ? mixText(hash, delta) : mixField(hash, delta);
+  const item = event.item;
+  if (typeof item === 'object' && item !== null) hash = mixField(hash, (item as { id?: unknown }).id);
   return hash;
 }
 
@@ -121,9 +174,8 @@ export interface ToWireEventsOptions {
  * Parses SSE messages into validated Responses API wire events. Comments and `[DONE]` produce nothing; events of
  * an unknown type produce nothing, or an {@link UnknownWireEvent} with `unknownEvent: 'emit'`. An event that repeats
  * an earlier event (the same `sequence_number` and the same data: compared whole under the number remembered last,
- * by a digest of its length and eight sampled characters under the 256 numbers before, and presumed for any older
- * number) is a replay and is
- * dropped; a new event under a number at or below the last one seen is delivered, and a jump ahead too: each is
+ * by a digest of its data and of the fields that make it its own — type, item, indexes, delta text — under the 256
+ * numbers before, and presumed for any older number) is a replay and is dropped; a new event under a number at or below the last one seen is delivered, and a jump ahead too: each is
  * reported to `onSequenceAnomaly`. Streams without sequence numbers pass as they are. A JSON error object
  * without a `type` is a `ResponseFailedError`, and so is a Chat Completions chunk carrying an `error` once Responses
  * events came (a bridge relaying its upstream's failure). A last event cut short by the
@@ -235,7 +287,7 @@ export class WireEventReader {
       if (raw === undefined) return undefined;
       this.midStream = true;
       const sequence = raw.sequence_number;
-      if (typeof sequence === 'number' && !this.isNew(sequence, message.data)) return undefined;
+      if (typeof sequence === 'number' && !this.isNew(sequence, message.data, raw)) return undefined;
       const event = validateWireEvent(raw, message.data);
       if (event !== undefined || !this.config.emitUnknown) return event;
       return {
@@ -251,19 +303,19 @@ export class WireEventReader {
   }
 
   /** Records a sequence number; false for a replay (dropped). Gaps, repeats and replays are reported. */
-  private isNew(sequence: number, data: string): boolean {
+  private isNew(sequence: number, data: string, event: RawWireEvent): boolean {
     const last = this.lastSequence;
     if (last !== undefined && sequence <= last) {
-      if (this.recent.isReplay(sequence, data, last)) {
+      if (this.recent.isReplay(sequence, data, event, last)) {
         this.report('replay', last + 1, sequence);
         return false;
       }
       this.report('repeat', last + 1, sequence);
-      this.recent.remember(sequence, data, true);
+      this.recent.remember(sequence, data, event, true);
     } else {
       if (last !== undefined && sequence > last + 1) this.report('gap', last + 1, sequence);
       this.lastSequence = sequence;
-      this.recent.remember(sequence, data, false);
+      this.recent.remember(sequence, data, event, false);
     }
     return true;
   }
