@@ -320,7 +320,15 @@ export class StreamTracker implements StreamState {
   private firstResponseId: string | undefined;
   /** Events observed and items marked delivered so far: what {@link matchOutput} pairs against. */
   private observed = 0;
-  private lastMatch: { output: readonly WireItem[]; observed: number; matches: OutputMatches } | undefined;
+  private lastMatch:
+    | {
+        output: readonly WireItem[];
+        observed: number;
+        matches: OutputMatches;
+        /** The content fingerprint of each output item (`null`: none), computed once per item. */
+        contents: readonly (string | null)[];
+      }
+    | undefined;
 
   get reasoningDelivered(): boolean {
     return this.reasoningDone;
@@ -465,25 +473,50 @@ export class StreamTracker implements StreamState {
     return this.ledger.find(item, outputIndex, { recovered: true })?.done === true;
   }
 
+  /**
+   * {@link isDelivered} for an item whose content fingerprint is known (see {@link contentOf}).
+   *
+   * @internal
+   */
+  isDeliveredAs(item: WireItem, outputIndex: number | undefined, content: string | null): boolean {
+    return this.ledger.find(item, outputIndex, { recovered: true, content })?.done === true;
+  }
+
+  /**
+   * The content fingerprint of an item to recover (`null`: none): the one {@link matchOutput} computed when it is
+   * that item of the output paired last, so an item of `completed.output` is fingerprinted once, not once per question.
+   *
+   * @internal
+   */
+  contentOf(item: WireItem, outputIndex: number | undefined): string | null {
+    const last = this.lastMatch;
+    if (last !== undefined && outputIndex !== undefined && last.output[outputIndex] === item) {
+      return last.contents[outputIndex] ?? null;
+    }
+    return itemFingerprint(item) ?? null;
+  }
+
   matchOutput(output: readonly WireItem[]): OutputMatches {
     // A policy may ask twice at `completed` (recoverMissing does): the same output, with no event since, pairs the same.
     const last = this.lastMatch;
     if (last !== undefined && last.output === output && last.observed === this.observed) return last.matches;
-    const matches = this.pairOutput(output);
-    this.lastMatch = { output, observed: this.observed, matches };
+    const contents = output.map((item) => itemFingerprint(item) ?? null);
+    const matches = this.pairOutput(output, contents);
+    this.lastMatch = { output, observed: this.observed, matches, contents };
     return matches;
   }
 
-  private pairOutput(output: readonly WireItem[]): OutputMatches {
-    const claimed = new Set<ItemEntry<Evidence>>();
-    const seen = new ItemLedger();
+  private pairOutput(output: readonly WireItem[], contents: readonly (string | null)[]): OutputMatches {
+    // Created when needed: a single item repeats nothing, and most outputs claim no open item.
+    let claimed: Set<ItemEntry<Evidence>> | undefined;
+    const seen = output.length > 1 ? new ItemLedger() : undefined;
     const matches = output.map((item, outputIndex): OutputItemMatch => {
-      const content = itemFingerprint(item) ?? null;
-      if (!seen.done(item, outputIndex, { recovered: true, content }).first) {
+      const content = contents[outputIndex] ?? null;
+      if (seen !== undefined && !seen.done(item, outputIndex, { recovered: true, content }).first) {
         return { item, outputIndex, delivered: false, repeat: true, evidence: undefined };
       }
       const entry = this.ledger.find(item, outputIndex, { recovered: true, claimed, content });
-      if (entry !== undefined && !entry.done) claimed.add(entry);
+      if (entry !== undefined && !entry.done) (claimed ??= new Set()).add(entry);
       return {
         item,
         outputIndex,
@@ -494,7 +527,7 @@ export class StreamTracker implements StreamState {
     });
     const missing: ItemEvidence[] = [];
     for (const entry of this.ledger.entries) {
-      if (!entry.done && entry.value !== undefined && !claimed.has(entry)) missing.push(entry.value);
+      if (!entry.done && entry.value !== undefined && !claimed?.has(entry)) missing.push(entry.value);
     }
     return { output: matches, missing };
   }

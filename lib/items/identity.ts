@@ -56,10 +56,16 @@ export function callIdOf(item: WireItem): string | undefined {
 /** Separates the parts of a reasoning text, as `toTranscript` shows them. */
 export const REASONING_PART_SEPARATOR = '\n\n';
 
-function partsOf(item: WireItem, field: string): Record<string, unknown>[] {
+/** The parts of an item's `field` (`content`, `summary`): its array, or none. Entries that are no object are skipped. */
+function partsOf(item: WireItem, field: string): readonly unknown[] {
   const parts = item[field];
-  if (!Array.isArray(parts)) return [];
-  return parts.filter((part): part is Record<string, unknown> => typeof part === 'object' && part !== null);
+  return Array.isArray(parts) ? parts : NO_PARTS;
+}
+
+const NO_PARTS: readonly unknown[] = [];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
 function stringField(record: Record<string, unknown>, field: string): string | undefined {
@@ -69,9 +75,14 @@ function stringField(record: Record<string, unknown>, field: string): string | u
 
 /** The text of a message item: its `output_text` (or any text) parts and `refusal` parts, joined. */
 export function messageText(item: WireItem): string {
-  return partsOf(item, 'content')
-    .map((part) => (part['type'] === 'refusal' ? stringField(part, 'refusal') : stringField(part, 'text')) ?? '')
-    .join('');
+  const parts = partsOf(item, 'content');
+  let text = '';
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if (!isRecord(part)) continue;
+    text += (part['type'] === 'refusal' ? stringField(part, 'refusal') : stringField(part, 'text')) ?? '';
+  }
+  return text;
 }
 
 /** Joins reasoning part texts as they are shown: non-empty parts, separated by a blank line. */
@@ -81,10 +92,20 @@ export function joinReasoningParts(texts: readonly string[]): string {
 
 /** The text of a reasoning item: its summary parts, or its content parts when the summary is empty. */
 export function reasoningText(item: WireItem): string {
-  const join = (field: string): string =>
-    joinReasoningParts(partsOf(item, field).map((p) => stringField(p, 'text') ?? ''));
-  const summary = join('summary');
-  return summary !== '' ? summary : join('content');
+  const summary = reasoningParts(item, 'summary');
+  return summary !== '' ? summary : reasoningParts(item, 'content');
+}
+
+/** {@link joinReasoningParts} of the texts of an item's `field` parts, without arrays in between (per item). */
+function reasoningParts(item: WireItem, field: string): string {
+  const parts = partsOf(item, field);
+  let joined = '';
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    const text = isRecord(part) ? (stringField(part, 'text') ?? '') : '';
+    if (text !== '') joined = joined === '' ? text : joined + REASONING_PART_SEPARATOR + text;
+  }
+  return joined;
 }
 
 /** The name and input of a tool call: `arguments`, `input`, `code`, or its `action` as JSON. */
@@ -195,16 +216,16 @@ function contentOf<T>(item: WireItem, options: MatchOptions<T>): string | undefi
  */
 export class ItemLedger<T = undefined> {
   private readonly list: ItemEntry<T>[] = [];
-  private readonly byId = new Map<string, ItemEntry<T>>();
-  /** Created with the first `call_id` (most answers have none). */
+  // Each map is created on its first entry: a stream has up to three ledgers (the tracker's, the pairing of
+  // `completed.output`, the fallback's), and most fill two or three of their four maps (call ids only tool calls).
+  private byId: Map<string, ItemEntry<T>> | undefined;
   private byCallId: Map<string, ItemEntry<T>> | undefined;
   /** The latest item at each output index. */
-  private readonly atIndex = new Map<number, ItemEntry<T>>();
+  private atIndex: Map<number, ItemEntry<T>> | undefined;
   /**
    * Done items by a short digest of their content fingerprint ({@link contentKey}), the first done item of each
    * fingerprint in arrival order. Keyed by the digest, not the fingerprint itself: a Map hashes its whole key, and a
-   * fingerprint holds up to 4 KiB of text (hashing it was the largest fixed cost of a small stream). Created with the
-   * first done item that has content.
+   * fingerprint holds up to 4 KiB of text (hashing it was the largest fixed cost of a small stream).
    */
   private byContent: Map<string, ItemEntry<T> | ItemEntry<T>[]> | undefined;
   /** Items not done yet, in arrival order. */
@@ -233,7 +254,7 @@ export class ItemLedger<T = undefined> {
   missingBefore(outputIndex: number): boolean {
     // More indexes than items: one is missing (and a huge index costs nothing).
     if (outputIndex > this.list.length) return true;
-    for (let index = 0; index < outputIndex; index++) if (!this.atIndex.has(index)) return true;
+    for (let index = 0; index < outputIndex; index++) if (this.atIndex?.has(index) !== true) return true;
     return false;
   }
 
@@ -250,7 +271,7 @@ export class ItemLedger<T = undefined> {
     callId?: string | undefined,
   ): ItemEntry<T> {
     if (outputIndex !== undefined) {
-      const entry = this.atIndex.get(outputIndex);
+      const entry = this.atIndex?.get(outputIndex);
       // The hot path: every delta of a known item, found by index, its id (if any) the one recorded.
       if (entry !== undefined && entry.kind === kind && (itemId === undefined || entry.id === itemId)) return entry;
     }
@@ -264,11 +285,11 @@ export class ItemLedger<T = undefined> {
     const kind = kindOfType(item.type);
     let entry: ItemEntry<T> | undefined;
     const known =
-      (id !== undefined ? this.byId.get(id) : undefined) ?? (callId ? this.byCallId?.get(callId) : undefined);
+      (id !== undefined ? this.byId?.get(id) : undefined) ?? (callId ? this.byCallId?.get(callId) : undefined);
     if (known !== undefined && this.fits(known, item.type, kind)) {
       entry = known; // announced again, or its parts came first under the same id
     } else {
-      const candidate = outputIndex === undefined ? undefined : this.atIndex.get(outputIndex);
+      const candidate = outputIndex === undefined ? undefined : this.atIndex?.get(outputIndex);
       if (candidate !== undefined && !candidate.done && !candidate.announced && this.fits(candidate, item.type, kind)) {
         entry = candidate;
       } else {
@@ -303,9 +324,11 @@ export class ItemLedger<T = undefined> {
     entry.fingerprint = content;
     if (content !== undefined && this.doneWithContent(content) === undefined) {
       const key = contentKey(content);
-      this.byContent ??= new Map();
-      const known = this.byContent.get(key);
-      this.byContent.set(key, known === undefined ? entry : Array.isArray(known) ? [...known, entry] : [known, entry]);
+      const known = this.byContent?.get(key);
+      (this.byContent ??= new Map()).set(
+        key,
+        known === undefined ? entry : Array.isArray(known) ? [...known, entry] : [known, entry],
+      );
     }
     const at = this.open.indexOf(entry);
     if (at >= 0) this.open.splice(at, 1);
@@ -335,7 +358,7 @@ export class ItemLedger<T = undefined> {
     const free = (entry: ItemEntry<T>): boolean => entry.done || claimed === undefined || !claimed.has(entry);
     // 1. id, unless contradicted.
     if (id !== undefined) {
-      const entry = this.byId.get(id);
+      const entry = this.byId?.get(id);
       if (
         entry !== undefined &&
         free(entry) &&
@@ -371,7 +394,7 @@ export class ItemLedger<T = undefined> {
     }
     // 4. type + output_index: a done item there with another id or another content is another item.
     if (outputIndex !== undefined) {
-      const entry = this.atIndex.get(outputIndex);
+      const entry = this.atIndex?.get(outputIndex);
       if (
         entry !== undefined &&
         free(entry) &&
@@ -418,7 +441,7 @@ export class ItemLedger<T = undefined> {
     callId: string | undefined,
   ): ItemEntry<T> {
     let entry: ItemEntry<T> | undefined;
-    const byId = itemId === undefined ? undefined : this.byId.get(itemId);
+    const byId = itemId === undefined ? undefined : this.byId?.get(itemId);
     if (byId !== undefined && byId.kind === kind) {
       entry = byId;
     } else {
@@ -426,7 +449,7 @@ export class ItemLedger<T = undefined> {
       if (byCall !== undefined && byCall.kind === kind) {
         entry = byCall;
       } else {
-        const atIndex = outputIndex === undefined ? undefined : this.atIndex.get(outputIndex);
+        const atIndex = outputIndex === undefined ? undefined : this.atIndex?.get(outputIndex);
         // A new item_id at an index whose item is done is a new item; at an open item, a rotated id.
         if (atIndex !== undefined && atIndex.kind === kind && !(atIndex.done && conflicts(atIndex.id, itemId))) {
           entry = atIndex;
@@ -486,17 +509,16 @@ export class ItemLedger<T = undefined> {
     if (type !== undefined && entry.type === undefined) entry.type = type;
     if (id !== undefined) {
       entry.id ??= id;
-      if (this.byId.get(id) !== entry) this.byId.set(id, entry);
+      if (this.byId?.get(id) !== entry) (this.byId ??= new Map()).set(id, entry);
     }
     if (callId !== undefined) {
       entry.callId ??= callId;
-      this.byCallId ??= new Map();
-      if (this.byCallId.get(callId) === undefined) this.byCallId.set(callId, entry);
+      if (this.byCallId?.get(callId) === undefined) (this.byCallId ??= new Map()).set(callId, entry);
     }
     // An item takes an index when it first learns one; it never takes back an index a later item took.
     if (outputIndex !== undefined && entry.outputIndex === undefined) {
       entry.outputIndex = outputIndex;
-      this.atIndex.set(outputIndex, entry);
+      (this.atIndex ??= new Map()).set(outputIndex, entry);
     }
   }
 }

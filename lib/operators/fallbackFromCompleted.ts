@@ -4,7 +4,7 @@ import { type FallbackPolicy, type RecoveryCandidate, byOutputIndex } from '../p
 import { recoverMissing } from '../policies/recoverMissing';
 import { ItemLedger } from '../items/identity';
 import { subscribeWithin } from '../util/subscribeWithin';
-import type { StreamState } from '../streamState';
+import { type StreamState, StreamTracker } from '../streamState';
 import type { TrackedEvent } from './trackStreamedKinds';
 
 /**
@@ -73,24 +73,26 @@ export function passOrRecover(
     subscriber.next(event);
     return;
   }
-  let candidates: readonly RecoveryCandidate[];
-  try {
-    candidates = policy(state, event.response);
-    if (!Array.isArray(candidates)) {
-      throw new TypeError(
-        `fallbackFromCompleted: the policy must return an array of candidates, got ${typeof candidates}`,
-      );
-    }
-  } catch (error) {
-    subscriber.error(error);
-    return;
+  // What the policy throws goes up to the caller's subscribeWithin, which sends it to error().
+  const candidates: readonly RecoveryCandidate[] = policy(state, event.response);
+  if (!Array.isArray(candidates)) {
+    throw new TypeError(
+      `fallbackFromCompleted: the policy must return an array of candidates, got ${typeof candidates}`,
+    );
   }
   // The same matching rule as the tracker's: an item the stream delivered, or one emitted here already (the same id,
   // call_id or content), is never emitted again.
   let emitted: ItemLedger | undefined; // most streams recover nothing: no ledger for them
+  const tracker = state instanceof StreamTracker ? state : undefined;
   for (const { item, outputIndex } of candidates.length > 1 ? [...candidates].sort(byOutputIndex) : candidates) {
-    if (state.isDelivered(item, outputIndex)) continue;
-    if (!(emitted ??= new ItemLedger()).done(item, outputIndex, { recovered: true }).first) continue;
+    // Our own tracker knows the fingerprints of the output it paired: each item's content is computed once.
+    const content = tracker?.contentOf(item, outputIndex);
+    const delivered =
+      tracker !== undefined && content !== undefined
+        ? tracker.isDeliveredAs(item, outputIndex, content)
+        : state.isDelivered(item, outputIndex);
+    if (delivered) continue;
+    if (!(emitted ??= new ItemLedger()).done(item, outputIndex, { recovered: true, content }).first) continue;
     subscriber.next({ type: 'outputItemDone', item, outputIndex, recovered: true });
     if (subscriber.closed) return;
   }

@@ -129,7 +129,8 @@ describe('the fixed cost of one stream (counted)', () => {
 });
 
 /**
- * Maps one small answer (a reasoning item and a message) sets up, at most: 22 before issue 16, 13 with the ledgers'
- * `call_id` and content maps created for every stream (now with the first call id and the first done item).
+ * Maps one small answer (a reasoning item and a message) sets up, at most: 22 before issue 16, 13 before the item
+ * ledgers created their maps on first use (a ledger's id, call_id, index and content maps; a pairing's repeat ledger
+ * only for an output of two items or more).
  */
 const MAPS_PER_SMALL_STREAM = 10;
