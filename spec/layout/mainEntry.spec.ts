@@ -2,6 +2,7 @@
  * The main entry is what browser apps bundle: its import graph holds no Node built-in and none of the Node-only or
  * leaf layers (server, terminal, CLI, testing kit), and its surface holds no internal class or helper.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as main from 'responses-rx';
 import * as http from 'responses-rx/http';
@@ -58,5 +59,29 @@ describe('the main entry (responses-rx)', () => {
     expect(typeof testing.createShaper).toBe('function');
     expect(typeof terminal.TerminalRenderer).toBe('function');
     expect(typeof terminal.renderTranscript).toBe('function');
+  });
+
+  it('declares each public name in one entry point only (the provider shapes are in server and testing on purpose)', () => {
+    // The api/ reports list every exported declaration of each subpath (npm run api:check keeps them current).
+    const apiDir = path.join(libDir, '..', 'api');
+    const entriesOf = new Map<string, string[]>();
+    for (const report of readdirSync(apiDir).filter((file) => file.endsWith('.api.md'))) {
+      const declared = readFileSync(path.join(apiDir, report), 'utf8').matchAll(
+        /^export (?:declare )?(?:abstract )?(?:interface|type|function|class|const|enum|namespace) (\w+)/gm,
+      );
+      for (const [, name] of declared) entriesOf.set(name!, [...(entriesOf.get(name!) ?? []), report]);
+    }
+    const shapes = [
+      'PROVIDER_SHAPES',
+      'ProviderShape',
+      'isProviderShape',
+      'createShaper',
+      'applyShape',
+      'streamedEvents',
+      'tokenize',
+    ];
+    const twice = [...entriesOf].filter(([name, reports]) => reports.length > 1 && !shapes.includes(name));
+    expect(twice).toEqual([]);
+    expect(entriesOf.get('SequenceGap')).toEqual(['responses-rx.api.md']);
   });
 });
