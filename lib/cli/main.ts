@@ -21,6 +21,7 @@ import { PROVIDER_SHAPES, type ProviderShape, applyShape } from '../server/shape
 import { toSseText } from '../server/sseText';
 import { type TerminalSink, isColorEnabled } from '../terminal/renderer';
 import type { Transcript } from '../transcript/transcript';
+import { MAX_TIMER_MS } from '../util/duration';
 import type { WireJson } from '../wire/json';
 import { type TurnTally, comparisonLines, countEvent, drawAnswer, newTally, wrapLine } from './draw';
 
@@ -213,8 +214,10 @@ function onMalformedOption(): Option {
 }
 
 function wholeNumber(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a whole number of milliseconds, e.g. 15');
-  return Number(value);
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms > MAX_TIMER_MS)
+    throw new InvalidArgumentError(`a whole number of milliseconds from 0 to ${MAX_TIMER_MS}, e.g. 15`);
+  return ms;
 }
 
 function positiveNumber(value: string): number {

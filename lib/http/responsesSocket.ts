@@ -21,6 +21,7 @@ import { DEFAULT_IDLE_TIMEOUT_MS, type ResponseEventsOptions, deliverExactlyOnce
 import type { SseEventMessage } from '../sse/fromSSE';
 import { DEFAULT_BASE_URL, environment } from './connection';
 import type { ResponsesRequestBody } from './streamResponse';
+import { checkDuration } from '../util/duration';
 
 /**
  * The part of the WHATWG `WebSocket` that responses-rx uses: the browser's global `WebSocket`, Node 22's, and the
@@ -177,10 +178,11 @@ export function responsesSocket(options: ResponsesSocketOptions = {}): Responses
     );
   }
   const url = endpointOf(options);
-  const closeWhenIdleMs = options.closeWhenIdleMs ?? DEFAULT_CLOSE_WHEN_IDLE_MS;
-  if (!(closeWhenIdleMs >= 0)) {
-    throw new TypeError(`responsesSocket: closeWhenIdleMs must be a number >= 0, got ${String(closeWhenIdleMs)}`);
-  }
+  const closeWhenIdleMs = checkDuration(
+    options.closeWhenIdleMs ?? DEFAULT_CLOSE_WHEN_IDLE_MS,
+    'responsesSocket: closeWhenIdleMs',
+    { zero: true, infinity: 'keep the socket open until close()' },
+  );
   const env = environment();
   const apiKey = options.apiKey ?? env['OPENAI_API_KEY'] ?? '';
   const headers = { ...(apiKey === '' ? {} : { authorization: `Bearer ${apiKey}` }), ...options.headers };

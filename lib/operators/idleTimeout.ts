@@ -1,12 +1,13 @@
 import { type MonoTypeOperatorFunction, Observable, type Subscriber, asyncScheduler } from 'rxjs';
 import { IdleTimeoutError } from '../errors';
+import { checkDuration } from '../util/duration';
 import { subscribeWithin } from '../util/subscribeWithin';
 
 /** Configuration of {@link idleTimeout}. */
 export interface IdleTimeoutConfig {
   /**
-   * The longest silence allowed, in milliseconds, before the first value and between values. `Infinity` disables
-   * the timeout.
+   * The longest silence allowed, in milliseconds (at most 2^31 − 1, the longest a timer waits), before the first
+   * value and between values. `Infinity` disables the timeout.
    */
   readonly each: number;
 }
@@ -34,7 +35,8 @@ export interface IdleTimeoutConfig {
  *
  * @param config the silence allowed in milliseconds, or an {@link IdleTimeoutConfig}.
  * @returns an operator that mirrors the source until it goes silent.
- * @throws TypeError when the time is not a positive number.
+ * @throws TypeError when the time is not a number of milliseconds from 1 to 2^31 − 1 (the longest a timer waits), or
+ *   `Infinity`.
  */
 export function idleTimeout<T>(config: number | IdleTimeoutConfig): MonoTypeOperatorFunction<T> {
   const each = idleTimeOf(config);
@@ -55,16 +57,14 @@ export function idleTimeout<T>(config: number | IdleTimeoutConfig): MonoTypeOper
  * The silence allowed by an {@link idleTimeout} config, checked when the operator is created.
  *
  * @internal
- * @throws TypeError when the time is not a positive number.
+ * @throws TypeError when the time is not a number of milliseconds from 1 to 2^31 − 1, or `Infinity`.
  */
 export function idleTimeOf(config: number | IdleTimeoutConfig): number {
-  const each = typeof config === 'number' ? config : config?.each;
-  if (typeof each !== 'number' || Number.isNaN(each) || each <= 0) {
-    throw new TypeError(
-      `idleTimeout: the silence allowed must be a positive number of milliseconds, got ${String(each)}`,
-    );
-  }
-  return each;
+  return checkDuration(
+    typeof config === 'number' ? config : config?.each,
+    'idleTimeout: the silence allowed (idleTimeoutMs)',
+    { zero: false, infinity: 'disable the timeout' },
+  );
 }
 
 /** When the last value came, in the `asyncScheduler`'s time: what a value sets, and the idle timer reads. */

@@ -5,6 +5,7 @@
  * @module
  */
 import { ResponsesRxError } from '../errors';
+import { MAX_TIMER_MS, checkDuration } from '../util/duration';
 
 /** Exponential backoff with jitter: attempt n waits `min(maxDelayMs, initialDelayMs × 2^(n-1))`, minus jitter. */
 export interface BackoffConfig {
@@ -38,16 +39,13 @@ export const DEFAULT_BACKOFF: ResolvedBackoff = { initialDelayMs: 500, maxDelayM
  * @param config the configuration.
  * @param caller the function name quoted in errors.
  * @returns the configuration with its defaults.
- * @throws TypeError for a negative or non-numeric delay, or a jitter outside 0..1.
+ * @throws TypeError for a delay that is not a number of milliseconds from 0 to 2^31 − 1 (the longest a timer waits),
+ *   or a jitter outside 0..1.
  */
 export function resolveBackoff(config: BackoffConfig, caller: string): ResolvedBackoff {
   const resolved = { ...DEFAULT_BACKOFF, ...definedOnly(config) };
-  for (const key of ['initialDelayMs', 'maxDelayMs'] as const) {
-    const value = resolved[key];
-    if (typeof value !== 'number' || !(value >= 0)) {
-      throw new TypeError(`${caller}: ${key} must be a number of milliseconds >= 0, got ${String(value)}`);
-    }
-  }
+  for (const key of ['initialDelayMs', 'maxDelayMs'] as const)
+    checkDuration(resolved[key], `${caller}: ${key}`, { zero: true });
   if (typeof resolved.jitter !== 'number' || !(resolved.jitter >= 0 && resolved.jitter <= 1)) {
     throw new TypeError(`${caller}: jitter must be a number from 0 to 1, got ${String(resolved.jitter)}`);
   }
@@ -62,7 +60,7 @@ export function resolveBackoff(config: BackoffConfig, caller: string): ResolvedB
  * @param error the error that ended the previous attempt.
  * @param backoff the resolved configuration.
  * @param random a number in [0, 1); `Math.random` by default.
- * @returns the wait in whole milliseconds.
+ * @returns the wait in whole milliseconds, at most 2^31 − 1 (the longest a timer waits).
  */
 export function backoffDelay(
   attempt: number,
@@ -70,7 +68,9 @@ export function backoffDelay(
   backoff: ResolvedBackoff,
   random: () => number = Math.random,
 ): number {
-  if (error instanceof ResponsesRxError && error.retryAfterMs !== undefined) return Math.max(0, error.retryAfterMs);
+  // A server may ask for any wait; a timer cannot wait longer than MAX_TIMER_MS (it would fire at once instead).
+  if (error instanceof ResponsesRxError && error.retryAfterMs !== undefined)
+    return Math.min(MAX_TIMER_MS, Math.max(0, error.retryAfterMs));
   const full = Math.min(backoff.maxDelayMs, backoff.initialDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(full * (1 - backoff.jitter * random()));
 }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkDuration } from '../util/duration';
 import { type BackgroundOptions, BackgroundStore } from './background';
 import { type AllowedOrigins, DEFAULT_ALLOWED_ORIGINS, validateAllowedOrigins } from './cors';
 import { type Fault, parseFault, validateFault } from './faults';
@@ -158,8 +159,8 @@ export async function resolveConfig(options: ResponsesServerOptions): Promise<Se
   if (chunkSize !== undefined && !(Number.isInteger(chunkSize) && chunkSize > 0)) {
     throw new TypeError(`createResponsesServer: chunkSize must be a positive integer, got ${String(chunkSize)}`);
   }
-  if (idleTimeoutMs !== undefined && !(idleTimeoutMs > 0)) {
-    throw new TypeError(`createResponsesServer: idleTimeoutMs must be a number > 0, got ${String(idleTimeoutMs)}`);
+  if (idleTimeoutMs !== undefined) {
+    checkDuration(idleTimeoutMs, 'createResponsesServer: idleTimeoutMs', { zero: false, infinity: 'disable it' });
   }
   if (upstream !== undefined && !URL.canParse(`${upstream}/responses`)) {
     throw new TypeError(
@@ -170,10 +171,7 @@ export async function resolveConfig(options: ResponsesServerOptions): Promise<Se
   const port = options.port ?? 0;
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
     throw new TypeError(`createResponsesServer: port must be a whole number from 0 to 65535, got ${port}`);
-  const eventDelayMs = options.eventDelayMs ?? 0;
-  if (!(Number.isFinite(eventDelayMs) && eventDelayMs >= 0)) {
-    throw new TypeError(`createResponsesServer: eventDelayMs must be a number >= 0, got ${eventDelayMs}`);
-  }
+  const eventDelayMs = checkDuration(options.eventDelayMs ?? 0, 'createResponsesServer: eventDelayMs', { zero: true });
   const background = options.background ?? {};
   for (const key of ['maxResponses', 'ttlMs'] as const) {
     const value = background[key];

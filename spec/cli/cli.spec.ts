@@ -237,6 +237,8 @@ describe('usage errors exit 2 with a message a user can act on', () => {
     [['replay', 'x', '--bogus'], /unknown option '--bogus'/],
     [['nope'], /unknown command 'nope'/],
     [['serve', '--port', '99999'], /a port from 0 to 65535/],
+    [['serve', '--delay', '2147483648'], /a whole number of milliseconds from 0 to 2147483647/],
+    [['demo', '--delay', 'NaN'], /a whole number of milliseconds from 0 to 2147483647/],
     [['serve', '--fault', 'stall-after='], /stall-after needs a number of events/],
     [['serve', '--fault', 'explode'], /unknown fault/],
     [['serve', '--mode', 'passthrough'], /needs --upstream/],
