@@ -75,6 +75,8 @@ export function normalizeWireEvent(wire: WireEvent | UnknownWireEvent): Normaliz
 }
 
 function normalizeKind(wire: WireEvent | UnknownWireEvent): NormalizedEvent | undefined {
+  // The cases in the order a typical stream needs them: a switch on strings compares the type with each case in turn,
+  // which matters while the code is not optimized yet (a small stream's).
   switch (wire.type) {
     case 'response.output_text.delta': {
       const logprobs = wire.logprobs;
@@ -105,6 +107,44 @@ function normalizeKind(wire: WireEvent | UnknownWireEvent): NormalizedEvent | un
       };
     case 'response.function_call_arguments.delta':
       return toolInputDelta(wire.delta, 'function_call', wire.item_id, wire.output_index, wire.call_id);
+    // Nothing to emit, deliberately (see the README's event table):
+    // - content_part.added: an empty part; its text or refusal follows as deltas, which say which kind it is.
+    // - reasoning_summary_part.done: repeats reasoning_summary_text.done, which is already the fallback's evidence.
+    // - audio.done, audio.transcript.done: carry nothing; the audio ends with the response.
+    case 'response.content_part.added':
+    case 'response.reasoning_summary_part.done':
+    case 'response.audio.done':
+    case 'response.audio.transcript.done':
+      return undefined;
+    case 'response.output_item.added':
+      return { type: 'outputItemAdded', item: wire.item, outputIndex: wire.output_index ?? undefined };
+    case 'response.output_item.done':
+      return { type: 'outputItemDone', item: wire.item, outputIndex: wire.output_index ?? undefined, recovered: false };
+    case 'response.output_text.done':
+      return partDone('outputText', wire.text, wire.item_id, wire.output_index, wire.content_index);
+    case 'response.content_part.done':
+      return typeof wire.part.text === 'string'
+        ? partDone('contentPart', wire.part.text, wire.item_id, wire.output_index, wire.content_index, wire.part.type)
+        : undefined;
+    case 'response.reasoning_summary_part.added':
+      return {
+        type: 'reasoningSummaryPartAdded',
+        itemId: wire.item_id ?? undefined,
+        summaryIndex: wire.summary_index ?? 0,
+        ...outputIndexOf(wire.output_index),
+      };
+    case 'response.reasoning_summary_text.done':
+      return partDone('reasoningSummary', wire.text, wire.item_id, wire.output_index, wire.summary_index);
+    case 'response.function_call_arguments.done':
+      return partDone('toolCallInput', wire.arguments, wire.item_id, wire.output_index, 0, 'function_call');
+    case 'response.created':
+      return { type: 'created', responseId: wire.response?.id ?? undefined };
+    case 'response.in_progress':
+      if (wire.response?.status === 'cancelled') throw cancelledError(wire.response);
+      return { type: 'inProgress', responseId: wire.response?.id ?? undefined };
+    case 'response.completed':
+    case 'response.done':
+      return ended(wire.response as WireResponse, wire.type);
     case 'response.custom_tool_call_input.delta':
       return toolInputDelta(wire.delta, 'custom_tool_call', wire.item_id, wire.output_index, wire.call_id);
     case 'response.code_interpreter_call_code.delta':
@@ -179,40 +219,14 @@ function normalizeKind(wire: WireEvent | UnknownWireEvent): NormalizedEvent | un
     case 'response.mcp_list_tools.completed':
     case 'response.mcp_list_tools.failed':
       return toolProgress(wire.type, wire.item_id, wire.output_index);
-    case 'response.created':
-      return { type: 'created', responseId: wire.response?.id ?? undefined };
-    case 'response.in_progress':
-      if (wire.response?.status === 'cancelled') throw cancelledError(wire.response);
-      return { type: 'inProgress', responseId: wire.response?.id ?? undefined };
     case 'response.queued':
       return { type: 'queued', responseId: wire.response?.id ?? undefined };
     case 'response.cancelled':
       throw cancelledError(wire.response ?? undefined);
-    case 'response.output_item.added':
-      return { type: 'outputItemAdded', item: wire.item, outputIndex: wire.output_index ?? undefined };
-    case 'response.output_item.done':
-      return { type: 'outputItemDone', item: wire.item, outputIndex: wire.output_index ?? undefined, recovered: false };
-    case 'response.reasoning_summary_part.added':
-      return {
-        type: 'reasoningSummaryPartAdded',
-        itemId: wire.item_id ?? undefined,
-        summaryIndex: wire.summary_index ?? 0,
-        ...outputIndexOf(wire.output_index),
-      };
-    case 'response.output_text.done':
-      return partDone('outputText', wire.text, wire.item_id, wire.output_index, wire.content_index);
-    case 'response.content_part.done':
-      return typeof wire.part.text === 'string'
-        ? partDone('contentPart', wire.part.text, wire.item_id, wire.output_index, wire.content_index, wire.part.type)
-        : undefined;
     case 'response.refusal.done':
       return partDone('refusal', wire.refusal, wire.item_id, wire.output_index, wire.content_index);
-    case 'response.reasoning_summary_text.done':
-      return partDone('reasoningSummary', wire.text, wire.item_id, wire.output_index, wire.summary_index);
     case 'response.reasoning_text.done':
       return partDone('reasoningContent', wire.text, wire.item_id, wire.output_index, wire.content_index);
-    case 'response.function_call_arguments.done':
-      return partDone('toolCallInput', wire.arguments, wire.item_id, wire.output_index, 0, 'function_call');
     case 'response.custom_tool_call_input.done':
       return partDone('toolCallInput', wire.input, wire.item_id, wire.output_index, 0, 'custom_tool_call');
     case 'response.code_interpreter_call_code.done':
@@ -228,18 +242,6 @@ function normalizeKind(wire: WireEvent | UnknownWireEvent): NormalizedEvent | un
         ...partDone('shellOutput', '', wire.item_id, wire.output_index, wire.command_index, 'shell_call_output'),
         output: wire.output,
       };
-    // Nothing to emit, deliberately (see the README's event table):
-    // - content_part.added: an empty part; its text or refusal follows as deltas, which say which kind it is.
-    // - reasoning_summary_part.done: repeats reasoning_summary_text.done, which is already the fallback's evidence.
-    // - audio.done, audio.transcript.done: carry nothing; the audio ends with the response.
-    case 'response.content_part.added':
-    case 'response.reasoning_summary_part.done':
-    case 'response.audio.done':
-    case 'response.audio.transcript.done':
-      return undefined;
-    case 'response.completed':
-    case 'response.done':
-      return ended(wire.response as WireResponse, wire.type);
     case 'response.failed':
       if (wire.response?.status === 'cancelled') throw cancelledError(wire.response);
       throw ResponseFailedError.from(wire.response?.error ?? undefined, {
