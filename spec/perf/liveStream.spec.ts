@@ -105,7 +105,7 @@ const sse = (event: object): Uint8Array =>
   encoder.encode(`event: ${(event as { type: string }).type}\ndata: ${JSON.stringify(event)}\n\n`);
 
 describe('what a live stream retains (heap bytes after a full collection)', () => {
-  it('the replay window keeps the data of the latest numbers whole, not of every recent event', async () => {
+  it('the replay window keeps the data of the latest number whole, not of every recent event', async () => {
     // 64 numbered deltas of 128 KB each (a long obfuscation field, which nothing after toWireEvents keeps): a window
     // of whole events holds 8.5 MB while the stream runs; the latest number's data and a digest of the others, ~0.2 MB.
     const padding = 'o'.repeat(128 * 1024);
