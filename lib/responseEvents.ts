@@ -1,4 +1,5 @@
-import { Observable, type OperatorFunction, type Subscriber, asyncScheduler } from 'rxjs';
+import type { OperatorFunction, Subscriber } from 'rxjs';
+import { Observable, asyncScheduler } from './util/rx';
 import { ResponsesRxError, StreamClosedError } from './errors';
 import type { NormalizedEvent, ResponseEvent } from './events';
 import { checkPolicy, passOrRecover } from './operators/fallbackFromCompleted';

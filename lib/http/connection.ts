@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { Observable, type OperatorFunction, defer, switchMap, tap } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { Observable, defer, switchMap, tap } from '../util/rx';
 import { ConnectionError } from '../errors';
 import type { ResponseEvent } from '../events';
 import { idleTimeout } from '../operators/idleTimeout';

@@ -11,7 +11,8 @@
  *
  * @module
  */
-import { Observable, Subject, type Subscriber, type Subscription, asyncScheduler } from 'rxjs';
+import type { Subscriber, Subscription } from 'rxjs';
+import { Observable, Subject, asyncScheduler } from '../util/rx';
 import { ConnectionError, StreamClosedError } from '../errors';
 import type { ResponseEvent } from '../events';
 import { idleTimeout } from '../operators/idleTimeout';

@@ -1,4 +1,5 @@
-import { type MonoTypeOperatorFunction, Observable } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import { Observable } from '../util/rx';
 import { StreamClosedError } from '../errors';
 import type { ResponseEvent } from '../events';
 import { subscribeWithin } from '../util/subscribeWithin';

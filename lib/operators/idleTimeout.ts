@@ -1,4 +1,5 @@
-import { type MonoTypeOperatorFunction, Observable, type Subscriber, asyncScheduler } from 'rxjs';
+import type { MonoTypeOperatorFunction, Subscriber } from 'rxjs';
+import { Observable, asyncScheduler } from '../util/rx';
 import { IdleTimeoutError } from '../errors';
 import { checkDuration } from '../util/duration';
 import { subscribeWithin } from '../util/subscribeWithin';

@@ -1,4 +1,5 @@
-import { type OperatorFunction, Observable } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { Observable } from '../util/rx';
 import { ResponseCancelledError, ResponseFailedError, ResponseIncompleteError } from '../errors';
 import type {
   NormalizedEvent,

@@ -1,4 +1,5 @@
-import { type MonoTypeOperatorFunction, defer, retry, tap, throwError, timer } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import { defer, retry, tap, throwError, timer } from '../util/rx';
 import { ResponsesRxError } from '../errors';
 import { type BackoffConfig, backoffDelay, resolveBackoff } from '../policies/backoff';
 

@@ -1,4 +1,5 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { Observable } from '../util/rx';
 import { MalformedEventError } from '../errors';
 import type { SseEventMessage, SseMessage } from '../sse/fromSSE';
 import { subscribeWithin } from '../util/subscribeWithin';

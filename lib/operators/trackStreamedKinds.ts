@@ -1,4 +1,5 @@
-import { type OperatorFunction, defer, map } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { defer, map } from '../util/rx';
 import type { NormalizedEvent } from '../events';
 import { type StreamState, StreamTracker } from '../streamState';
 

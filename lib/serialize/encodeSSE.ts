@@ -1,4 +1,5 @@
-import { type OperatorFunction, map } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { map } from '../util/rx';
 
 /** What {@link encodeSSE} frames: any JSON object with a string `type` (a wire event). */
 export interface TypedEvent {

@@ -1,4 +1,5 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { Observable } from '../util/rx';
 import type { ResponseEvent } from '../events';
 import { subscribeWithin } from '../util/subscribeWithin';
 import { type CanonicalWireEvent, type SerializeEventsOptions, WireWriter } from './wireWriter';

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { Observable, type Subscription, concatMap } from 'rxjs';
+import type { Subscription } from 'rxjs';
+import { Observable, concatMap } from '../util/rx';
 import type { WireJson } from '../wire/json';
 import { createShaper, type ProviderShape } from './shapes';
 

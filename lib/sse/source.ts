@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Observable, isObservable } from 'rxjs';
+import { Observable, isObservable } from '../util/rx';
 import type { HeaderLookup } from '../http/retryAfter';
 import { checkedBody } from './responseBody';
 

@@ -1,4 +1,5 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { Observable } from '../util/rx';
 import type { ResponseEvent } from '../events';
 import { EMPTY_TRANSCRIPT, type Transcript, type TranscriptUpdate } from './transcript';
 import { TranscriptBuilder } from './transcriptBuilder';

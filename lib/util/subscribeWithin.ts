@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { type Observable, type Observer, type Subscriber, Subscription } from 'rxjs';
+import type { Observable, Observer, Subscriber } from 'rxjs';
+import { Subscription } from './rx';
 
 /** What a hand-written operator does with each notification of its source; a missing handler forwards it. */
 export interface InnerObserver<T> {
