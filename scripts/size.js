@@ -18,8 +18,21 @@ async function measure() {
     minify: true,
     format: 'esm',
     platform: 'browser',
-    external: ['rxjs', 'rxjs/*'],
     write: false,
+    plugins: [
+      {
+        // rxjs stays out, as the peer the app already has; like its package.json says ("sideEffects": false), an
+        // import of one of its modules that nothing uses is dropped, as the app's bundler drops it.
+        name: 'rxjs-peer',
+        setup(build) {
+          build.onResolve({ filter: /^rxjs(\/|$)/ }, (args) => ({
+            path: args.path,
+            external: true,
+            sideEffects: false,
+          }));
+        },
+      },
+    ],
     metafile: true,
     logLevel: 'silent',
     // Resolve 'responses-rx' through the package's own exports map to the built ES module.
