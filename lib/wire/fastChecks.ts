@@ -115,8 +115,39 @@ function hasPartRef(event: Fields): boolean {
  */
 export function passesFastCheck(event: Fields, type: string): boolean {
   if (!isObject(event)) return false;
+  // Deltas are most of a stream's events: compared first, they skip the map's hashing of the type.
+  if (type === 'response.output_text.delta') return isTextDelta(event);
+  if (type === 'response.reasoning_summary_text.delta') return isSummaryDelta(event);
+  if (type === 'response.reasoning_text.delta') return isContentDelta(event);
+  if (type === 'response.function_call_arguments.delta') return isCallDelta(event);
   const check = FAST_CHECKS.get(type);
   return check !== undefined && check(event);
+}
+
+/** `response.reasoning_text.delta`, `response.refusal.delta` */
+function isContentDelta(event: Fields): boolean {
+  return typeof event['delta'] === 'string' && hasPartRef(event) && isOptionalIndex(event['content_index']);
+}
+
+/** `response.reasoning_summary_text.delta` */
+function isSummaryDelta(event: Fields): boolean {
+  return typeof event['delta'] === 'string' && hasPartRef(event) && isOptionalIndex(event['summary_index']);
+}
+
+/** `response.function_call_arguments.delta`, `response.custom_tool_call_input.delta` */
+function isCallDelta(event: Fields): boolean {
+  return typeof event['delta'] === 'string' && hasPartRef(event) && isOptionalString(event['call_id']);
+}
+
+/** `response.output_text.delta` */
+function isTextDelta(event: Fields): boolean {
+  const logprobs = event['logprobs'];
+  return (
+    typeof event['delta'] === 'string' &&
+    hasPartRef(event) &&
+    isOptionalIndex(event['content_index']) &&
+    (logprobs === undefined || logprobs === null || Array.isArray(logprobs))
+  );
 }
 
 type Check = (event: Fields) => boolean;
@@ -131,30 +162,10 @@ function sameCheck(types: readonly string[], check: Check): [string, Check][] {
  * case in turn, up to 60 string comparisons per event in code that is not optimized yet (a small stream's).
  */
 const FAST_CHECKS: ReadonlyMap<string, Check> = new Map<string, Check>([
-  [
-    'response.output_text.delta',
-    (event) => {
-      const logprobs = event['logprobs'];
-      return (
-        typeof event['delta'] === 'string' &&
-        hasPartRef(event) &&
-        isOptionalIndex(event['content_index']) &&
-        (logprobs === undefined || logprobs === null || Array.isArray(logprobs))
-      );
-    },
-  ],
-  ...sameCheck(
-    ['response.reasoning_text.delta', 'response.refusal.delta'],
-    (event) => typeof event['delta'] === 'string' && hasPartRef(event) && isOptionalIndex(event['content_index']),
-  ),
-  [
-    'response.reasoning_summary_text.delta',
-    (event) => typeof event['delta'] === 'string' && hasPartRef(event) && isOptionalIndex(event['summary_index']),
-  ],
-  ...sameCheck(
-    ['response.function_call_arguments.delta', 'response.custom_tool_call_input.delta'],
-    (event) => typeof event['delta'] === 'string' && hasPartRef(event) && isOptionalString(event['call_id']),
-  ),
+  ['response.output_text.delta', isTextDelta],
+  ...sameCheck(['response.reasoning_text.delta', 'response.refusal.delta'], isContentDelta),
+  ['response.reasoning_summary_text.delta', isSummaryDelta],
+  ...sameCheck(['response.function_call_arguments.delta', 'response.custom_tool_call_input.delta'], isCallDelta),
   ...sameCheck(
     [
       'response.code_interpreter_call_code.delta',
