@@ -72,13 +72,11 @@ export function responseEvents(source: SseSource, options: ResponseEventsOptions
   return readEvents<ResponseEvent>(source, options, options.fallback ?? recoverMissing);
 }
 
-/** Options of {@link normalizedEventsOf}. */
-export interface NormalizedEventsOptions extends ToWireEventsOptions, FromSSEOptions {
-  /**
-   * The longest silence allowed between two chunks of bytes, in milliseconds; then `IdleTimeoutError`.
-   * @defaultValue 300000 (5 minutes)
-   */
-  readonly idleTimeoutMs?: number;
+/**
+ * Options of {@link normalizedEventsOf}: those of {@link ResponseEventsOptions} but `fallback` (no items are recovered
+ * here: that is {@link deliverExactlyOnce}'s job), and `cutShort`.
+ */
+export interface NormalizedEventsOptions extends Omit<ResponseEventsOptions, 'fallback'> {
   /**
    * What to do with a last event the end of the connection cut short (its JSON unfinished): `'error'` fails with
    * `MalformedEventError` (issue 2's rule for a stream read once); `'drop'` leaves it out, so the early end is a

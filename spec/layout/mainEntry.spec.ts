@@ -84,4 +84,10 @@ describe('the main entry (responses-rx)', () => {
     expect(twice).toEqual([]);
     expect(entriesOf.get('SequenceGap')).toEqual(['responses-rx.api.md']);
   });
+
+  it('declares idleTimeoutMs once: NormalizedEventsOptions takes it from ResponseEventsOptions', () => {
+    const report = readFileSync(path.join(libDir, '..', 'api', 'responses-rx.api.md'), 'utf8');
+    expect(report.match(/readonly idleTimeoutMs\?: number;/g)).toHaveLength(1);
+    expect(report).toMatch(/export interface NormalizedEventsOptions extends Omit<ResponseEventsOptions, 'fallback'>/);
+  });
 });
