@@ -146,7 +146,9 @@ function buildProgram(io: CliIO, setStatus: (status: number) => void): Command {
 
   program
     .command('serve')
-    .description('run the embedded Responses server until Ctrl-C: POST /v1/responses, GET /health')
+    .description(
+      'run the embedded Responses server until Ctrl-C: POST /v1/responses, WebSocket ws://HOST:PORT/v1/responses, GET /health',
+    )
     .addOption(
       new Option(
         '--mode <mode>',
@@ -451,7 +453,11 @@ async function serve(options: ServeOptions, io: CliIO): Promise<number> {
     );
   });
   io.stdout.write(
-    `${wrapLine(`responses-rx serve: ${server.mode} on ${server.url} (POST ${server.url}/responses, GET /health); Ctrl-C stops`, io.stdout.columns)}\n`,
+    `${wrapLine(
+      `responses-rx serve: ${server.mode} on ${server.url} (POST ${server.url}/responses, WebSocket ` +
+        `${server.url.replace(/^http/, 'ws')}/responses, GET /health); Ctrl-C stops`,
+      io.stdout.columns,
+    )}\n`,
   );
   await stopped;
   io.stdout.write('responses-rx serve: stopped\n');

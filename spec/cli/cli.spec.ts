@@ -15,6 +15,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { DEMO_CONVERSATION } from 'responses-rx/server';
 import { items, streamedEvents, toSseText } from 'responses-rx/testing';
+import WebSocket from 'ws';
 import { main } from '../../lib/cli/main';
 import { wrapLine } from '../../lib/cli/draw';
 
@@ -329,6 +330,28 @@ function stop(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signals = 'S
 }
 
 describe('responses-rx serve and ask', () => {
+  it('prints the ws:// URL of its WebSocket endpoint in the banner, and that URL answers response.create', async () => {
+    const server = await serveHere(['--quiet']);
+    const wsUrl = /WebSocket (ws:\/\/\S+\/v1\/responses)\b/.exec(server.out())?.[1];
+    expect(wsUrl).toBe(`${server.url.replace(/^http/, 'ws')}/responses`);
+    const socket = new WebSocket(wsUrl!);
+    const types: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      socket.on('open', () =>
+        socket.send(JSON.stringify({ type: 'response.create', model: 'demo-turn-1', input: 'hi' })),
+      );
+      socket.on('message', (data) => {
+        const type = (JSON.parse(String(data)) as { type: string }).type;
+        types.push(type);
+        if (type === 'response.completed') resolve();
+      });
+      socket.on('error', reject);
+    });
+    socket.close();
+    expect(types[0]).toBe('response.created');
+    expect((await server.stop()).status).toBe(0);
+  });
+
   it('serves until Ctrl-C; ask streams from it; requests are numbered without the /health polls', async () => {
     const server = await serve(['--shape', 'no-reasoning-deltas']);
     expect((await fetch(`${server.url.replace(/\/v1$/, '')}/health`)).status).toBe(200);
