@@ -6,6 +6,7 @@
  * (Node's fetch may open a fresh idle keep-alive connection right after an abort; that one carries no request and
  * `server.close()` ends it, so the tests assert on the request's outcome, not on the server's connection count.)
  */
+import { createHook } from 'node:async_hooks';
 import { type ResponseEvent } from '../../lib';
 import { streamResponse } from '../../lib/http';
 import {
@@ -38,10 +39,19 @@ async function until(condition: () => boolean, what: string, timeoutMs = 5_000):
   }
 }
 
-/** Handles that would keep the process alive: sockets, servers, timers. */
-function liveHandles(): string[] {
-  return process.getActiveResourcesInfo().filter((kind) => /TCP|Timeout|Immediate|Pipe/.test(kind));
-}
+/**
+ * Handles that would keep the process alive (sockets, servers, timers) created while a test of this file runs, and not
+ * yet closed. Counted by async_hooks rather than read from the whole process, which holds Jest's own: its worker's
+ * pipes and the timer of the hook that is running.
+ */
+const open = new Map<number, string>();
+let tracking = false;
+const handles = createHook({
+  init: (id, type) => {
+    if (tracking && /^(TCPWRAP|TCPSERVERWRAP|PIPEWRAP|Timeout|Immediate)$/.test(type)) open.set(id, type);
+  },
+  destroy: (id) => open.delete(id),
+});
 
 function run(h: Harness, options: { idleTimeoutMs?: number } = {}) {
   const seen = { values: [] as ResponseEvent[], completed: false, error: undefined as unknown };
@@ -58,16 +68,20 @@ function run(h: Harness, options: { idleTimeoutMs?: number } = {}) {
 
 describe('resource hygiene over HTTP', () => {
   let harness: Harness | undefined;
-  const baseline = liveHandles().length;
-
+  beforeAll(() => handles.enable());
+  beforeEach(() => (tracking = true));
   afterEach(async () => {
     await harness?.server.close();
     harness = undefined;
+    tracking = false;
   });
 
   afterAll(async () => {
     // Nothing left behind by any test: no socket, no server, no timer (Jest's --detectOpenHandles agrees).
-    await until(() => liveHandles().length <= baseline, `handles to close (${liveHandles().join(', ')})`);
+    await until(() => open.size === 0, 'handles to close').catch(() => {
+      throw new Error(`left open by the tests: ${[...open.values()].join(', ')}`);
+    });
+    handles.disable();
   });
 
   it('aborts the request when response.completed arrives while the server is still sending', async () => {
