@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidRecordingError, ProtocolMismatchError } from '../errors';
 import { fromSSE } from '../sse/fromSSE';
-import type { WireJson } from '../wire/json';
+import { type WireJson, isStreamEventJson } from '../wire/json';
 import { parseJsonLines } from './sseText';
 import { demoTurnEvents, demoTurnIndex } from './conversation';
 
@@ -102,8 +102,9 @@ export function parseRecording(input: string, path?: string): ReplayEvents {
 }
 
 /**
- * Tells the two recording formats apart by content: `'jsonl'` when the first non-blank line is a JSON object with a
- * string `type` (one JSON event per line), else `'sse'`.
+ * Tells the two recording formats apart by content: `'jsonl'` when the first non-blank line is a Responses stream event
+ * as JSON (its `type` is `response.*` or `error`: one JSON event per line), else `'sse'` (where a JSON body, such as a
+ * one-line `package.json`, is refused as `plain JSON`).
  *
  * ## Example
  * ```ts
@@ -117,10 +118,7 @@ export function detectRecordingFormat(text: string): 'sse' | 'jsonl' {
   const line = firstNonBlankLine(text)?.trim();
   if (line === undefined || !line.startsWith('{')) return 'sse';
   try {
-    const value = JSON.parse(line) as unknown;
-    return typeof value === 'object' && value !== null && typeof (value as WireJson).type === 'string'
-      ? 'jsonl'
-      : 'sse';
+    return isStreamEventJson(JSON.parse(line)) ? 'jsonl' : 'sse';
   } catch {
     return 'sse';
   }

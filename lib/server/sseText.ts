@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { WireJson } from '../wire/json';
+import { type WireJson, isStreamEventJson } from '../wire/json';
 
 /** Options of {@link toSseText}. */
 export interface ToSseTextOptions {
@@ -37,7 +37,10 @@ export function toSseText(events: readonly (WireJson | string)[], options: ToSse
   return text;
 }
 
-/** Parses a one-JSON-event-per-line recording (blank lines skipped; a line that is not JSON is kept as raw text). */
+/**
+ * Parses a one-JSON-event-per-line recording (blank lines skipped; a line that is not a stream event as JSON, see
+ * `isStreamEventJson`, is kept as raw text).
+ */
 export function parseJsonLines(text: string): (WireJson | string)[] {
   return text
     .split(/\r?\n/)
@@ -45,9 +48,7 @@ export function parseJsonLines(text: string): (WireJson | string)[] {
     .map((line) => {
       try {
         const value = JSON.parse(line) as unknown;
-        return typeof value === 'object' && value !== null && typeof (value as WireJson).type === 'string'
-          ? (value as WireJson)
-          : line;
+        return isStreamEventJson(value) ? value : line;
       } catch {
         return line;
       }

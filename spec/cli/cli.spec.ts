@@ -166,6 +166,7 @@ describe('responses-rx replay', () => {
   it.each([
     ['an HTML page', 'page.sse', '<!doctype html>\n<html><body>Sign in</body></html>\n', /an HTML page/],
     ['a JSON error body', 'error.sse', '{\n  "error": { "message": "Invalid API key" }\n}\n', /a plain JSON body/],
+    ['a one-line package.json', 'package.json', '{"name":"app","type":"module"}\n', /a plain JSON body/],
     ['plain text', 'notes.txt', 'hello world\n', /text without SSE events/],
     [
       'Markdown with an HTML comment',
@@ -186,6 +187,16 @@ describe('responses-rx replay', () => {
       expect(run.stderr).not.toMatch(NO_STACK);
     },
   );
+
+  it('exits 1 on a one-line package.json (a string type that is no stream event), as a real process', async () => {
+    const run = await bin(['replay', file('package.json', '{"name":"app","type":"module"}\n')]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/package\.json is not a Responses stream recording: it holds a plain JSON body/);
+    expect(run.stderr).toMatch(/\[invalid_recording\]\n$/);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/send the request again/);
+  });
 
   it('exits 1 on a recording cut short, the error on stderr only, once', async () => {
     const cut = file('cut.sse', toSseText(sample.slice(0, -1)));

@@ -38,6 +38,8 @@ const NOT_RECORDINGS: [string, string, string][] = [
   ['an HTML page', 'page.sse', '<!doctype html>\n<html><body>Sign in</body></html>\n'],
   ['a plain JSON body', 'body.sse', '{\n  "error": { "message": "Invalid API key", "code": "invalid_api_key" }\n}\n'],
   ['a one-line JSON error body', 'error.json', '{"error":{"message":"Invalid API key"}}\n'],
+  ['a one-line package.json (a string type, not an event)', 'package.json', '{"name":"app","type":"module"}\n'],
+  ['a one-line JSON output item', 'item.json', '{"id":"msg_1","type":"message","role":"assistant","content":[]}\n'],
   ['text without SSE events', 'notes.txt', 'hello world\nthis is not a stream\n'],
   ['nothing', 'empty.sse', ''],
 ];
@@ -82,6 +84,13 @@ describe('loadRecording', () => {
     expect(detectRecordingFormat(`${JSON.stringify(events[0])}\n`)).toBe('jsonl');
     expect(detectRecordingFormat('{"error":{}}\n')).toBe('sse'); // a JSON body is no event: read as SSE, then refused
     expect(() => parseRecording('{"error":{}}\n')).toThrow(InvalidRecordingError);
+    // A JSON-lines recording holds Responses stream events: a `response.*` type, or `error`.
+    expect(detectRecordingFormat('{"type":"error","code":"server_error","message":"boom"}\n')).toBe('jsonl');
+    expect(detectRecordingFormat('{"type":"response.future_event"}\n')).toBe('jsonl');
+    expect(detectRecordingFormat('{"name":"app","type":"module"}\n')).toBe('sse');
+    expect(() => parseRecording('{"name":"app","type":"module"}\n', 'package.json')).toThrow(
+      expect.objectContaining({ code: 'invalid_recording', detected: 'plain JSON', path: 'package.json' }),
+    );
   });
 });
 
