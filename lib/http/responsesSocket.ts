@@ -17,12 +17,15 @@ import { ConnectionError, StreamClosedError } from '../errors';
 import type { ResponseEvent } from '../events';
 import { idleTimeout } from '../operators/idleTimeout';
 import { normalizeEvents } from '../operators/normalizeEvents';
-import { toWireEvents } from '../operators/toWireEvents';
+import { readWireEvents, wireEventsConfig } from '../operators/toWireEvents';
 import { DEFAULT_IDLE_TIMEOUT_MS, type ResponseEventsOptions, deliverExactlyOnce } from '../responseEvents';
 import type { SseEventMessage } from '../sse/fromSSE';
 import { DEFAULT_BASE_URL, environment } from './connection';
 import type { ResponsesRequestBody } from './streamResponse';
 import { checkDuration } from '../util/duration';
+
+/** One message of the socket as an SSE event, with what `JSON.parse` made of it (parsed once, to route it). */
+type SocketMessage = SseEventMessage & { readonly json?: unknown };
 
 /**
  * The part of the WHATWG `WebSocket` that responses-rx uses: the browser's global `WebSocket`, Node 22's, and the
@@ -188,8 +191,8 @@ export function responsesSocket(options: ResponsesSocketOptions = {}): Responses
   const apiKey = options.apiKey ?? env['OPENAI_API_KEY'] ?? '';
   const headers = { ...(apiKey === '' ? {} : { authorization: `Bearer ${apiKey}` }), ...options.headers };
   // Validated now, not on subscribe.
-  const waitForEvents = idleTimeout<SseEventMessage>(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
-  const wireEvents = toWireEvents(options);
+  const waitForEvents = idleTimeout<SocketMessage>(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
+  const wireEvents = readWireEvents(wireEventsConfig(options));
   const deliver = deliverExactlyOnce(options.fallback);
   const connection = new SocketConnection(url, WebSocketClass, headers, closeWhenIdleMs);
 
@@ -197,7 +200,7 @@ export function responsesSocket(options: ResponsesSocketOptions = {}): Responses
     create(body, createOptions = {}) {
       const message = createMessage(body, createOptions.streamId);
       const lane = createOptions.streamId ?? '';
-      const messages$ = new Observable<SseEventMessage>((subscriber) => {
+      const messages$ = new Observable<SocketMessage>((subscriber) => {
         const request = connection.enqueue(lane, message, subscriber, (events$) =>
           subscriber.add(events$.pipe(waitForEvents).subscribe(subscriber)),
         );
@@ -216,10 +219,10 @@ export function responsesSocket(options: ResponsesSocketOptions = {}): Responses
 interface Request {
   readonly lane: string;
   readonly message: string;
-  readonly subscriber: Subscriber<SseEventMessage>;
-  readonly start: (events$: Observable<SseEventMessage>) => void;
+  readonly subscriber: Subscriber<SocketMessage>;
+  readonly start: (events$: Observable<SocketMessage>) => void;
   /** Set once sent: the response's events. */
-  events?: Subject<SseEventMessage>;
+  events?: Subject<SocketMessage>;
   /** The response id, once an event named it. */
   responseId?: string;
   /** True when its consumer left before its end: its remaining events are dropped. */
@@ -254,8 +257,8 @@ class SocketConnection {
   enqueue(
     laneId: string,
     message: string,
-    subscriber: Subscriber<SseEventMessage>,
-    start: (events$: Observable<SseEventMessage>) => void,
+    subscriber: Subscriber<SocketMessage>,
+    start: (events$: Observable<SocketMessage>) => void,
   ): Request {
     this.idleTimer?.unsubscribe();
     this.idleTimer = undefined;
@@ -327,7 +330,7 @@ class SocketConnection {
       this.scheduleIdleClose();
       return;
     }
-    const events = new Subject<SseEventMessage>();
+    const events = new Subject<SocketMessage>();
     request.events = events;
     if (this.opened) this.socket?.send(request.message);
     request.start(events);
@@ -336,18 +339,20 @@ class SocketConnection {
   /** One message from the server: to its lane's running response, unless it belongs to another response. */
   private route(data: unknown): void {
     const text = typeof data === 'string' ? data : new TextDecoder().decode(data as ArrayBuffer);
-    let json: { type?: unknown; stream_id?: unknown; response?: { id?: unknown } } | undefined;
+    // Parsed once: the wire events read this parse (`json`), not the text again.
+    let parsed: unknown;
     try {
-      json = JSON.parse(text) as typeof json;
+      parsed = JSON.parse(text);
     } catch {
-      json = undefined;
+      parsed = undefined;
     }
-    if (json === undefined) {
-      // Not JSON: whose it was cannot be told, so every running response reads it (and fails, or skips it).
+    if (typeof parsed !== 'object' || parsed === null) {
+      // Not a JSON object: whose it was cannot be told, so every running response reads it (and fails, or skips it).
       for (const lane of this.lanes.values())
-        if (lane.running?.abandoned === false) lane.running.events?.next({ type: 'event', data: text });
+        if (lane.running?.abandoned === false) lane.running.events?.next({ type: 'event', data: text, json: parsed });
       return;
     }
+    const json = parsed as { type?: unknown; stream_id?: unknown; response?: { id?: unknown } | null };
     const laneId = typeof json.stream_id === 'string' ? json.stream_id : '';
     const lane = this.lanes.get(laneId);
     const request = lane?.running;
@@ -357,7 +362,7 @@ class SocketConnection {
       if (request.responseId !== undefined && request.responseId !== responseId) return;
       request.responseId = responseId;
     }
-    if (!request.abandoned) request.events?.next({ type: 'event', data: text });
+    if (!request.abandoned) request.events?.next({ type: 'event', data: text, json });
     if (typeof json.type === 'string' && TERMINAL_TYPES.has(json.type)) {
       request.events?.complete();
       this.advance(lane);

@@ -3,7 +3,7 @@ import { Observable } from '../util/rx';
 import { MalformedEventError } from '../errors';
 import type { SseEventMessage, SseMessage } from '../sse/fromSSE';
 import { subscribeWithin } from '../util/subscribeWithin';
-import { type RawWireEvent, parseRawWireEvent, validateWireEvent } from '../wire/parseWireEvent';
+import { type RawWireEvent, checkRawWireEvent, parseRawWireEvent, validateWireEvent } from '../wire/parseWireEvent';
 import type { UnknownWireEvent, WireEvent } from '../wire/schemas';
 
 /** A jump in `sequence_number`: events between `expected` and `received` never arrived. */
@@ -204,14 +204,28 @@ export interface ToWireEventsOptions {
 export function toWireEvents(
   options: ToWireEventsOptions = {},
 ): OperatorFunction<SseMessage, WireEvent | UnknownWireEvent> {
-  const config = wireEventsConfig(options);
+  return readWireEvents(wireEventsConfig(options));
+}
+
+/** An SSE message whose data may come parsed already (`json`: what `JSON.parse(data)` returned). @internal */
+export type MaybeParsedMessage = SseMessage & { readonly json?: unknown };
+
+/**
+ * {@link toWireEvents} with its options checked: one {@link WireEventReader} per subscription. A message that carries
+ * `json` (the WebSocket client parses each message once, to route it) is not parsed again.
+ *
+ * @internal
+ */
+export function readWireEvents(
+  config: WireEventsConfig,
+): OperatorFunction<MaybeParsedMessage, WireEvent | UnknownWireEvent> {
   return (source) =>
     new Observable<WireEvent | UnknownWireEvent>((subscriber) => {
       const reader = new WireEventReader(config);
       subscribeWithin(subscriber, source, {
         next: (message) => {
           if (message.type !== 'event') return;
-          const event = reader.read(message);
+          const event = reader.read(message, message.json);
           if (event !== undefined) subscriber.next(event);
         },
       });
@@ -280,11 +294,16 @@ export class WireEventReader {
    *
    * @returns the wire event, or `undefined` for data to ignore: `[DONE]`, an event of an unknown type (unless
    *   `unknownEvent: 'emit'`), a replay, a malformed event with `onMalformed: 'skip'`.
+   * @param json what `JSON.parse(message.data)` returned, when the caller parsed it already; `undefined` (which
+   *   `JSON.parse` never returns) to parse it here.
    * @throws what {@link parseRawWireEvent} and {@link validateWireEvent} throw (unless skipped).
    */
-  read(message: SseEventMessage): WireEvent | UnknownWireEvent | undefined {
+  read(message: SseEventMessage, json?: unknown): WireEvent | UnknownWireEvent | undefined {
     try {
-      const raw = parseRawWireEvent(message.data, this.midStream);
+      const raw =
+        json === undefined
+          ? parseRawWireEvent(message.data, this.midStream)
+          : checkRawWireEvent(json, message.data, this.midStream);
       if (raw === undefined) return undefined;
       this.midStream = true;
       const sequence = raw.sequence_number;

@@ -47,6 +47,19 @@ export function parseRawWireEvent(data: string, midStream = false): RawWireEvent
   } catch (cause) {
     throw new MalformedEventError({ raw: data, reason: 'the data is not valid JSON', cause });
   }
+  return checkRawWireEvent(json, data, midStream);
+}
+
+/**
+ * The checks of {@link parseRawWireEvent} on data already parsed (a WebSocket message, parsed once to route it).
+ *
+ * @param json what `JSON.parse(data)` returned.
+ * @param data the text it was parsed from, quoted in errors.
+ * @param midStream true once a Responses event was read from this stream.
+ * @returns the object, as a raw wire event.
+ * @throws what {@link parseRawWireEvent} throws for JSON that is not a Responses event.
+ */
+export function checkRawWireEvent(json: unknown, data: string, midStream: boolean): RawWireEvent {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new MalformedEventError({ raw: data, reason: 'the data is not a JSON object' });
   }

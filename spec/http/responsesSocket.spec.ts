@@ -384,6 +384,28 @@ describe('responsesSocket routing', () => {
       },
     ].map((event) => (lane === undefined ? event : { ...event, stream_id: lane }));
 
+  it('parses each message once: the routing and the wire events read the same parse (JSON.parse counted)', async () => {
+    const texts = turn('resp_1', 'Hello').map((event) => JSON.stringify(event));
+    const server = await scriptedServer((_request, send) => texts.forEach(send));
+    const socket = responsesSocket({ url: server.url, apiKey: '', WebSocket });
+    closers.push(socket);
+    const parse = JSON.parse;
+    const parses = new Map<string, number>();
+    JSON.parse = (text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
+      parses.set(text, (parses.get(text) ?? 0) + 1);
+      return parse(text, reviver) as unknown;
+    };
+    let result;
+    try {
+      result = await collect(socket.create({ model: 'm' }));
+    } finally {
+      JSON.parse = parse;
+    }
+    expect(result.error).toBeUndefined();
+    expect(answerOf(result.values)).toBe('Hello');
+    expect(texts.map((text) => parses.get(text) ?? 0)).toEqual([1, 1, 1]);
+  });
+
   it("drops stray events: another response's on the lane, a lane nobody asked for", async () => {
     const server = await scriptedServer((request, send) => {
       const lane = request['stream_id'] as string | undefined;
@@ -424,4 +446,21 @@ describe('responsesSocket routing', () => {
     const skipped = await collect(lenient.create({ model: 'm' }, { streamId: 'b' }));
     expect(answerOf(skipped.values)).toBe('text b');
   });
+
+  it.each(['null', '5', '"text"'])(
+    'gives JSON that is no object (%s) to the running response as malformed',
+    async (odd) => {
+      const server = await scriptedServer((_request, send) => {
+        const [created, delta, completed] = turn('resp_1', 'Hello');
+        send(created);
+        send(odd);
+        send(delta);
+        send(completed);
+      });
+      const socket = responsesSocket({ url: server.url, apiKey: '', WebSocket });
+      closers.push(socket);
+      const failed = await collect(socket.create({ model: 'm' }));
+      expect(failed.error).toMatchObject({ code: 'malformed_event' });
+    },
+  );
 });
