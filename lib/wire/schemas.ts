@@ -5,7 +5,8 @@
  *
  * Written with `zod/mini`, zod's tree-shakable build, so browser bundles carry only what these schemas use. They are
  * the source of the validation rules: the hot path's hand-written checks (`./fastChecks`) are proven against them by
- * `spec/wire/fastChecks.spec.ts`, which reads every field from these shapes.
+ * `spec/wire/fastChecks.spec.ts`, which reads every field from these shapes. The event schemas are built the first time
+ * one is read: only a rejected event (or an app) reads them.
  *
  * @module
  */
@@ -60,11 +61,40 @@ export type WireErrorObject = z.infer<typeof errorObjectSchema>;
 
 const partRef = { item_id: optionalString, output_index: optionalIndex };
 const textDelta = { delta: z.string(), ...partRef };
-const lifecycle = z.looseObject({ response: z.nullish(wireResponseSchema) });
+/** A builder that builds its schema once, when first called. */
+function once<T>(build: () => T): () => T {
+  let schema: T | undefined;
+  return () => (schema ??= build());
+}
+
+/**
+ * The schemas of `builders`, each built the first time it is read, then kept as a plain property. The hot path never
+ * reads them (`./fastChecks` decides valid events), so a process that reads only valid streams does not build the
+ * sixty event schemas at import (a few ms of a cold start; README "Small streams, cold starts, many at once").
+ */
+function builtOnFirstRead<T extends Record<string, () => unknown>>(
+  builders: T,
+): { readonly [K in keyof T]: ReturnType<T[K]> } {
+  const schemas = {} as { [K in keyof T]: ReturnType<T[K]> };
+  for (const key of Object.keys(builders) as (keyof T & string)[]) {
+    Object.defineProperty(schemas, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        const schema = builders[key]!();
+        Object.defineProperty(schemas, key, { value: schema, enumerable: true, writable: false, configurable: false });
+        return schema;
+      },
+    });
+  }
+  return schemas;
+}
+
+const lifecycle = once(() => z.looseObject({ response: z.nullish(wireResponseSchema) }));
 /** `*.in_progress`, `*.searching`, `*.completed`, … of a hosted tool: the item they are about, nothing else. */
-const toolProgress = z.looseObject(partRef);
+const toolProgress = once(() => z.looseObject(partRef));
 /** `response.audio.done`, `response.audio.transcript.done`: nothing but their type. */
-const bare = z.looseObject({});
+const bare = once(() => z.looseObject({}));
 
 /**
  * The schema of each event type responses-rx reads, by JSON `type`: every type of the `ResponseStreamEvent` union
@@ -72,56 +102,63 @@ const bare = z.looseObject({});
  * send. Events of any other type are unknown (see `toWireEvents`' `unknownEvent`). Fields not listed are kept but not
  * checked.
  */
-export const wireEventSchemas = {
+export const wireEventSchemas = builtOnFirstRead({
   'response.created': lifecycle,
   'response.queued': lifecycle,
   'response.in_progress': lifecycle,
-  'response.output_item.added': z.looseObject({ item: wireItemSchema, output_index: optionalIndex }),
-  'response.output_item.done': z.looseObject({ item: wireItemSchema, output_index: optionalIndex }),
-  'response.content_part.added': z.looseObject({
-    part: z.looseObject({ type: z.string() }),
-    ...partRef,
-    content_index: optionalIndex,
-  }),
-  'response.output_text.delta': z.looseObject({
-    ...textDelta,
-    content_index: optionalIndex,
-    logprobs: z.nullish(z.array(z.unknown())),
-  }),
-  'response.output_text.done': z.looseObject({ text: z.string(), ...partRef, content_index: optionalIndex }),
-  'response.output_text.annotation.added': z.looseObject({
-    annotation: z.nullish(z.looseObject({ type: z.string() })),
-    ...partRef,
-    content_index: optionalIndex,
-    annotation_index: optionalIndex,
-  }),
-  'response.refusal.delta': z.looseObject({ ...textDelta, content_index: optionalIndex }),
-  'response.refusal.done': z.looseObject({ refusal: z.string(), ...partRef, content_index: optionalIndex }),
-  'response.content_part.done': z.looseObject({
-    part: z.looseObject({ type: z.string(), text: z.nullish(z.string()) }),
-    ...partRef,
-    content_index: optionalIndex,
-  }),
-  'response.reasoning_summary_part.added': z.looseObject({ ...partRef, summary_index: optionalIndex }),
-  'response.reasoning_summary_part.done': z.looseObject({ ...partRef, summary_index: optionalIndex }),
-  'response.reasoning_summary_text.delta': z.looseObject({ ...textDelta, summary_index: optionalIndex }),
-  'response.reasoning_summary_text.done': z.looseObject({
-    text: z.string(),
-    ...partRef,
-    summary_index: optionalIndex,
-  }),
-  'response.reasoning_text.delta': z.looseObject({ ...textDelta, content_index: optionalIndex }),
-  'response.reasoning_text.done': z.looseObject({ text: z.string(), ...partRef, content_index: optionalIndex }),
-  'response.function_call_arguments.delta': z.looseObject({ ...textDelta, call_id: optionalString }),
-  'response.function_call_arguments.done': z.looseObject({
-    arguments: z.string(),
-    ...partRef,
-    call_id: optionalString,
-  }),
-  'response.custom_tool_call_input.delta': z.looseObject({ ...textDelta, call_id: optionalString }),
-  'response.custom_tool_call_input.done': z.looseObject({ input: z.string(), ...partRef, call_id: optionalString }),
-  'response.code_interpreter_call_code.delta': z.looseObject(textDelta),
-  'response.code_interpreter_call_code.done': z.looseObject({ code: z.string(), ...partRef }),
+  'response.output_item.added': () => z.looseObject({ item: wireItemSchema, output_index: optionalIndex }),
+  'response.output_item.done': () => z.looseObject({ item: wireItemSchema, output_index: optionalIndex }),
+  'response.content_part.added': () =>
+    z.looseObject({
+      part: z.looseObject({ type: z.string() }),
+      ...partRef,
+      content_index: optionalIndex,
+    }),
+  'response.output_text.delta': () =>
+    z.looseObject({
+      ...textDelta,
+      content_index: optionalIndex,
+      logprobs: z.nullish(z.array(z.unknown())),
+    }),
+  'response.output_text.done': () => z.looseObject({ text: z.string(), ...partRef, content_index: optionalIndex }),
+  'response.output_text.annotation.added': () =>
+    z.looseObject({
+      annotation: z.nullish(z.looseObject({ type: z.string() })),
+      ...partRef,
+      content_index: optionalIndex,
+      annotation_index: optionalIndex,
+    }),
+  'response.refusal.delta': () => z.looseObject({ ...textDelta, content_index: optionalIndex }),
+  'response.refusal.done': () => z.looseObject({ refusal: z.string(), ...partRef, content_index: optionalIndex }),
+  'response.content_part.done': () =>
+    z.looseObject({
+      part: z.looseObject({ type: z.string(), text: z.nullish(z.string()) }),
+      ...partRef,
+      content_index: optionalIndex,
+    }),
+  'response.reasoning_summary_part.added': () => z.looseObject({ ...partRef, summary_index: optionalIndex }),
+  'response.reasoning_summary_part.done': () => z.looseObject({ ...partRef, summary_index: optionalIndex }),
+  'response.reasoning_summary_text.delta': () => z.looseObject({ ...textDelta, summary_index: optionalIndex }),
+  'response.reasoning_summary_text.done': () =>
+    z.looseObject({
+      text: z.string(),
+      ...partRef,
+      summary_index: optionalIndex,
+    }),
+  'response.reasoning_text.delta': () => z.looseObject({ ...textDelta, content_index: optionalIndex }),
+  'response.reasoning_text.done': () => z.looseObject({ text: z.string(), ...partRef, content_index: optionalIndex }),
+  'response.function_call_arguments.delta': () => z.looseObject({ ...textDelta, call_id: optionalString }),
+  'response.function_call_arguments.done': () =>
+    z.looseObject({
+      arguments: z.string(),
+      ...partRef,
+      call_id: optionalString,
+    }),
+  'response.custom_tool_call_input.delta': () => z.looseObject({ ...textDelta, call_id: optionalString }),
+  'response.custom_tool_call_input.done': () =>
+    z.looseObject({ input: z.string(), ...partRef, call_id: optionalString }),
+  'response.code_interpreter_call_code.delta': () => z.looseObject(textDelta),
+  'response.code_interpreter_call_code.done': () => z.looseObject({ code: z.string(), ...partRef }),
   'response.code_interpreter_call.in_progress': toolProgress,
   'response.code_interpreter_call.interpreting': toolProgress,
   'response.code_interpreter_call.completed': toolProgress,
@@ -134,52 +171,58 @@ export const wireEventSchemas = {
   'response.image_generation_call.in_progress': toolProgress,
   'response.image_generation_call.generating': toolProgress,
   'response.image_generation_call.completed': toolProgress,
-  'response.image_generation_call.partial_image': z.looseObject({
-    partial_image_b64: z.string(),
-    partial_image_index: optionalIndex,
-    ...partRef,
-  }),
-  'response.mcp_call_arguments.delta': z.looseObject(textDelta),
-  'response.mcp_call_arguments.done': z.looseObject({ arguments: z.string(), ...partRef }),
+  'response.image_generation_call.partial_image': () =>
+    z.looseObject({
+      partial_image_b64: z.string(),
+      partial_image_index: optionalIndex,
+      ...partRef,
+    }),
+  'response.mcp_call_arguments.delta': () => z.looseObject(textDelta),
+  'response.mcp_call_arguments.done': () => z.looseObject({ arguments: z.string(), ...partRef }),
   'response.mcp_call.in_progress': toolProgress,
   'response.mcp_call.completed': toolProgress,
   'response.mcp_call.failed': toolProgress,
   'response.mcp_list_tools.in_progress': toolProgress,
   'response.mcp_list_tools.completed': toolProgress,
   'response.mcp_list_tools.failed': toolProgress,
-  'response.shell_call_command.added': z.looseObject({ command: z.string(), ...partRef, command_index: optionalIndex }),
-  'response.shell_call_command.delta': z.looseObject({ ...textDelta, command_index: optionalIndex }),
-  'response.shell_call_command.done': z.looseObject({ command: z.string(), ...partRef, command_index: optionalIndex }),
-  'response.shell_call_output_content.delta': z.looseObject({
-    delta: z.looseObject({ stdout: optionalString, stderr: optionalString }),
-    ...partRef,
-    command_index: optionalIndex,
-  }),
-  'response.shell_call_output_content.done': z.looseObject({
-    output: z.array(z.looseObject({})),
-    ...partRef,
-    command_index: optionalIndex,
-  }),
-  'response.apply_patch_call_operation_diff.delta': z.looseObject(textDelta),
-  'response.apply_patch_call_operation_diff.done': z.looseObject({ diff: z.string(), ...partRef }),
-  'response.audio.delta': z.looseObject({ delta: z.string() }),
+  'response.shell_call_command.added': () =>
+    z.looseObject({ command: z.string(), ...partRef, command_index: optionalIndex }),
+  'response.shell_call_command.delta': () => z.looseObject({ ...textDelta, command_index: optionalIndex }),
+  'response.shell_call_command.done': () =>
+    z.looseObject({ command: z.string(), ...partRef, command_index: optionalIndex }),
+  'response.shell_call_output_content.delta': () =>
+    z.looseObject({
+      delta: z.looseObject({ stdout: optionalString, stderr: optionalString }),
+      ...partRef,
+      command_index: optionalIndex,
+    }),
+  'response.shell_call_output_content.done': () =>
+    z.looseObject({
+      output: z.array(z.looseObject({})),
+      ...partRef,
+      command_index: optionalIndex,
+    }),
+  'response.apply_patch_call_operation_diff.delta': () => z.looseObject(textDelta),
+  'response.apply_patch_call_operation_diff.done': () => z.looseObject({ diff: z.string(), ...partRef }),
+  'response.audio.delta': () => z.looseObject({ delta: z.string() }),
   'response.audio.done': bare,
-  'response.audio.transcript.delta': z.looseObject({ delta: z.string() }),
+  'response.audio.transcript.delta': () => z.looseObject({ delta: z.string() }),
   'response.audio.transcript.done': bare,
-  'response.completed': z.looseObject({ response: wireResponseSchema }),
+  'response.completed': () => z.looseObject({ response: wireResponseSchema }),
   /** Codex-backend relays end with this instead of `response.completed`; its `response.status` says how it ended. */
-  'response.done': z.looseObject({ response: wireResponseSchema }),
+  'response.done': () => z.looseObject({ response: wireResponseSchema }),
   'response.failed': lifecycle,
   'response.incomplete': lifecycle,
   /** Sent by servers (the embedded one included) that end a cancelled background response's stream with an event. */
   'response.cancelled': lifecycle,
-  error: z.looseObject({
-    code: z.nullish(z.union([z.string(), z.number()])),
-    message: z.nullish(z.string()),
-    param: z.nullish(z.string()),
-    error: z.nullish(errorObjectSchema),
-  }),
-} as const;
+  error: () =>
+    z.looseObject({
+      code: z.nullish(z.union([z.string(), z.number()])),
+      message: z.nullish(z.string()),
+      param: z.nullish(z.string()),
+      error: z.nullish(errorObjectSchema),
+    }),
+});
 
 /** The JSON `type`s responses-rx reads. */
 export type KnownWireEventType = keyof typeof wireEventSchemas;
