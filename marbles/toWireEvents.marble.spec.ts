@@ -217,6 +217,41 @@ describe('toWireEvents', () => {
     expect(delivered).toEqual([...first, ...second]);
   });
 
+  it('never drops a new item under a restarted number: items whose ids differ in one character', () => {
+    // Each upstream round numbered from 0, at output_index 0, its item id one counter apart: every event is new.
+    const round = (k: number) => {
+      const item = {
+        type: 'message' as const,
+        id: `msg_${k}`,
+        role: 'assistant' as const,
+        status: 'in_progress' as const,
+        content: [],
+      };
+      return [
+        wire.outputItemAdded(item, 0),
+        wire.textDelta('ok', { itemId: `msg_${k}`, outputIndex: 0 }),
+        wire.outputItemDone(
+          { ...item, status: 'completed', content: [{ type: 'output_text', text: 'ok', annotations: [] }] },
+          0,
+        ),
+      ].map((json, n) => msg(seq(json, n)));
+    };
+    const delivered: string[] = [];
+    from([...round(1), ...round(2), ...round(3)])
+      .pipe(toWireEvents())
+      .subscribe((e) => {
+        const { item_id, item } = e as { item_id?: string; item?: { id?: string } };
+        delivered.push(`${e.type} ${item_id ?? item?.id ?? ''}`);
+      });
+    expect(delivered).toEqual(
+      [1, 2, 3].flatMap((k) => [
+        `response.output_item.added msg_${k}`,
+        `response.output_text.delta msg_${k}`,
+        `response.output_item.done msg_${k}`,
+      ]),
+    );
+  });
+
   it('counts unknown events in the sequence, so skipping them is no gap', () => {
     const gaps: SequenceGap[] = [];
     const s = {
