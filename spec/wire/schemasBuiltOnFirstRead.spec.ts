@@ -9,7 +9,10 @@ import type * as Testing from '../../lib/testing';
 function fresh(): { main: typeof Main; testing: typeof Testing } {
   let modules!: { main: typeof Main; testing: typeof Testing };
   jest.isolateModules(() => {
-    modules = { main: require('../../lib') as typeof Main, testing: require('../../lib/testing') as typeof Testing };
+    modules = {
+      main: jest.requireActual<typeof Main>('../../lib'),
+      testing: jest.requireActual<typeof Testing>('../../lib/testing'),
+    };
   });
   return modules;
 }
