@@ -26,33 +26,6 @@ export default tseslint.config(
     },
   },
   {
-    // lib/ takes rxjs values from lib/util/rx.ts, which loads only the rxjs modules lib/ uses (rxjs's index loads all
-    // of them: most of a cold start); type imports of 'rxjs' are free. lib/util/rx.ts is the one file that imports
-    // rxjs/internal/*, and spec/util/rx.spec.ts proves each of its values is rxjs's public export.
-    files: ['lib/**/*.ts'],
-    ignores: ['lib/util/rx.ts'],
-    rules: {
-      'no-restricted-imports': 'off',
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'rxjs',
-              allowTypeImports: true,
-              message: "Import rxjs values from lib/util/rx (add the one you need there); types from 'rxjs'.",
-            },
-          ],
-          patterns: [{ group: ['rxjs/internal/*'], message: 'Only lib/util/rx.ts imports rxjs internals.' }],
-        },
-      ],
-    },
-  },
-  {
-    files: ['lib/util/rx.ts'],
-    rules: { 'no-restricted-imports': 'off' },
-  },
-  {
     // Node scripts (scripts/, bin/, the example's servers) are CommonJS.
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: globals.node },

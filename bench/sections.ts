@@ -134,8 +134,8 @@ export async function coldSection(
     row('process start → first event', 'startToFirstMs'),
     `| RSS at the first event | ${rss('floor').toFixed(1)} MB | ${rss('responses-rx').toFixed(1)} MB | ${x(ratioRss)} |`,
     '',
-    `responses-rx's own \`require\` (medians): ${ms(load('own'))} ms, the zod/mini code it bundles, eventsource-parser ` +
-      `and ${load('rxjsFiles')} of rxjs's files included (lib/util/rx.ts; rxjs's index loads all 223 of 7.8's).`,
+    `Where responses-rx's \`require\` time goes (medians): the rxjs peer ${ms(load('rxjs'))} ms (required on its own ` +
+      `first), responses-rx itself (with the zod/mini code it bundles, and eventsource-parser) ${ms(load('own'))} ms.`,
     '',
     `- Within 2× of the floor: \`require\` → first event ${x(ratioRequire)}: **${ratioRequire <= 2 ? 'met' : 'missed'}**; ` +
       `process start → first event ${x(ratioStart)}: **${ratioStart <= 2 ? 'met' : 'missed'}**; RSS ${x(ratioRss)}: ` +

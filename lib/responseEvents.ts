@@ -1,5 +1,4 @@
-import type { OperatorFunction, Subscriber } from 'rxjs';
-import { Observable, asyncScheduler } from './util/rx';
+import { Observable, type OperatorFunction, type Subscriber, asyncScheduler } from 'rxjs';
 import { ResponsesRxError, StreamClosedError } from './errors';
 import type { NormalizedEvent, ResponseEvent } from './events';
 import { checkPolicy, passOrRecover } from './operators/fallbackFromCompleted';

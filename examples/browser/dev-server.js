@@ -56,11 +56,7 @@ function isInstalled(name, from) {
   }
 }
 
-/**
- * Import map entries for a package (every subpath it exports) and, recursively, its dependencies. A wildcard subpath
- * whose target ends in `*.js` (rxjs's `./internal/*`, which responses-rx's ES module build imports) becomes a prefix
- * entry; the server then finds the extensionless file, as for rxjs's own relative imports.
- */
+/** Import map entries for a package (every subpath it exports, wildcards aside) and, recursively, its dependencies. */
 function addPackage(imports, name, from, seen) {
   if (seen.has(name)) return;
   seen.add(name);
@@ -75,16 +71,6 @@ function addPackage(imports, name, from, seen) {
         ? { '.': pkg.exports }
         : pkg.exports;
   for (const [subpath, target] of Object.entries(exportsMap)) {
-    if (subpath.endsWith('/*') && !subpath.slice(0, -2).includes('*')) {
-      const pattern = pick(target);
-      if (pattern === undefined || !/\/\*\.m?js$/.test(pattern)) continue;
-      const prefix = `/${path
-        .relative(ROOT, path.join(dir, pattern.replace(/\*\.m?js$/, '')))
-        .split(path.sep)
-        .join('/')}/`;
-      imports[`${name}/${subpath.slice(2, -1)}`] = prefix;
-      continue;
-    }
     if (subpath.includes('*') || subpath.endsWith('/') || subpath === './package.json') continue;
     const file = pick(target);
     if (file === undefined || !/\.(m?js)$/.test(file)) continue;

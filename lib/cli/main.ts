@@ -7,8 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { Observable } from 'rxjs';
-import { tap } from '../util/rx';
+import { type Observable, tap } from 'rxjs';
 import { isResponsesRxError } from '../errors';
 import type { ResponseEvent } from '../events';
 import { streamResponse } from '../http/streamResponse';

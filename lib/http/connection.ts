@@ -4,8 +4,7 @@
  *
  * @module
  */
-import type { OperatorFunction } from 'rxjs';
-import { Observable, defer, switchMap, tap } from '../util/rx';
+import { Observable, type OperatorFunction, defer, switchMap, tap } from 'rxjs';
 import { ConnectionError } from '../errors';
 import type { ResponseEvent } from '../events';
 import { idleTimeout } from '../operators/idleTimeout';

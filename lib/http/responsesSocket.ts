@@ -11,8 +11,7 @@
  *
  * @module
  */
-import type { Subscriber, Subscription } from 'rxjs';
-import { Observable, Subject, asyncScheduler } from '../util/rx';
+import { Observable, Subject, type Subscriber, type Subscription, asyncScheduler } from 'rxjs';
 import { ConnectionError, StreamClosedError } from '../errors';
 import type { ResponseEvent } from '../events';
 import { idleTimeout } from '../operators/idleTimeout';

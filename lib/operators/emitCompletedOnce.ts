@@ -1,5 +1,4 @@
-import type { MonoTypeOperatorFunction } from 'rxjs';
-import { Observable } from '../util/rx';
+import { type MonoTypeOperatorFunction, Observable } from 'rxjs';
 import { StreamClosedError } from '../errors';
 import type { ResponseEvent } from '../events';
 import { subscribeWithin } from '../util/subscribeWithin';

@@ -1,5 +1,4 @@
-import type { OperatorFunction, Subscriber } from 'rxjs';
-import { Observable } from '../util/rx';
+import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import type { NormalizedEvent, ResponseEvent } from '../events';
 import { type FallbackPolicy, type RecoveryCandidate, byOutputIndex } from '../policies/fallbackPolicy';
 import { recoverMissing } from '../policies/recoverMissing';

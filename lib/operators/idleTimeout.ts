@@ -1,5 +1,4 @@
-import type { MonoTypeOperatorFunction, Subscriber } from 'rxjs';
-import { Observable, asyncScheduler } from '../util/rx';
+import { type MonoTypeOperatorFunction, Observable, type Subscriber, asyncScheduler } from 'rxjs';
 import { IdleTimeoutError } from '../errors';
 import { checkDuration } from '../util/duration';
 import { subscribeWithin } from '../util/subscribeWithin';

@@ -1,5 +1,4 @@
-import type { OperatorFunction } from 'rxjs';
-import { Observable } from '../util/rx';
+import { type OperatorFunction, Observable } from 'rxjs';
 import { ResponseCancelledError, ResponseFailedError, ResponseIncompleteError } from '../errors';
 import type {
   NormalizedEvent,

@@ -1,5 +1,15 @@
-import type { MonoTypeOperatorFunction, Observable } from 'rxjs';
-import { EMPTY, concatWith, defer, filter, retry, tap, throwError, timer } from '../util/rx';
+import {
+  EMPTY,
+  type MonoTypeOperatorFunction,
+  type Observable,
+  concatWith,
+  defer,
+  filter,
+  retry,
+  tap,
+  throwError,
+  timer,
+} from 'rxjs';
 import { ResponsesRxError, StreamClosedError } from '../errors';
 import type { NormalizedEvent } from '../events';
 import { type BackoffConfig, backoffDelay, resolveBackoff } from '../policies/backoff';

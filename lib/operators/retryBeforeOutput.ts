@@ -1,5 +1,4 @@
-import type { MonoTypeOperatorFunction } from 'rxjs';
-import { defer, retry, tap, throwError, timer } from '../util/rx';
+import { type MonoTypeOperatorFunction, defer, retry, tap, throwError, timer } from 'rxjs';
 import { ResponsesRxError } from '../errors';
 import { type BackoffConfig, backoffDelay, resolveBackoff } from '../policies/backoff';
 

@@ -1,5 +1,4 @@
-import type { OperatorFunction } from 'rxjs';
-import { Observable } from '../util/rx';
+import { Observable, type OperatorFunction } from 'rxjs';
 import { MalformedEventError } from '../errors';
 import type { SseEventMessage, SseMessage } from '../sse/fromSSE';
 import { subscribeWithin } from '../util/subscribeWithin';

@@ -1,5 +1,4 @@
-import type { OperatorFunction } from 'rxjs';
-import { defer, map } from '../util/rx';
+import { type OperatorFunction, defer, map } from 'rxjs';
 import type { NormalizedEvent } from '../events';
 import { type StreamState, StreamTracker } from '../streamState';
 

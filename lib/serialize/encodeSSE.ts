@@ -1,5 +1,4 @@
-import type { OperatorFunction } from 'rxjs';
-import { map } from '../util/rx';
+import { type OperatorFunction, map } from 'rxjs';
 
 /** What {@link encodeSSE} frames: any JSON object with a string `type` (a wire event). */
 export interface TypedEvent {

@@ -1,5 +1,4 @@
-import type { OperatorFunction } from 'rxjs';
-import { Observable } from '../util/rx';
+import { Observable, type OperatorFunction } from 'rxjs';
 import type { ResponseEvent } from '../events';
 import { subscribeWithin } from '../util/subscribeWithin';
 import { type CanonicalWireEvent, type SerializeEventsOptions, WireWriter } from './wireWriter';

@@ -5,7 +5,7 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
-import { concatMap, finalize, of } from '../util/rx';
+import { concatMap, finalize, of } from 'rxjs';
 import { fromSSE } from '../sse/fromSSE';
 import type { WireJson } from '../wire/json';
 import type { Exchange } from './exchange';

@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { finalize } from '../util/rx';
+import { finalize } from 'rxjs';
 import { responseEvents } from '../responseEvents';
 import { serializeEvents } from '../serialize/serializeEvents';
 import type { Exchange } from './exchange';

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { concatMap, from, map, timer } from '../util/rx';
+import { concatMap, from, map, timer } from 'rxjs';
 import { InvalidRecordingError } from '../errors';
 import type { WireJson } from '../wire/json';
 import type { Exchange } from './exchange';

@@ -6,8 +6,7 @@
  *
  * @module
  */
-import type { Subscription } from 'rxjs';
-import { Observable, concatMap } from '../util/rx';
+import { Observable, type Subscription, concatMap } from 'rxjs';
 import type { WireJson } from '../wire/json';
 import { createShaper, type ProviderShape } from './shapes';
 

@@ -6,8 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Observable, Subscription } from 'rxjs';
-import { concatMap, defer, lastValueFrom, takeWhile } from '../util/rx';
+import { type Observable, type Subscription, concatMap, defer, lastValueFrom, takeWhile } from 'rxjs';
 import type { WireJson } from '../wire/json';
 import { faultStep } from './faults';
 import { sendJsonError } from './http';

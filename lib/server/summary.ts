@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Subject } from '../util/rx';
+import { Subject } from 'rxjs';
 import type { ResponseEvent } from '../events';
 import { responseEvents } from '../responseEvents';
 import type { WireItem } from '../wire/schemas';

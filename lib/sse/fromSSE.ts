@@ -4,7 +4,7 @@
  * @module
  */
 import { type EventSourceParser, createParser } from 'eventsource-parser';
-import { Observable } from '../util/rx';
+import { Observable } from 'rxjs';
 import { EventTooLargeError, ProtocolMismatchError } from '../errors';
 import { subscribeWithin } from '../util/subscribeWithin';
 import { type SseChunk, type SseSource, chunksOf } from './source';

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Observable, isObservable } from '../util/rx';
+import { Observable, isObservable } from 'rxjs';
 import type { HeaderLookup } from '../http/retryAfter';
 import { checkedBody } from './responseBody';
 

@@ -552,7 +552,7 @@ export function renderTranscript(
  * import { responseEvents } from 'responses-rx';
  * import { toTranscript } from 'responses-rx/transcript';
  * import { renderToString } from 'responses-rx/terminal';
- * import { toArray, lastValueFrom } from '../util/rx';
+ * import { toArray, lastValueFrom } from 'rxjs';
  *
  * const updates = await lastValueFrom(responseEvents(sseText).pipe(toTranscript(), toArray()));
  * console.log(renderToString(updates, { columns: 80 }));

@@ -1,5 +1,4 @@
-import type { OperatorFunction } from 'rxjs';
-import { Observable } from '../util/rx';
+import { Observable, type OperatorFunction } from 'rxjs';
 import type { ResponseEvent } from '../events';
 import { EMPTY_TRANSCRIPT, type Transcript, type TranscriptUpdate } from './transcript';
 import { TranscriptBuilder } from './transcriptBuilder';

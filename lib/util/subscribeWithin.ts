@@ -3,8 +3,7 @@
  *
  * @module
  */
-import type { Observable, Observer, Subscriber } from 'rxjs';
-import { Subscription } from './rx';
+import { type Observable, type Observer, type Subscriber, Subscription } from 'rxjs';
 
 /** What a hand-written operator does with each notification of its source; a missing handler forwards it. */
 export interface InnerObserver<T> {
