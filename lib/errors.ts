@@ -271,7 +271,8 @@ export class ResponseFailedError extends ResponsesRxError {
     const serverMessage = details.serverMessage ?? 'the server sent no error details';
     const retryable = isRetryableServerCode(details.serverCode);
     super(
-      `The response failed (${details.source}${details.serverCode ? `, ${details.serverCode}` : ''}): ${serverMessage}` +
+      `The response failed (${details.source}${details.serverCode ? `, ${details.serverCode}` : ''}): ` +
+        withoutFinalPeriod(serverMessage) +
         (retryable ? ' — this can be retried.' : ' — the request must change before it can succeed.'),
       { retryAfterMs: parseRetryAfterMessage(serverMessage) },
     );
@@ -386,7 +387,7 @@ export class HttpError extends ResponsesRxError {
     const retryable = isRetryableStatus(details.status);
     const what = details.error?.message ?? (details.body ? preview(details.body) : details.statusText || 'no body');
     super(
-      `HTTP ${details.status}${details.statusText ? ` ${details.statusText}` : ''}: ${what}` +
+      `HTTP ${details.status}${details.statusText ? ` ${details.statusText}` : ''}: ${withoutFinalPeriod(what)}` +
         (retryable
           ? details.retryAfterMs !== undefined
             ? ` — retry after ${details.retryAfterMs} ms.`
@@ -506,6 +507,14 @@ export class ResponseCancelledError extends ResponsesRxError {
     this.responseId = details.responseId;
     this.response = details.response;
   }
+}
+
+/**
+ * A quoted sentence without its one final period, so that the advice appended after ` — ` does not read `. —`
+ * (an ellipsis stays as it is).
+ */
+function withoutFinalPeriod(text: string): string {
+  return text.replace(/(?<!\.)\.\s*$/, '');
 }
 
 /** How an {@link InvalidRecordingError} names what a file holds. */

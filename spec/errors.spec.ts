@@ -71,6 +71,25 @@ describe('errors', () => {
     expect(new MalformedEventError({ raw: 'x'.repeat(1000), reason: 'r' }).message.length).toBeLessThan(500);
   });
 
+  it('appends its advice to a quoted message that ends with a period without reading ". —"', () => {
+    const sentence = 'No route POST /nope/responses; use POST /v1/responses.';
+    const messages = [
+      new ResponseFailedError({ serverCode: 'not_found', serverMessage: sentence, source: 'error body' }).message,
+      new ResponseFailedError({ serverMessage: 'Overloaded.', source: 'error' }).message,
+      new HttpError({ status: 404, body: '', error: { message: sentence } }).message,
+      new HttpError({ status: 503, body: 'Busy.' }).message,
+      new HttpError({ status: 429, body: '', error: { message: 'Slow down.' }, retryAfterMs: 20 }).message,
+    ];
+    for (const message of messages) {
+      expect(message).not.toMatch(/\. —/);
+      expect(message).toMatch(/\w —/);
+    }
+    expect(messages[0]).toMatch(/use POST \/v1\/responses — this can be retried\.$/);
+    // The error keeps the server's own words as they were.
+    expect(new ResponseFailedError({ serverMessage: sentence, source: 'error' }).serverMessage).toBe(sentence);
+    expect(new HttpError({ status: 400, body: '', error: { message: 'Wait...' } }).message).toMatch(/Wait\.\.\. —/);
+  });
+
   it('retries 408, 409, 429 and 5xx only', () => {
     expect([400, 401, 403, 404, 408, 409, 422, 429, 500, 502, 503].filter(isRetryableStatus)).toEqual([
       408, 409, 429, 500, 502, 503,
