@@ -5,7 +5,9 @@
  *
  * @module
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type Observable, tap } from 'rxjs';
 import { isResponsesRxError } from '../errors';
@@ -105,6 +107,31 @@ export function run(): void {
   }, fail);
 }
 
+/**
+ * The folder of the installed package (the one with its package.json), found from where this module lies:
+ * `dist/cli/` in the package, `lib/cli/` in the repository. `undefined` when it cannot be told (the ES module build,
+ * which has no `__dirname`).
+ */
+function packageRoot(): string | undefined {
+  if (typeof __dirname !== 'string') return undefined;
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown };
+      if (pkg.name === 'responses-rx') return dir;
+    } catch {
+      // no package.json here: look further up
+    }
+  }
+  return undefined;
+}
+
+/** The `version` of the package's package.json. */
+function packageVersion(): string {
+  const root = packageRoot();
+  if (root === undefined) return 'unknown';
+  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 function processIO(): CliIO {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, stdin: process.stdin };
 }
@@ -113,6 +140,7 @@ function buildProgram(io: CliIO, setStatus: (status: number) => void): Command {
   const program = new Command('responses-rx')
     .description('Responses API streams as one normalized, exactly-once RxJS event stream')
     .addHelpText('after', '\nExit status: 0 success, 1 a stream, file or HTTP error, 2 bad usage.')
+    .version(packageVersion(), '-V, --version', 'print the version of responses-rx')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
@@ -158,7 +186,12 @@ function buildProgram(io: CliIO, setStatus: (status: number) => void): Command {
       '--replay <path>',
       'a recording for every request, or a folder of <model>.sse|.jsonl|.txt (default: the demo)',
     )
-    .option('--upstream <url>', 'passthrough, repair: the upstream API root, e.g. https://api.openai.com/v1')
+    .addOption(
+      new Option(
+        '--upstream <url>',
+        'passthrough, repair: the upstream API root, e.g. https://api.openai.com/v1',
+      ).argParser(httpUrl),
+    )
     .option('--key-env <name>', 'passthrough, repair: the env var holding the upstream key', 'OPENAI_API_KEY')
     .addOption(
       new Option('--chunk-size <n>', 'repair: the size of the deltas a whole item is streamed in').argParser(
@@ -191,7 +224,9 @@ function buildProgram(io: CliIO, setStatus: (status: number) => void): Command {
     .description('send a real request with the key in OPENAI_API_KEY and draw the answer')
     .argument('<prompt>', 'what to ask')
     .option('--model <model>', 'the model', 'gpt-5-mini')
-    .option('--base-url <url>', 'the API root (default: OPENAI_BASE_URL, else OpenAI)')
+    .addOption(
+      new Option('--base-url <url>', 'the API root (default: OPENAI_BASE_URL, else OpenAI)').argParser(httpUrl),
+    )
     .addOption(onMalformedOption())
     .action(async (prompt: string, options: AskOptions) => setStatus(await ask(prompt, options, io)));
 
@@ -231,6 +266,18 @@ function portNumber(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('a port from 0 to 65535 (0: a free one)');
   return port;
+}
+
+function httpUrl(value: string): string {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    // not a URL at all
+  }
+  if (protocol !== 'http:' && protocol !== 'https:')
+    throw new InvalidArgumentError('an http:// or https:// URL, e.g. https://api.openai.com/v1');
+  return value;
 }
 
 function collectFault(value: string, previous: readonly Fault[]): Fault[] {
@@ -379,12 +426,24 @@ async function readInput(file: string, io: CliIO): Promise<string> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
       code === 'ENOENT'
-        ? `no such file: ${file}`
+        ? `no such file: ${file}${inPackage(file)}`
         : code === 'EISDIR'
           ? `${file} is a folder; replay takes one recording (serve --replay takes a folder)`
           : `cannot read ${file}: ${(error as Error).message}`,
     );
   }
+}
+
+/**
+ * For a relative path missing here that the installed package has (`examples/recordings/…`): where to find it. The
+ * file is named, never read in place of the one asked for.
+ */
+function inPackage(file: string): string {
+  const root = packageRoot();
+  if (root === undefined || isAbsolute(file)) return '';
+  const candidate = join(root, file);
+  if (relative(root, candidate).startsWith('..') || !existsSync(candidate)) return '';
+  return `; the responses-rx package has ${file} at ${candidate}`;
 }
 
 // serve ----------------------------------------------------------------------------------------------------------

@@ -256,6 +256,9 @@ describe('usage errors exit 2 with a message a user can act on', () => {
     [['serve', '--mode', 'passthrough'], /needs --upstream/],
     [['demo', '--shape', 'odd'], /Allowed choices are streamed, final-only/],
     [['ask', 'hi'], /set OPENAI_API_KEY/],
+    [['ask', 'hi', '--base-url', 'notaurl'], /option '--base-url <url>' argument 'notaurl' is invalid\. an http/],
+    [['ask', 'hi', '--base-url', 'ftp://host/v1'], /'--base-url <url>'.*an http:\/\/ or https:\/\/ URL/],
+    [['serve', '--upstream', 'api.openai.com/v1'], /'--upstream <url>'.*an http:\/\/ or https:\/\/ URL/],
   ])('%j', async (args, says) => {
     const run = await cli(args as string[]);
     expect(run.status).toBe(2);
@@ -263,6 +266,33 @@ describe('usage errors exit 2 with a message a user can act on', () => {
     expect(run.stderr).not.toMatch(/createResponsesServer|NO_STACK/);
     expect(run.stderr).not.toMatch(NO_STACK);
     expect(run.stdout).toBe('');
+    expect(run.stderr.split('\n').filter((line) => line.startsWith('responses-rx: '))).toHaveLength(1);
+  });
+
+  it("names the installed package's copy of a relative path missing here, and reads nothing in its place", async () => {
+    // The bin runs in a folder of its own, as `npx responses-rx` does in a user's project.
+    const run = await bin(['replay', 'examples/recordings/final-only.sse']);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    const inPackage = path.join(root, 'examples/recordings/final-only.sse');
+    expect(run.stderr).toBe(
+      `responses-rx: no such file: examples/recordings/final-only.sse; the responses-rx package has ` +
+        `examples/recordings/final-only.sse at ${inPackage}\n`,
+    );
+    const elsewhere = await cli(['replay', path.join(dir, 'examples/recordings/final-only.sse')]);
+    expect(elsewhere.stderr).not.toMatch(/the responses-rx package has/); // an absolute path means that file
+    const outside = await cli(['replay', '../../examples/recordings/final-only.sse']);
+    expect(outside.stderr).not.toMatch(/the responses-rx package has/);
+  });
+
+  it('prints the version of the package with --version and -V', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const run = await cli([flag]);
+      expect(run).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
+    }
+    const real = await bin(['--version']); // the installed bin, from its own folder
+    expect(real).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
   });
 
   it('prints help for each command with 0, and usage with 2 when no command is given', async () => {
