@@ -6,8 +6,9 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidRecordingError, ProtocolMismatchError } from '../errors';
+import { InvalidRecordingError, ProtocolMismatchError, ResponseFailedError } from '../errors';
 import { fromSSE } from '../sse/fromSSE';
+import { parseApiError } from '../sse/responseBody';
 import { type WireJson, isStreamEventJson } from '../wire/json';
 import { parseJsonLines } from './sseText';
 import { demoTurnEvents, demoTurnIndex } from './conversation';
@@ -66,7 +67,9 @@ const RECORDING_EXTENSIONS = ['.sse', '.jsonl', '.txt'];
  * @param path the recording's path.
  * @returns its events, in order.
  * @throws InvalidRecordingError (as a rejection) when the file holds no Responses stream: an HTML page, a plain JSON
- *   body, text without SSE events, or nothing; the error of `readFile` when it cannot be read.
+ *   body, text without SSE events, or nothing; ResponseFailedError (`source: 'error body'`) when it holds the API's
+ *   error object (`{ "error": { message, code } }`, what a failed request records), as `responseEvents` reads such a
+ *   body; the error of `readFile` when it cannot be read.
  */
 export async function loadRecording(path: string): Promise<ReplayEvents> {
   return parseRecording(await readFile(path, 'utf8'), path);
@@ -85,7 +88,8 @@ export async function loadRecording(path: string): Promise<ReplayEvents> {
  * @param text the recording.
  * @param path where it came from, named in the error.
  * @returns its events, in order.
- * @throws InvalidRecordingError when the text holds no Responses stream.
+ * @throws InvalidRecordingError when the text holds no Responses stream; ResponseFailedError when it is the API's
+ *   error body (see {@link loadRecording}).
  */
 export function parseRecording(input: string, path?: string): ReplayEvents {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input; // an editor's BOM
@@ -139,7 +143,9 @@ function firstNonBlankLine(text: string): string | undefined {
  * parseSseRecording('event: response.created\ndata: {"type":"response.created"}\n\n'); // [{ type: 'response.created' }]
  * ```
  *
- * @throws InvalidRecordingError when the text is an HTML page or a plain JSON body (an empty result otherwise).
+ * @throws InvalidRecordingError when the text is an HTML page or a plain JSON body (an empty result otherwise);
+ *   ResponseFailedError (`source: 'error body'`) when that JSON body is the API's error object, read as an HTTP answer's
+ *   error body is.
  */
 export function parseSseRecording(text: string, path?: string): ReplayEvents {
   const events: (WireJson | string)[] = [];
@@ -150,8 +156,12 @@ export function parseSseRecording(text: string, path?: string): ReplayEvents {
     },
     error: (error: unknown) => (failure = error),
   });
-  if (failure instanceof ProtocolMismatchError)
+  if (failure instanceof ProtocolMismatchError) {
+    // A failed request recorded (curl saves the error body): the API's own code and message, as an answer's body is read.
+    const apiError = failure.detected === 'plain JSON' ? parseApiError(text) : undefined;
+    if (apiError !== undefined) throw ResponseFailedError.from(apiError, { source: 'error body' });
     throw new InvalidRecordingError({ path, detected: failure.detected, firstLine: failure.raw, cause: failure });
+  }
   if (failure !== undefined) throw failure;
   return events;
 }

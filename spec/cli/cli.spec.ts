@@ -13,8 +13,10 @@ import { type Server, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { responseEvents } from 'responses-rx';
 import { DEMO_CONVERSATION } from 'responses-rx/server';
 import { items, streamedEvents, toSseText } from 'responses-rx/testing';
+import { firstValueFrom } from 'rxjs';
 import WebSocket from 'ws';
 import { main } from '../../lib/cli/main';
 import { wrapLine } from '../../lib/cli/draw';
@@ -165,7 +167,7 @@ describe('responses-rx replay', () => {
 
   it.each([
     ['an HTML page', 'page.sse', '<!doctype html>\n<html><body>Sign in</body></html>\n', /an HTML page/],
-    ['a JSON error body', 'error.sse', '{\n  "error": { "message": "Invalid API key" }\n}\n', /a plain JSON body/],
+    ['JSON that is no error body', 'other.sse', '{\n  "error": true\n}\n', /a plain JSON body/],
     ['a one-line package.json', 'package.json', '{"name":"app","type":"module"}\n', /a plain JSON body/],
     ['plain text', 'notes.txt', 'hello world\n', /text without SSE events/],
     [
@@ -185,6 +187,39 @@ describe('responses-rx replay', () => {
       expect(run.stderr).toMatch(/\[invalid_recording\]\n$/);
       expect(run.stderr).not.toMatch(/send the request again/);
       expect(run.stderr).not.toMatch(NO_STACK);
+    },
+  );
+
+  it.each([
+    [
+      'on one line',
+      '{"error":{"message":"Incorrect API key provided: sk-bad. You can find your API key at https://platform.openai.com/account/api-keys.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}\n',
+    ],
+    [
+      'pretty-printed',
+      '{\n  "error": {\n    "message": "Incorrect API key provided: sk-bad. You can find your API key at https://platform.openai.com/account/api-keys.",\n    "type": "invalid_request_error",\n    "param": null,\n    "code": "invalid_api_key"\n  }\n}\n',
+    ],
+  ])(
+    'reports a recorded API error body (%s) as the library reads one: its code and message, exit 1',
+    async (_how, body) => {
+      const path = file('bad-key.sse', body);
+      for (const args of [[], ['--json']]) {
+        const run = await cli(['replay', path, ...args]);
+        expect(run.status).toBe(1);
+        expect(run.stdout).toBe('');
+        expect(run.stderr).toBe(
+          'responses-rx: The response failed (error body, invalid_api_key): Incorrect API key provided: sk-bad. You ' +
+            'can find your API key at https://platform.openai.com/account/api-keys — the request must change ' +
+            'before it can succeed. [response_failed]\n',
+        );
+      }
+      // What the library makes of the same body sent as an HTTP answer: the same error.
+      const answer = new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+      await expect(firstValueFrom(responseEvents(answer))).rejects.toMatchObject({
+        code: 'response_failed',
+        serverCode: 'invalid_api_key',
+        source: 'error body',
+      });
     },
   );
 

@@ -5,7 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidRecordingError } from '../../lib';
+import { InvalidRecordingError, ResponseFailedError } from '../../lib';
 import { streamResponse } from '../../lib/http';
 import {
   type ResponsesServer,
@@ -36,15 +36,39 @@ const file = async (name: string, text: string): Promise<string> => {
 
 const NOT_RECORDINGS: [string, string, string][] = [
   ['an HTML page', 'page.sse', '<!doctype html>\n<html><body>Sign in</body></html>\n'],
-  ['a plain JSON body', 'body.sse', '{\n  "error": { "message": "Invalid API key", "code": "invalid_api_key" }\n}\n'],
-  ['a one-line JSON error body', 'error.json', '{"error":{"message":"Invalid API key"}}\n'],
+  ['a plain JSON body', 'body.sse', '{\n  "name": "app",\n  "private": true\n}\n'],
   ['a one-line package.json (a string type, not an event)', 'package.json', '{"name":"app","type":"module"}\n'],
   ['a one-line JSON output item', 'item.json', '{"id":"msg_1","type":"message","role":"assistant","content":[]}\n'],
   ['text without SSE events', 'notes.txt', 'hello world\nthis is not a stream\n'],
   ['nothing', 'empty.sse', ''],
 ];
 
+/** A failed request recorded: the API's error body, read as the library reads one (a `ResponseFailedError`). */
+const API_ERROR_BODIES: [string, string, string, string | undefined][] = [
+  [
+    'a pretty-printed JSON error body',
+    'body.sse',
+    '{\n  "error": { "message": "Invalid API key", "code": "invalid_api_key" }\n}\n',
+    'invalid_api_key',
+  ],
+  ['a one-line JSON error body', 'error.json', '{"error":{"message":"Invalid API key"}}\n', undefined],
+];
+
 describe('loadRecording', () => {
+  it.each(API_ERROR_BODIES)(
+    'rejects %s with the ResponseFailedError its body says',
+    async (_what, name, text, serverCode) => {
+      const error = await loadRecording(await file(name, text)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ResponseFailedError);
+      expect(error).toMatchObject({
+        code: 'response_failed',
+        serverCode,
+        serverMessage: 'Invalid API key',
+        source: 'error body',
+      });
+    },
+  );
+
   it.each(NOT_RECORDINGS)('rejects %s with InvalidRecordingError', async (_what, name, text) => {
     const path = await file(name, text);
     const error = await loadRecording(path).catch((e: unknown) => e);
@@ -83,7 +107,7 @@ describe('loadRecording', () => {
     expect(detectRecordingFormat(toSseText(events))).toBe('sse');
     expect(detectRecordingFormat(`${JSON.stringify(events[0])}\n`)).toBe('jsonl');
     expect(detectRecordingFormat('{"error":{}}\n')).toBe('sse'); // a JSON body is no event: read as SSE, then refused
-    expect(() => parseRecording('{"error":{}}\n')).toThrow(InvalidRecordingError);
+    expect(() => parseRecording('{"error":{}}\n')).toThrow(ResponseFailedError);
     // A JSON-lines recording holds Responses stream events: a `response.*` type, or `error`.
     expect(detectRecordingFormat('{"type":"error","code":"server_error","message":"boom"}\n')).toBe('jsonl');
     expect(detectRecordingFormat('{"type":"response.future_event"}\n')).toBe('jsonl');
@@ -95,6 +119,11 @@ describe('loadRecording', () => {
 });
 
 describe('the server with a recording that is not one', () => {
+  it.each(API_ERROR_BODIES)('refuses to start on %s, with its error', async (_what, name, text) => {
+    const path = await file(`serve-${name}`, text);
+    await expect(createResponsesServer({ replay: path })).rejects.toBeInstanceOf(ResponseFailedError);
+  });
+
   it.each(NOT_RECORDINGS)('refuses to start on %s', async (_what, name, text) => {
     const path = await file(`serve-${name}`, text);
     await expect(createResponsesServer({ replay: path })).rejects.toBeInstanceOf(InvalidRecordingError);
