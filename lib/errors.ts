@@ -170,8 +170,9 @@ export class ProtocolMismatchError extends ResponsesRxError {
 }
 
 /**
- * One SSE line or event grew past the configured maximum without ending (an endless line, a server that never
- * sends a newline). Raised instead of buffering without bound. Not retryable.
+ * An SSE event's data, name or id, a comment or a line was longer than `maxEventSize` UTF-16 code units, whether it
+ * came in one chunk or many, or an unfinished one grew past what the limit allows (an endless line, a server that
+ * never sends a newline). Raised instead of buffering without bound. Not retryable.
  */
 export class EventTooLargeError extends ResponsesRxError {
   /** The `code` of every EventTooLargeError. */
@@ -179,13 +180,14 @@ export class EventTooLargeError extends ResponsesRxError {
   override readonly name = 'EventTooLargeError';
   readonly code = EventTooLargeError.code;
   readonly retryable = false;
-  /** The limit that was exceeded, in characters. */
+  /** The limit that was exceeded, in UTF-16 code units (JavaScript string length). */
   readonly maxEventSize: number;
 
   constructor(maxEventSize: number) {
     super(
-      `An SSE event or line exceeded ${maxEventSize} characters without ending; the stream was stopped to bound ` +
-        `memory. If the server legitimately sends larger events, raise the maxEventSize option.`,
+      `An SSE event's data, name or id, a comment or a line exceeded maxEventSize (${maxEventSize} UTF-16 code ` +
+        `units); the stream was stopped to bound memory. If the server legitimately sends larger events, raise the ` +
+        `maxEventSize option.`,
     );
     this.maxEventSize = maxEventSize;
   }

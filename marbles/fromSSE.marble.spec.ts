@@ -66,11 +66,28 @@ describe('fromSSE', () => {
     });
   });
 
-  it('fails with EventTooLargeError when an event outgrows maxEventSize, and unsubscribes the source', () => {
+  it('fails with EventTooLargeError when an unfinished line outgrows the memory backstop, and unsubscribes', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold('-a-x-x-x-|', { ...chunks, x: 'data: 0123456789' });
-      expectObservable(fromSSE(source, { maxEventSize: 20 })).toBe('-a---#', m, new EventTooLargeError(20));
-      expectSubscriptions(source.subscriptions).toBe('^----!');
+      // 16, 32, 48 characters buffered: past 2 * 20 + 7 at the third chunk (any line that long is over the limit).
+      const source = cold('-a-x-x-x-x-|', { ...chunks, x: 'data: 0123456789' });
+      expectObservable(fromSSE(source, { maxEventSize: 20 })).toBe('-a-----#', m, new EventTooLargeError(20));
+      expectSubscriptions(source.subscriptions).toBe('^------!');
+    });
+  });
+
+  it('fails with EventTooLargeError in the chunk that completes an event over maxEventSize, one chunk or many', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const over = { ...chunks, w: 'data: 0123456789012345678901\n\n', y: 'data: 01234567890', z: '12345678901\n\n' };
+      const whole = cold('-a-w-a-|', over);
+      expectObservable(fromSSE(whole, { maxEventSize: 21 })).toBe('-a-#', m, new EventTooLargeError(21));
+      expectSubscriptions(whole.subscriptions).toBe('^--!');
+      const split = cold('-a-y-z-a-|', over);
+      expectObservable(fromSSE(split, { maxEventSize: 21 })).toBe('-a---#', m, new EventTooLargeError(21));
+      expectSubscriptions(split.subscriptions).toBe('^----!');
+      const atLimit = cold('-w-|', over);
+      expectObservable(fromSSE(atLimit, { maxEventSize: 22 })).toBe('-b-|', {
+        b: { type: 'event', data: '0123456789012345678901', event: undefined, id: undefined },
+      });
     });
   });
 

@@ -34,9 +34,14 @@ export type SseMessage = SseEventMessage | SseCommentMessage;
 /** Options of {@link fromSSE}. */
 export interface FromSSEOptions {
   /**
-   * The most characters one unfinished line or event may buffer. Past it the stream fails with
-   * `EventTooLargeError` instead of growing without bound (a server that never sends a newline).
-   * @defaultValue 67108864 (64 Mi characters, far above any real event)
+   * The largest event `data` (its `data:` lines joined with LF), `event` name, `id` or comment, and the longest line
+   * of an unknown field, in UTF-16 code units (JavaScript string length, after UTF-8 decoding; not bytes). One
+   * longer fails the stream with `EventTooLargeError` where it ends, however the bytes were chunked: a whole source
+   * (a string, a Buffer, a `Response`) the same as one streamed in pieces. To bound memory before that point (a
+   * server that never sends a newline or a blank line), an unfinished line plus the data of its unfinished event
+   * fails as soon as it buffers more than `2 * maxEventSize + 7` units, which only happens to an event or line that
+   * is over the limit anyway.
+   * @defaultValue 67108864 (64 Mi UTF-16 code units, far above any real event)
    */
   readonly maxEventSize?: number;
 }
@@ -149,24 +154,39 @@ export class SseDecoder {
     private readonly sink: SseSink,
     maxEventSize: number,
   ) {
+    // The limit is checked on what completes (a length comparison per event, comment or unknown line), so one chunk
+    // and many give the same result. The parser's own check sees only what a chunk leaves unfinished (a line plus
+    // the data of its event), so it is a memory backstop set high enough (a value past the limit behind a field
+    // name of at most 7 units, or data already past it) never to fail a stream that the checks here would pass.
+    const tooLarge = (): void => {
+      if (!sink.closed) sink.error(new EventTooLargeError(maxEventSize));
+    };
     this.parser = createParser({
       onEvent: (event) => {
+        if (
+          event.data.length > maxEventSize ||
+          (event.event !== undefined && event.event.length > maxEventSize) ||
+          (event.id !== undefined && event.id.length > maxEventSize)
+        )
+          return tooLarge();
         this.emitted = true;
         const message: SseEventMessage = { type: 'event', data: event.data, event: event.event, id: event.id };
         sink.next(this.flushing ? { ...message, unterminated: true } : message);
       },
       onComment: (comment) => {
+        if (comment.length > maxEventSize) return tooLarge();
         this.emitted = true;
         sink.next({ type: 'comment', comment });
       },
       onError: (error) => {
-        if (error.type === 'max-buffer-size-exceeded') sink.error(new EventTooLargeError(maxEventSize));
+        if (error.type === 'max-buffer-size-exceeded') return tooLarge();
+        if (error.line !== undefined && error.line.length > maxEventSize) return tooLarge();
         if (error.type === 'unknown-field' && !this.emitted && (this.firstChar === '<' || this.firstChar === '{')) {
           const detected = notAnEventStream(error.line);
           if (detected !== undefined) sink.error(new ProtocolMismatchError({ detected, raw: error.line ?? '' }));
         }
       },
-      maxBufferSize: maxEventSize,
+      maxBufferSize: 2 * maxEventSize + 7,
     });
   }
 
@@ -192,8 +212,8 @@ export class SseDecoder {
   }
 
   private feed(input: string): void {
-    // The parser checks maxEventSize only on what a chunk leaves unfinished, so a whole source given at once (a
-    // string, a Buffer) would parse a line of any length: feed it in slices, so the limit holds for every source.
+    // Fed in slices, so the parser's memory backstop also runs inside a whole source given at once (a string, a
+    // Buffer): a line without end stops being joined after a bounded amount instead of parsed whole.
     if (input.length <= FEED_SLICE) return this.feedSlice(input);
     for (let start = 0; start < input.length && !this.sink.closed; start += FEED_SLICE)
       this.feedSlice(input.slice(start, start + FEED_SLICE));

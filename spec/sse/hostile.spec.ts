@@ -280,13 +280,14 @@ describe('fromSSE with hostile bytes', () => {
       );
       expect(error).toBeInstanceOf(EventTooLargeError);
       expect(error).toMatchObject({ code: 'event_too_large', maxEventSize: 10_000, retryable: false });
-      // The limit, plus the chunk that crossed it: nothing is pulled after the error.
-      expect(pulled).toBeLessThanOrEqual(10_000 + 100);
+      // The memory backstop (twice the limit plus a field name), plus the chunk that crossed it: nothing is pulled
+      // after the error.
+      expect(pulled).toBeLessThanOrEqual(2 * 10_000 + 7 + 100);
       expect(returned).toBe(true);
     });
 
     it('counts a whole multi-line event, and a long comment line, against maxEventSize', () => {
-      // The limit bounds what is buffered across chunks (an event arriving whole in one chunk is already in memory).
+      // The limit holds for an event's joined data, across lines and chunks, and for a comment split byte by byte.
       const lines = Array.from({ length: 200 }, () => 'data: 0123456789\n');
       expect(runSync(fromSSE(chunks(...lines, '\n'), { maxEventSize: 1000 })).error).toBeInstanceOf(EventTooLargeError);
       expect(runSync(fromSSE(chunks(...lines, '\n'), { maxEventSize: 10_000 })).completed).toBe(true);

@@ -1,4 +1,6 @@
 import { EventTooLargeError, chunksOf, fromSSE, responseEvents } from 'responses-rx';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { items, streamedEvents, toSseText, wire } from 'responses-rx/testing';
 import { collect } from '../support';
 
@@ -62,5 +64,71 @@ describe('a whole stream as one value', () => {
       'a',
       'b',
     ]);
+  });
+});
+
+// The user trial: a 5 KB event then `response.completed`, read with maxEventSize 1000. Before the fix only chunks
+// smaller than the event failed; one large chunk and whole sources read it without error.
+describe('maxEventSize however the bytes arrive (the trial)', () => {
+  const big = toSseText([wire.created(), wire.textDelta('z'.repeat(5000)), wire.completed()]);
+  const bigBytes = new TextEncoder().encode(big);
+
+  function readableStream(bytes: Uint8Array, chunkSize: number): ReadableStream<Uint8Array> {
+    let offset = 0;
+    return new ReadableStream({
+      pull(controller) {
+        if (offset >= bytes.length) return controller.close();
+        controller.enqueue(bytes.slice(offset, offset + chunkSize));
+        offset += chunkSize;
+      },
+    });
+  }
+
+  it.each([64, 1024, 4096, 6000, 16 * 1024, 100_000])(
+    'fails with event_too_large when a ReadableStream brings it in chunks of %i bytes',
+    async (chunkSize) => {
+      const result = await collect(responseEvents(readableStream(bigBytes, chunkSize), { maxEventSize: 1000 }));
+      expect(result.error).toBeInstanceOf(EventTooLargeError);
+      expect(result.error).toMatchObject({ code: 'event_too_large', maxEventSize: 1000 });
+      expect(result.values.map((e) => e.type)).toEqual(['created']);
+    },
+  );
+
+  it.each([
+    ['a string', () => big],
+    ['a Buffer', () => Buffer.from(big)],
+    ['a Response', () => new Response(Buffer.from(big), { headers: { 'content-type': 'text/event-stream' } })],
+  ])('fails with event_too_large when %s holds it whole', async (_name, source) => {
+    const result = await collect(responseEvents(source(), { maxEventSize: 1000 }));
+    expect(result.error).toMatchObject({ code: 'event_too_large', maxEventSize: 1000 });
+    expect(result.values.map((e) => e.type)).toEqual(['created']);
+    const messages = await collect(fromSSE(source(), { maxEventSize: 1000 }));
+    expect(messages.error).toMatchObject({ code: 'event_too_large', maxEventSize: 1000 });
+    expect(messages.values).toHaveLength(1);
+  });
+
+  it('reads the same 5 KB event when the limit is at its size, in one chunk or many', async () => {
+    const size = 5000 + '{"type":"response.output_text.delta","content_index":0,"delta":""}'.length;
+    for (const source of [() => big, () => readableStream(bigBytes, 64), () => readableStream(bigBytes, 100_000)]) {
+      const at = await collect(responseEvents(source(), { maxEventSize: size }));
+      expect(at.error).toBeUndefined();
+      expect(at.values.map((e) => e.type)).toEqual(['created', 'outputTextDelta', 'outputItemDone', 'completed']);
+      const below = await collect(responseEvents(source(), { maxEventSize: size - 1 }));
+      expect(below.error).toMatchObject({ code: 'event_too_large', maxEventSize: size - 1 });
+    }
+  });
+
+  it('fails the example recording with maxEventSize 100, whole or streamed', async () => {
+    const sse = readFileSync(path.join(__dirname, '../../examples/recordings/streamed.sse'));
+    for (const source of [
+      () => sse,
+      () => sse.toString('utf8'),
+      () => new Response(sse),
+      () => readableStream(sse, 16),
+    ]) {
+      const result = await collect(responseEvents(source(), { maxEventSize: 100 }));
+      expect(result.error).toMatchObject({ code: 'event_too_large', maxEventSize: 100 });
+    }
+    expect((await collect(responseEvents(sse))).completed).toBe(true);
   });
 });
