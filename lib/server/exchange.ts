@@ -34,8 +34,8 @@ const WHOLE_RESPONSE_EVENTS = new Set(['response.completed', 'response.failed', 
  * (`SocketExchange`).
  */
 export interface Exchange {
-  /** Logs the request. */
-  begin(body: ResponsesRequest): void;
+  /** Logs the request (with the model of a create body); a request that ends without it is logged as it ends. */
+  begin(body?: ResponsesRequest): void;
   /** Runs `handler` when the client goes away before the answer is over (at once when it has gone already). */
   onClientClose(handler: () => void): void;
   /** Answers with an error in the Responses API's error shape. */
@@ -71,8 +71,9 @@ export class HttpExchange implements Exchange {
     private readonly config: ServerConfig,
     private readonly requestId: number,
     private readonly response: ServerResponse,
+    route?: string,
   ) {
-    this.record = new RequestRecord(config, requestId);
+    this.record = new RequestRecord(config, requestId, route);
     response.on('drain', () => this.wakeUp());
     this.closeHandlers.push(() => this.wakeUp());
     response.once('close', () => {
@@ -83,7 +84,7 @@ export class HttpExchange implements Exchange {
     });
   }
 
-  begin(body: ResponsesRequest): void {
+  begin(body?: ResponsesRequest): void {
     this.record.begin(body);
   }
 

@@ -18,10 +18,23 @@ export type ServerLogEntry =
   | { readonly kind: 'event'; readonly requestId: number; readonly eventType: string; readonly message: string }
   | { readonly kind: 'end'; readonly requestId: number; readonly summary: RequestSummary; readonly message: string };
 
-/** The line logged when a request arrives. */
-export function describeRequest(requestId: number, model: string | undefined, mode: ServerMode, shape: string): string {
-  return `#${requestId} POST /responses model=${model ?? '(none)'} (${mode}, shape ${shape})`;
+/**
+ * The line logged when a request arrives: its route (`POST /responses`, `GET /responses/ID`, …) and, for a create
+ * body, its model.
+ */
+export function describeRequest(
+  requestId: number,
+  model: string | undefined,
+  mode: ServerMode,
+  shape: string,
+  route = CREATE_ROUTE,
+  hasBody = true,
+): string {
+  return `#${requestId} ${route}${hasBody ? ` model=${model ?? '(none)'}` : ''} (${mode}, shape ${shape})`;
 }
+
+/** How the log names a create request, over HTTP or a WebSocket. */
+export const CREATE_ROUTE = 'POST /responses';
 
 /** The line logged for each event sent. */
 export function describeEvent(requestId: number, eventType: string): string {

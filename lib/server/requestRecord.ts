@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { describeEvent, describeRequest, describeSummary } from './log';
+import { CREATE_ROUTE, describeEvent, describeRequest, describeSummary } from './log';
 import type { ServerConfig } from './options';
 import type { ResponsesRequest } from './replay';
 import { type RequestOutcome, type RequestSummary, StreamDigester } from './summary';
@@ -14,24 +14,39 @@ export class RequestRecord {
   private model: string | undefined;
   /** Reads back what was sent, for the summary: only when a log or `onRequestEnd` will see it (it reads every frame). */
   private readonly digester: StreamDigester | undefined;
+  private begun = false;
   private ended = false;
 
+  /** @param route how the log names the request: `POST /responses`, `GET /responses/ID`, … */
   constructor(
     private readonly config: ServerConfig,
     private readonly requestId: number,
+    private readonly route = CREATE_ROUTE,
   ) {
     this.digester = config.log !== undefined || config.onRequestEnd !== undefined ? new StreamDigester() : undefined;
   }
 
-  /** The request arrived: remembers its model and logs it. */
-  begin(body: ResponsesRequest): void {
-    this.model = typeof body.model === 'string' ? body.model : undefined;
+  /**
+   * The request arrived: remembers the model of its body (a create request's) and logs it, once. A request that ends
+   * without it (a retrieve, a cancel, a body that is no JSON) is logged when it ends, so every request has its line.
+   */
+  begin(body?: ResponsesRequest): void {
+    if (this.begun) return;
+    this.begun = true;
+    this.model = typeof body?.model === 'string' ? body.model : undefined;
     this.config.log?.({
       kind: 'request',
       requestId: this.requestId,
       model: this.model,
       mode: this.config.mode,
-      message: describeRequest(this.requestId, this.model, this.config.mode, this.config.shape),
+      message: describeRequest(
+        this.requestId,
+        this.model,
+        this.config.mode,
+        this.config.shape,
+        this.route,
+        body !== undefined,
+      ),
     });
   }
 
@@ -55,6 +70,7 @@ export class RequestRecord {
   end(status: number, outcome: RequestOutcome): void {
     if (this.ended) return;
     this.ended = true;
+    this.begin();
     if (this.digester === undefined) return; // nobody to tell
     const summary: RequestSummary = {
       requestId: this.requestId,

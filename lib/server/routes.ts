@@ -34,7 +34,13 @@ export async function route(config: ServerConfig, request: IncomingMessage, resp
     const method = stored.cancel ? 'POST' : 'GET';
     if (request.method !== method) return rejectMethod(request, response, method, path);
     request.resume();
-    const exchange = new HttpExchange(config, nextRequestId(config), response);
+    const exchange = new HttpExchange(
+      config,
+      nextRequestId(config),
+      response,
+      `${method} ${path.replace(/^\/v1(?=\/)/, '')}`,
+    );
+    exchange.begin();
     if (config.upstream !== undefined) {
       const stream = !stored.cancel && url.searchParams.get('stream') === 'true';
       if (stream && injectHttpError(config, 'retrieve', exchange)) return;

@@ -43,7 +43,7 @@ export class SocketExchange implements Exchange {
     return this.ws.readyState !== this.ws.OPEN;
   }
 
-  begin(body: ResponsesRequest): void {
+  begin(body?: ResponsesRequest): void {
     this.record.begin(body);
   }
 

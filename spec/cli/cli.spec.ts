@@ -445,6 +445,33 @@ describe('responses-rx serve and ask', () => {
     expect(server.out()).toMatch(/serve: stopped/);
   });
 
+  it('logs the line of every request before its end: create, retrieve, cancel, and a body that is no JSON', async () => {
+    const server = await serveHere([]);
+    const created = await fetch(`${server.url}/responses`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'demo-turn-1' }),
+    });
+    const id = ((await created.json()) as { id: string }).id;
+    expect((await fetch(`${server.url}/responses/${id}`)).status).toBeGreaterThan(0);
+    await fetch(`${server.url}/responses/${id}/cancel`, { method: 'POST' });
+    await fetch(`${server.url}/responses`, { method: 'POST', body: 'not json' });
+    const run = await server.stop();
+    const lines = run.stderr.split('\n');
+    const begins = lines.filter((line) => /^#\d+ (GET|POST) /.test(line));
+    expect(begins).toEqual([
+      '#1 POST /responses model=demo-turn-1 (replay, shape streamed)',
+      `#2 GET /responses/${id} (replay, shape streamed)`,
+      `#3 POST /responses/${id}/cancel (replay, shape streamed)`,
+      '#4 POST /responses (replay, shape streamed)',
+    ]);
+    for (const n of [1, 2, 3, 4]) {
+      const begin = lines.findIndex((line) => line.startsWith(`#${n} `));
+      const end = lines.findIndex((line) => new RegExp(`^#${n} (finished|rejected) `).test(line));
+      expect(begin).toBeGreaterThanOrEqual(0);
+      expect(end).toBeGreaterThan(begin);
+    }
+  });
+
   it('logs a stream its own Ctrl-C ended as server-closed, not client-closed', async () => {
     const server = await serve(['--fault', 'stall-after=3']);
     const request = fetch(`${server.url}/responses`, {
