@@ -5,11 +5,11 @@
  * keeps every event's data (a replay window of whole events), or per-event state beyond what the stream needs, fails
  * here.
  */
-import { createParser } from 'eventsource-parser';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { responseEvents } from 'responses-rx';
 import { wire } from 'responses-rx/testing';
+import { COMPETITORS } from '../../bench/competitors';
 import { generateStream } from '../../bench/generate';
 
 setFlagsFromString('--expose-gc');
@@ -103,20 +103,8 @@ const readWithResponsesRx = (body: ReadableStream<Uint8Array>): Promise<number> 
     responseEvents(body).subscribe({ next: () => events++, error: reject, complete: () => resolve(events) });
   });
 
-/** The floor of `bench/competitors.ts`: eventsource-parser, a TextDecoder and `JSON.parse` per event. */
-async function readWithFloor(body: ReadableStream<Uint8Array>): Promise<number> {
-  let events = 0;
-  const parser = createParser({ onEvent: (event) => (events += JSON.parse(event.data) === null ? 0 : 1) });
-  const decoder = new TextDecoder();
-  const reader = body.getReader();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    parser.feed(decoder.decode(value, { stream: true }));
-  }
-  parser.feed(decoder.decode());
-  return events;
-}
+/** The floor of `npm run bench`: eventsource-parser, a TextDecoder and `JSON.parse` per event. */
+const readWithFloor = COMPETITORS.floor.load();
 
 const encoder = new TextEncoder();
 const sse = (event: object): Uint8Array =>
