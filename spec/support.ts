@@ -35,8 +35,18 @@ export function recordedDir(): string | undefined {
  */
 export function itWithRecordings(where: string): jest.It {
   if (recordedDir() !== undefined) return it;
-  console.warn(`${where}: ../shared/fixtures/recorded/openai is absent; its recorded-stream tests are skipped`);
+  printSkipped(`${where}: its recorded-stream tests`);
   return it.skip;
+}
+
+/**
+ * Prints one line saying what is skipped because `../shared/fixtures/recorded/openai` is absent. Written to stderr
+ * directly: Jest shows no `console` output of a suite whose tests are all skipped.
+ *
+ * @param what the spec and what it skips.
+ */
+export function printSkipped(what: string): void {
+  process.stderr.write(`${what} skipped: ../shared/fixtures/recorded/openai is absent\n`);
 }
 
 /**

@@ -11,7 +11,7 @@ import { Observable, from } from 'rxjs';
 import { type ResponseEvent, responseEvents } from '../../lib';
 import { type CanonicalWireEvent, encodeSSE, serializeEvents } from '../../lib/serialize';
 import { runSync } from '../proof';
-import { recordedDir } from '../support';
+import { printSkipped, recordedDir } from '../support';
 import { expectCanonical } from './canonical';
 
 const dir = recordedDir();
@@ -99,7 +99,7 @@ if (!dir) {
   describe('recorded streams written again', () => {
     it.skip('skipped: ../shared/fixtures/recorded/openai is absent on this machine', () => undefined);
   });
-  console.warn('serialize/recorded.spec: ../shared/fixtures/recorded/openai is absent; the suite is skipped');
+  printSkipped('spec/serialize/recorded: the recorded-stream repair suite');
 } else {
   describe('recorded streams written again', () => {
     it.each(files)('%s reads back as the same events', (file) => {

@@ -9,6 +9,7 @@ import type { ResponseEvent } from 'responses-rx';
 import type { TranscriptUpdate } from 'responses-rx/transcript';
 import { events, items, parseJsonLines, streamedEvents, toSseText } from 'responses-rx/testing';
 import { configureFastCheck } from '../proof';
+import { printSkipped } from '../support';
 
 configureFastCheck();
 
@@ -305,7 +306,7 @@ describe('terminal rendering of a recorded stream', () => {
     '../../../shared/fixtures/recorded/openai/azure-gpt5-reasoning-multi-summary-no-encryption.chunks.txt',
   );
   const present = existsSync(fixture);
-  if (!present) console.warn(`Skipping the recorded-stream rendering tests: ${fixture} is absent.`);
+  if (!present) printSkipped('spec/terminal/renderer: the recorded-stream rendering tests');
   const maybe = present ? it : it.skip;
 
   const summary = (n: number): string[] => [
