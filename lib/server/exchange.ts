@@ -136,17 +136,10 @@ export class HttpExchange implements Exchange {
       () => this.clientClosed,
       (event) => this.send(event),
     );
-    if (this.dropped) {
-      this.end(200, 'dropped');
-    } else if (this.clientClosed) {
-      this.end(200, this.config.lifecycle.closing ? 'server-closed' : 'client-closed');
-    } else if (outcome === 'upstream-failed') {
-      response.destroy();
-      this.end(200, outcome);
-    } else {
-      response.end();
-      this.end(200, 'finished');
-    }
+    const ended = streamOutcome(outcome, this.dropped, this.clientClosed, this.config.lifecycle.closing);
+    if (ended === 'upstream-failed') response.destroy();
+    else if (ended === 'finished') response.end();
+    this.end(200, ended);
   }
 
   /**
@@ -267,6 +260,22 @@ export class HttpExchange implements Exchange {
   private end(status: number, outcome: RequestOutcome): void {
     this.record.end(status, outcome);
   }
+}
+
+/**
+ * How a stream sent by {@link sendShaped} ended, as the request's outcome: a `drop-after` fault, the client (or the
+ * server closing) gone, else what `sendShaped` resolved to. Shared by the HTTP and WebSocket exchanges, which each end
+ * their transport by it.
+ */
+export function streamOutcome(
+  sent: 'finished' | 'upstream-failed',
+  dropped: boolean,
+  clientClosed: boolean,
+  closing: boolean,
+): RequestOutcome {
+  if (dropped) return 'dropped';
+  if (clientClosed) return closing ? 'server-closed' : 'client-closed';
+  return sent;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import type { Observable } from 'rxjs';
 import type { WebSocket } from 'ws';
 import type { WireJson } from '../wire/json';
-import { type Exchange, sendShaped } from './exchange';
+import { type Exchange, sendShaped, streamOutcome } from './exchange';
 import { faultStep } from './faults';
 import type { ServerConfig } from './options';
 import type { ResponsesRequest } from './replay';
@@ -102,20 +102,15 @@ export class SocketExchange implements Exchange {
       () => this.clientClosed,
       (event) => this.send(event),
     );
-    if (this.dropped) {
-      this.end(200, 'dropped');
-    } else if (this.clientClosed) {
-      this.end(200, this.config.lifecycle.closing ? 'server-closed' : 'client-closed');
-    } else if (outcome === 'upstream-failed') {
+    const ended = streamOutcome(outcome, this.dropped, this.clientClosed, this.config.lifecycle.closing);
+    if (ended === 'upstream-failed') {
       this.sendJson({
         type: 'error',
         status: 502,
         error: { type: 'server_error', code: 'upstream_failed', message: 'The upstream stream failed.', param: null },
       });
-      this.end(200, outcome);
-    } else {
-      this.end(200, 'finished');
     }
+    this.end(200, ended);
   }
 
   /**
