@@ -1,5 +1,5 @@
 import { type Observable } from 'rxjs';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 /** Everything an Observable emitted, and how it ended. */
@@ -37,6 +37,26 @@ export function itWithRecordings(where: string): jest.It {
   if (recordedDir() !== undefined) return it;
   printSkipped(`${where}: its recorded-stream tests`);
   return it.skip;
+}
+
+/** The recordings' file names (`*.txt`), sorted; none when `../shared` is absent. */
+export function recordingFiles(): string[] {
+  const dir = recordedDir();
+  if (dir === undefined) return [];
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.txt'))
+    .sort();
+}
+
+/**
+ * For a suite that needs the recordings, when they are absent: one skipped test under `title`, and the printed line
+ * for `what` ({@link printSkipped}).
+ */
+export function skipWithoutRecordings(title: string, what: string): void {
+  describe(title, () => {
+    it.skip('skipped: ../shared/fixtures/recorded/openai is absent on this machine', () => undefined);
+  });
+  printSkipped(what);
 }
 
 /**

@@ -5,13 +5,13 @@
  * apply_patch diffs, MCP calls, phases…), every item the same, and the same typed error for the recorded failures.
  * Each write is a canonical stream (see `expectCanonical`).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Observable, from } from 'rxjs';
 import { type ResponseEvent, responseEvents } from '../../lib';
 import { type CanonicalWireEvent, encodeSSE, serializeEvents } from '../../lib/serialize';
 import { runSync } from '../proof';
-import { printSkipped, recordedDir } from '../support';
+import { recordedDir, recordingFiles, skipWithoutRecordings } from '../support';
 import { expectCanonical } from './canonical';
 
 const dir = recordedDir();
@@ -89,17 +89,10 @@ function answers(events: readonly ResponseEvent[]): Map<string | undefined, stri
   return texts;
 }
 
-const files = dir
-  ? readdirSync(dir)
-      .filter((file) => file.endsWith('.txt'))
-      .sort()
-  : [];
+const files = recordingFiles();
 
 if (!dir) {
-  describe('recorded streams written again', () => {
-    it.skip('skipped: ../shared/fixtures/recorded/openai is absent on this machine', () => undefined);
-  });
-  printSkipped('spec/serialize/recorded: the recorded-stream repair suite');
+  skipWithoutRecordings('recorded streams written again', 'spec/serialize/recorded: the recorded-stream repair suite');
 } else {
   describe('recorded streams written again', () => {
     it.each(files)('%s reads back as the same events', (file) => {
