@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { byteStream } from './byteStream';
 
 /** What one cold start reports. */
 export interface ColdResult {
@@ -23,21 +24,6 @@ export interface ColdResult {
   readonly events: number;
   /** For responses-rx, the `require` time of each part, in ms: `rxjs`, and `own` (the library with what it bundles). */
   readonly loads: Readonly<Record<string, number>>;
-}
-
-function byteStream(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
-  let offset = 0;
-  return new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        if (offset >= bytes.length) return controller.close();
-        const end = Math.min(offset + size, bytes.length);
-        controller.enqueue(bytes.subarray(offset, end));
-        offset = end;
-      },
-    },
-    { highWaterMark: 0 },
-  );
 }
 
 async function main(): Promise<void> {

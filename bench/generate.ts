@@ -30,7 +30,7 @@ export const BENCH_CHUNKS = [
 ] as const;
 
 /** Mulberry32: a tiny seeded PRNG, so every run generates the same bytes. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

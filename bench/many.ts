@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { COMPETITORS, type CompetitorName } from './competitors';
+import { byteStream } from './byteStream';
 
 /** What one run of many concurrent streams reports. */
 export interface ManyResult {
@@ -36,21 +37,8 @@ async function main(): Promise<void> {
   }
   const bytes = new Uint8Array(readFileSync(file));
   const consume = competitor.load();
-  const stream = (): ReadableStream<Uint8Array> => {
-    let offset = 0;
-    return new ReadableStream<Uint8Array>(
-      {
-        pull(controller) {
-          if (offset >= bytes.length) return controller.close();
-          const end = Math.min(offset + chunk, bytes.length);
-          controller.enqueue(bytes.subarray(offset, end));
-          offset = end;
-        },
-      },
-      { highWaterMark: 0 },
-    );
-  };
-  const batch = (n: number): Promise<number[]> => Promise.all(Array.from({ length: n }, () => consume(stream())));
+  const batch = (n: number): Promise<number[]> =>
+    Promise.all(Array.from({ length: n }, () => consume(byteStream(bytes, chunk))));
   await batch(Math.max(1, Math.floor(count / 10)));
   (globalThis as { gc?: () => void }).gc?.();
   const startRss = process.memoryUsage.rss();

@@ -16,7 +16,8 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { COMPETITORS, type CompetitorName, type Consume, responsesRxFrom } from './competitors';
-import { BENCH_SHAPES, type BenchShape, generateStream } from './generate';
+import { BENCH_SHAPES, type BenchShape, generateStream, prng } from './generate';
+import { byteStream } from './byteStream';
 
 /** The stream sizes of the mixed mode: two small (a typical chat turn) and one medium. */
 export const MIXED_SIZES = [
@@ -51,36 +52,6 @@ export interface MixedResult {
   readonly rounds: number;
   readonly cells: readonly MixedCell[];
   readonly seconds: number;
-}
-
-/** The bytes as a web stream of `size`-byte chunks, one chunk per pull. */
-export function byteStream(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
-  let offset = 0;
-  return new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        if (offset >= bytes.length) {
-          controller.close();
-          return;
-        }
-        const end = Math.min(offset + size, bytes.length);
-        controller.enqueue(bytes.subarray(offset, end));
-        offset = end;
-      },
-    },
-    { highWaterMark: 0 },
-  );
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function median(values: readonly number[]): number {

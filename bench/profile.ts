@@ -8,21 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { COMPETITORS, type CompetitorName } from './competitors';
 import { type BenchShape, generateStream } from './generate';
-
-function byteStream(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
-  let offset = 0;
-  return new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        if (offset >= bytes.length) return controller.close();
-        const end = Math.min(offset + size, bytes.length);
-        controller.enqueue(bytes.subarray(offset, end));
-        offset = end;
-      },
-    },
-    { highWaterMark: 0 },
-  );
-}
+import { byteStream } from './byteStream';
 
 async function main(): Promise<void> {
   const [name = 'responses-rx', shape = 'streamed', size = '200000', chunk = '16384', repsArg = '20'] =
