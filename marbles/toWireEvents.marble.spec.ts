@@ -182,6 +182,27 @@ describe('toWireEvents', () => {
     ]);
   });
 
+  it('drops a replay of an event under a number that a new event repeated since', () => {
+    // 0 and 1; a new event under 0 makes 0 the latest number again; then 0 as it first came is a replay, and so is the
+    // new one: both are under the latest number now, one known whole, the other by its digest.
+    const anomalies: SequenceAnomaly[] = [];
+    const s = {
+      a: msg(seq(wire.textDelta('first'), 0)),
+      b: msg(seq(wire.textDelta('second'), 1)),
+      N: msg(seq(wire.textDelta('new'), 0)),
+    };
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('abNaN|', s);
+      const result = source.pipe(
+        toWireEvents({ onSequenceAnomaly: (a) => anomalies.push(a) }),
+        map((e) => (e.type === 'response.output_text.delta' ? e.delta : e.type)),
+      );
+      expectObservable(result).toBe('abN--|', { a: 'first', b: 'second', N: 'new' });
+      expectSubscriptions(source.subscriptions).toBe('^----!');
+    });
+    expect(anomalies.map((a) => a.kind)).toEqual(['repeat', 'replay', 'replay']);
+  });
+
   it('never drops a new event under a restarted number: the same length and ends are not the same data', () => {
     // A gateway that numbers each item from 0: the second item's deltas reuse the first item's numbers, with texts of
     // the same length that differ only inside. Every one is new (a repeat), none a replay; nothing may be lost.

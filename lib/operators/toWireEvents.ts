@@ -27,50 +27,77 @@ export interface SequenceAnomaly extends SequenceGap {
 
 /**
  * How many numbers before the last one seen are remembered to tell a replay from a new event under a repeated
- * number: older numbers are replays without a look (a reconnect replaying from the start).
+ * number: older numbers are replays without a look (a reconnect replaying from the start). A power of two: a number's
+ * slot is its low bits.
  */
 const REPLAY_WINDOW = 256;
+const SLOT_MASK = REPLAY_WINDOW - 1;
+
 /**
  * The events of the replay window: the number remembered last with its events' data whole (several when a number
  * repeats), compared exactly, as a filter that re-splits deltas repeats the latest number in pieces that may differ in
- * a few characters; the {@link REPLAY_WINDOW} numbers before with a digest of their data ({@link digestOf}). Holding the data of 256
- * events kept the whole text of a small stream alive while it ran, long enough to survive young-generation
- * collections: with 1,000 streams at once, a third of the peak memory per stream (`bench/many.ts`). Filled as numbers
- * come (an unset slot reads undefined): no fixed-size array to allocate and fill per stream.
+ * a few characters; the {@link REPLAY_WINDOW} numbers before with a digest of their data ({@link digestOf}). Holding the
+ * data of 256 events kept the whole text of a small stream alive while it ran, long enough to survive young-generation
+ * collections: with 1,000 streams at once, a third of the peak memory per stream (`bench/many.ts`).
+ *
+ * Every event passes here, so the common case (each number higher than the last) costs one digest and a few stores:
+ * the digests are small integers in an array filled as numbers come (no fixed-size array to allocate and fill per
+ * stream, no boxed numbers), and what only a repeated number needs (its further digests and data) is created with the
+ * first repeat. (Digesting events in batches of 32, off the parsing path, measured faster, but the events waiting held
+ * their data, and with it the text of their chunks: `spec/perf/liveStream.spec.ts`.)
  */
 class RecentEvents {
-  /** By `sequence % REPLAY_WINDOW`: the digests of the data seen under the number (each digest includes it). */
-  private readonly digests: (number | number[])[] = [];
-  /** The number remembered last, and the data seen under it. */
-  private latest: number | undefined;
-  private latestData: string | string[] = '';
+  /** By `sequence & SLOT_MASK`: the digest of the first event seen under the number (which the digest includes). */
+  private readonly digests: number[] = [];
+  /** By slot, the digests of further events under a number that repeated: created with the first repeat. */
+  private repeats: Map<number, number[]> | undefined;
+  /** The number remembered last (`NaN`: none yet), the data of its first event, and of the events that repeated it. */
+  private latest = NaN;
+  private latestData = '';
+  private latestRepeats: string[] | undefined;
+  /**
+   * The latest number's data holds every event under it: false when a repeat made an older number the latest, whose
+   * earlier events have only their digests.
+   */
+  private latestWhole = true;
 
   /**
    * @param repeated the number is at or below the highest one seen (a repeat, or a late event): its digest joins
    *   those of its slot instead of replacing them.
    */
   remember(sequence: number, data: string, event: RawWireEvent, repeated: boolean): void {
-    const slot = sequence % REPLAY_WINDOW;
+    const slot = sequence & SLOT_MASK;
     const digest = digestOf(sequence, data, event);
-    const digests = repeated ? this.digests[slot] : undefined;
-    this.digests[slot] =
-      digests === undefined ? digest : typeof digests === 'number' ? [digests, digest] : [...digests, digest];
-    const whole = this.latest === sequence ? this.latestData : undefined;
-    this.latestData = whole === undefined ? data : typeof whole === 'string' ? [whole, data] : [...whole, data];
-    this.latest = sequence;
+    if (!repeated || this.digests[slot] === undefined) {
+      this.digests[slot] = digest;
+      this.repeats?.delete(slot);
+    } else {
+      const repeats = (this.repeats ??= new Map());
+      const more = repeats.get(slot);
+      if (more === undefined) repeats.set(slot, [digest]);
+      else more.push(digest);
+    }
+    if (sequence === this.latest) (this.latestRepeats ??= []).push(data);
+    else {
+      this.latest = sequence;
+      this.latestData = data;
+      this.latestRepeats = undefined;
+      this.latestWhole = !repeated;
+    }
   }
 
   /** True when `data` under `sequence` repeats an event seen (`last` is the highest number seen). */
   isReplay(sequence: number, data: string, event: RawWireEvent, last: number): boolean {
     if (sequence <= last - REPLAY_WINDOW) return true; // too old to compare: a reconnect replaying from the start
     if (sequence === this.latest) {
-      const whole = this.latestData;
-      return typeof whole === 'string' ? whole === data : whole.includes(data);
+      if (data === this.latestData || this.latestRepeats?.includes(data) === true) return true;
+      if (this.latestWhole) return false;
     }
-    const digests = this.digests[sequence % REPLAY_WINDOW];
-    if (digests === undefined) return false;
+    const slot = sequence & SLOT_MASK;
+    const first = this.digests[slot];
+    if (first === undefined) return false;
     const digest = digestOf(sequence, data, event);
-    return typeof digests === 'number' ? digests === digest : digests.includes(digest);
+    return digest === first || this.repeats?.get(slot)?.includes(digest) === true;
   }
 }
 
