@@ -67,14 +67,18 @@ export function normalizeEvents(): OperatorFunction<WireEvent | UnknownWireEvent
  *   `status: "cancelled"`.
  */
 export function normalizeWireEvent(wire: WireEvent | UnknownWireEvent): NormalizedEvent | undefined {
-  const event = normalizeKind(wire);
   const sequence = wire.sequence_number;
-  if (event !== undefined && typeof sequence === 'number')
-    (event as { sequenceNumber?: number }).sequenceNumber = sequence;
-  return event;
+  return normalizeKind(wire, typeof sequence === 'number' ? sequence : undefined);
 }
 
-function normalizeKind(wire: WireEvent | UnknownWireEvent): NormalizedEvent | undefined {
+/**
+ * {@link normalizeWireEvent}: each event is built whole, its `sequenceNumber` in the literal (a property added after
+ * would change the object's shape: a transition and a separate property store per event).
+ */
+function normalizeKind(
+  wire: WireEvent | UnknownWireEvent,
+  sequenceNumber: number | undefined,
+): NormalizedEvent | undefined {
   // The cases in the order a typical stream needs them: a switch on strings compares the type with each case in turn,
   // which matters while the code is not optimized yet (a small stream's).
   switch (wire.type) {
@@ -87,6 +91,7 @@ function normalizeKind(wire: WireEvent | UnknownWireEvent): NormalizedEvent | un
         outputIndex: wire.output_index ?? undefined,
         contentIndex: wire.content_index ?? undefined,
         logprobs: logprobs !== undefined && logprobs !== null && logprobs.length > 0 ? logprobs : undefined,
+        sequenceNumber,
       };
     }
     case 'response.reasoning_summary_text.delta':
@@ -96,6 +101,7 @@ function normalizeKind(wire: WireEvent | UnknownWireEvent): NormalizedEvent | un
         itemId: wire.item_id ?? undefined,
         summaryIndex: wire.summary_index ?? 0,
         ...outputIndexOf(wire.output_index),
+        sequenceNumber,
       };
     case 'response.reasoning_text.delta':
       return {
@@ -104,9 +110,10 @@ function normalizeKind(wire: WireEvent | UnknownWireEvent): NormalizedEvent | un
         itemId: wire.item_id ?? undefined,
         contentIndex: wire.content_index ?? 0,
         ...outputIndexOf(wire.output_index),
+        sequenceNumber,
       };
     case 'response.function_call_arguments.delta':
-      return toolInputDelta(wire.delta, 'function_call', wire.item_id, wire.output_index, wire.call_id);
+      return toolInputDelta(sequenceNumber, wire.delta, 'function_call', wire.item_id, wire.output_index, wire.call_id);
     // Nothing to emit, deliberately (see the README's event table):
     // - content_part.added: an empty part; its text or refusal follows as deltas, which say which kind it is.
     // - reasoning_summary_part.done: repeats reasoning_summary_text.done, which is already the fallback's evidence.
@@ -117,14 +124,28 @@ function normalizeKind(wire: WireEvent | UnknownWireEvent): NormalizedEvent | un
     case 'response.audio.transcript.done':
       return undefined;
     case 'response.output_item.added':
-      return { type: 'outputItemAdded', item: wire.item, outputIndex: wire.output_index ?? undefined };
+      return { type: 'outputItemAdded', item: wire.item, outputIndex: wire.output_index ?? undefined, sequenceNumber };
     case 'response.output_item.done':
-      return { type: 'outputItemDone', item: wire.item, outputIndex: wire.output_index ?? undefined, recovered: false };
+      return {
+        type: 'outputItemDone',
+        item: wire.item,
+        outputIndex: wire.output_index ?? undefined,
+        recovered: false,
+        sequenceNumber,
+      };
     case 'response.output_text.done':
-      return partDone('outputText', wire.text, wire.item_id, wire.output_index, wire.content_index);
+      return partDone(sequenceNumber, 'outputText', wire.text, wire.item_id, wire.output_index, wire.content_index);
     case 'response.content_part.done':
       return typeof wire.part.text === 'string'
-        ? partDone('contentPart', wire.part.text, wire.item_id, wire.output_index, wire.content_index, wire.part.type)
+        ? partDone(
+            sequenceNumber,
+            'contentPart',
+            wire.part.text,
+            wire.item_id,
+            wire.output_index,
+            wire.content_index,
+            wire.part.type,
+          )
         : undefined;
     case 'response.reasoning_summary_part.added':
       return {
@@ -132,32 +153,71 @@ function normalizeKind(wire: WireEvent | UnknownWireEvent): NormalizedEvent | un
         itemId: wire.item_id ?? undefined,
         summaryIndex: wire.summary_index ?? 0,
         ...outputIndexOf(wire.output_index),
+        sequenceNumber,
       };
     case 'response.reasoning_summary_text.done':
-      return partDone('reasoningSummary', wire.text, wire.item_id, wire.output_index, wire.summary_index);
+      return partDone(
+        sequenceNumber,
+        'reasoningSummary',
+        wire.text,
+        wire.item_id,
+        wire.output_index,
+        wire.summary_index,
+      );
     case 'response.function_call_arguments.done':
-      return partDone('toolCallInput', wire.arguments, wire.item_id, wire.output_index, 0, 'function_call');
+      return partDone(
+        sequenceNumber,
+        'toolCallInput',
+        wire.arguments,
+        wire.item_id,
+        wire.output_index,
+        0,
+        'function_call',
+      );
     case 'response.created':
-      return { type: 'created', responseId: wire.response?.id ?? undefined };
+      return { type: 'created', responseId: wire.response?.id ?? undefined, sequenceNumber };
     case 'response.in_progress':
       if (wire.response?.status === 'cancelled') throw cancelledError(wire.response);
-      return { type: 'inProgress', responseId: wire.response?.id ?? undefined };
+      return { type: 'inProgress', responseId: wire.response?.id ?? undefined, sequenceNumber };
     case 'response.completed':
     case 'response.done':
-      return ended(wire.response as WireResponse, wire.type);
+      return ended(sequenceNumber, wire.response as WireResponse, wire.type);
     case 'response.custom_tool_call_input.delta':
-      return toolInputDelta(wire.delta, 'custom_tool_call', wire.item_id, wire.output_index, wire.call_id);
+      return toolInputDelta(
+        sequenceNumber,
+        wire.delta,
+        'custom_tool_call',
+        wire.item_id,
+        wire.output_index,
+        wire.call_id,
+      );
     case 'response.code_interpreter_call_code.delta':
-      return toolInputDelta(wire.delta, 'code_interpreter_call', wire.item_id, wire.output_index);
+      return toolInputDelta(sequenceNumber, wire.delta, 'code_interpreter_call', wire.item_id, wire.output_index);
     case 'response.mcp_call_arguments.delta':
-      return toolInputDelta(wire.delta, 'mcp_call', wire.item_id, wire.output_index);
+      return toolInputDelta(sequenceNumber, wire.delta, 'mcp_call', wire.item_id, wire.output_index);
     case 'response.apply_patch_call_operation_diff.delta':
-      return toolInputDelta(wire.delta, 'apply_patch_call', wire.item_id, wire.output_index);
+      return toolInputDelta(sequenceNumber, wire.delta, 'apply_patch_call', wire.item_id, wire.output_index);
     case 'response.shell_call_command.added':
       // A new command begins, usually empty; its text follows as deltas.
-      return toolInputDelta(wire.command, 'shell_call', wire.item_id, wire.output_index, undefined, wire.command_index);
+      return toolInputDelta(
+        sequenceNumber,
+        wire.command,
+        'shell_call',
+        wire.item_id,
+        wire.output_index,
+        undefined,
+        wire.command_index,
+      );
     case 'response.shell_call_command.delta':
-      return toolInputDelta(wire.delta, 'shell_call', wire.item_id, wire.output_index, undefined, wire.command_index);
+      return toolInputDelta(
+        sequenceNumber,
+        wire.delta,
+        'shell_call',
+        wire.item_id,
+        wire.output_index,
+        undefined,
+        wire.command_index,
+      );
     case 'response.refusal.delta':
       return {
         type: 'refusalDelta',
@@ -165,6 +225,7 @@ function normalizeKind(wire: WireEvent | UnknownWireEvent): NormalizedEvent | un
         itemId: wire.item_id ?? undefined,
         contentIndex: wire.content_index ?? 0,
         ...outputIndexOf(wire.output_index),
+        sequenceNumber,
       };
     case 'response.output_text.annotation.added':
       // A null annotation (allowed by the API's types) carries nothing to attach.
@@ -176,6 +237,7 @@ function normalizeKind(wire: WireEvent | UnknownWireEvent): NormalizedEvent | un
         itemId: wire.item_id ?? undefined,
         contentIndex: wire.content_index ?? 0,
         ...outputIndexOf(wire.output_index),
+        sequenceNumber,
       };
     case 'response.shell_call_output_content.delta':
       return {
@@ -186,6 +248,7 @@ function normalizeKind(wire: WireEvent | UnknownWireEvent): NormalizedEvent | un
         itemId: wire.item_id ?? undefined,
         commandIndex: wire.command_index ?? 0,
         ...outputIndexOf(wire.output_index),
+        sequenceNumber,
       };
     case 'response.image_generation_call.partial_image':
       return {
@@ -195,11 +258,12 @@ function normalizeKind(wire: WireEvent | UnknownWireEvent): NormalizedEvent | un
         itemId: wire.item_id ?? undefined,
         ...outputIndexOf(wire.output_index),
         ...optionalStrings(wire),
+        sequenceNumber,
       };
     case 'response.audio.delta':
-      return { type: 'audioDelta', delta: wire.delta };
+      return { type: 'audioDelta', delta: wire.delta, sequenceNumber };
     case 'response.audio.transcript.delta':
-      return { type: 'audioTranscriptDelta', delta: wire.delta };
+      return { type: 'audioTranscriptDelta', delta: wire.delta, sequenceNumber };
     case 'response.web_search_call.in_progress':
     case 'response.web_search_call.searching':
     case 'response.web_search_call.completed':
@@ -218,28 +282,75 @@ function normalizeKind(wire: WireEvent | UnknownWireEvent): NormalizedEvent | un
     case 'response.mcp_list_tools.in_progress':
     case 'response.mcp_list_tools.completed':
     case 'response.mcp_list_tools.failed':
-      return toolProgress(wire.type, wire.item_id, wire.output_index);
+      return toolProgress(sequenceNumber, wire.type, wire.item_id, wire.output_index);
     case 'response.queued':
-      return { type: 'queued', responseId: wire.response?.id ?? undefined };
+      return { type: 'queued', responseId: wire.response?.id ?? undefined, sequenceNumber };
     case 'response.cancelled':
       throw cancelledError(wire.response ?? undefined);
     case 'response.refusal.done':
-      return partDone('refusal', wire.refusal, wire.item_id, wire.output_index, wire.content_index);
+      return partDone(sequenceNumber, 'refusal', wire.refusal, wire.item_id, wire.output_index, wire.content_index);
     case 'response.reasoning_text.done':
-      return partDone('reasoningContent', wire.text, wire.item_id, wire.output_index, wire.content_index);
+      return partDone(
+        sequenceNumber,
+        'reasoningContent',
+        wire.text,
+        wire.item_id,
+        wire.output_index,
+        wire.content_index,
+      );
     case 'response.custom_tool_call_input.done':
-      return partDone('toolCallInput', wire.input, wire.item_id, wire.output_index, 0, 'custom_tool_call');
+      return partDone(
+        sequenceNumber,
+        'toolCallInput',
+        wire.input,
+        wire.item_id,
+        wire.output_index,
+        0,
+        'custom_tool_call',
+      );
     case 'response.code_interpreter_call_code.done':
-      return partDone('toolCallInput', wire.code, wire.item_id, wire.output_index, 0, 'code_interpreter_call');
+      return partDone(
+        sequenceNumber,
+        'toolCallInput',
+        wire.code,
+        wire.item_id,
+        wire.output_index,
+        0,
+        'code_interpreter_call',
+      );
     case 'response.mcp_call_arguments.done':
-      return partDone('toolCallInput', wire.arguments, wire.item_id, wire.output_index, 0, 'mcp_call');
+      return partDone(sequenceNumber, 'toolCallInput', wire.arguments, wire.item_id, wire.output_index, 0, 'mcp_call');
     case 'response.apply_patch_call_operation_diff.done':
-      return partDone('toolCallInput', wire.diff, wire.item_id, wire.output_index, 0, 'apply_patch_call');
+      return partDone(
+        sequenceNumber,
+        'toolCallInput',
+        wire.diff,
+        wire.item_id,
+        wire.output_index,
+        0,
+        'apply_patch_call',
+      );
     case 'response.shell_call_command.done':
-      return partDone('toolCallInput', wire.command, wire.item_id, wire.output_index, wire.command_index, 'shell_call');
+      return partDone(
+        sequenceNumber,
+        'toolCallInput',
+        wire.command,
+        wire.item_id,
+        wire.output_index,
+        wire.command_index,
+        'shell_call',
+      );
     case 'response.shell_call_output_content.done':
       return {
-        ...partDone('shellOutput', '', wire.item_id, wire.output_index, wire.command_index, 'shell_call_output'),
+        ...partDone(
+          sequenceNumber,
+          'shellOutput',
+          '',
+          wire.item_id,
+          wire.output_index,
+          wire.command_index,
+          'shell_call_output',
+        ),
         output: wire.output,
       };
     case 'response.failed':
@@ -257,7 +368,7 @@ function normalizeKind(wire: WireEvent | UnknownWireEvent): NormalizedEvent | un
         response: wire.response ?? undefined,
       });
     case 'unknown':
-      return { type: 'unknownEvent', wireType: wire.wireType, event: wire.event };
+      return { type: 'unknownEvent', wireType: wire.wireType, event: wire.event, sequenceNumber };
   }
 }
 
@@ -279,6 +390,7 @@ function outputIndexOf(index: number | null | undefined): { outputIndex?: number
 }
 
 function toolInputDelta(
+  sequenceNumber: number | undefined,
   delta: string,
   itemType: ToolInputItemType,
   itemId: string | null | undefined,
@@ -294,11 +406,13 @@ function toolInputDelta(
     callId: callId ?? undefined,
     ...outputIndexOf(outputIndex),
     ...(commandIndex === undefined || commandIndex === null ? {} : { commandIndex }),
+    sequenceNumber,
   };
 }
 
 /** `response.<item type>.<status>` → the item type and the status. */
 function toolProgress(
+  sequenceNumber: number | undefined,
   wireType: string,
   itemId: string | null | undefined,
   outputIndex: number | null | undefined,
@@ -310,6 +424,7 @@ function toolProgress(
     status: wireType.slice(dot + 1) as ToolProgressStatus,
     itemId: itemId ?? undefined,
     ...outputIndexOf(outputIndex),
+    sequenceNumber,
   };
 }
 
@@ -329,6 +444,7 @@ function optionalStrings(wire: { readonly [key: string]: unknown }): {
 }
 
 function partDone(
+  sequenceNumber: number | undefined,
   part: PartKind,
   text: string,
   itemId: string | null | undefined,
@@ -344,6 +460,7 @@ function partDone(
     outputIndex: outputIndex ?? undefined,
     index: index ?? 0,
     ...(partType === undefined ? {} : { partType }),
+    sequenceNumber,
   };
 }
 
@@ -352,7 +469,11 @@ function partDone(
  * response's `status`: `cancelled`, `failed` and `incomplete` are typed errors (a server that says "completed" but
  * marks the response otherwise never has that hidden); any other status is `completed`.
  */
-function ended(response: WireResponse, source: 'response.completed' | 'response.done'): NormalizedEvent {
+function ended(
+  sequenceNumber: number | undefined,
+  response: WireResponse,
+  source: 'response.completed' | 'response.done',
+): NormalizedEvent {
   switch (response.status) {
     case 'cancelled':
       throw cancelledError(response);
@@ -366,6 +487,7 @@ function ended(response: WireResponse, source: 'response.completed' | 'response.
         responseId: response.id ?? undefined,
         usage: response.usage ? toUsage(response.usage) : undefined,
         response,
+        sequenceNumber,
       };
   }
 }
