@@ -1,4 +1,4 @@
-import { type MonoTypeOperatorFunction, Observable, type Subscriber, asyncScheduler } from 'rxjs';
+import { type MonoTypeOperatorFunction, Observable, type Subscriber, type Subscription, asyncScheduler } from 'rxjs';
 import { IdleTimeoutError } from '../errors';
 import { checkDuration } from '../util/duration';
 import { subscribeWithin } from '../util/subscribeWithin';
@@ -16,9 +16,10 @@ export interface IdleTimeoutConfig {
  * Fails the stream with `IdleTimeoutError` when no value arrives for `each` milliseconds, before the first value or
  * between two. Applied to raw chunks, every byte counts, so SSE comments and keep-alives keep a slow stream alive.
  *
- * Time goes through the rxjs `asyncScheduler`, so `TestScheduler.run` controls it. One timer per silence, not one per
- * value: a value only records when it came, and the timer, when it fires, either fails the stream (the silence
- * lasted `each` ms) or sleeps for the rest of the current silence — cheap when values are small and many.
+ * Time goes through the rxjs `asyncScheduler`, so `TestScheduler.run` controls it. No timer per value, nor per
+ * stream: a value only records when it came, and one action on the scheduler, shared by every stream watched at once,
+ * runs when the earliest of them could have gone silent, fails those whose silence lasted their time, and is
+ * scheduled again for the rest. Nothing stays scheduled once no stream is watched.
  *
  * ```
  * source:   --a--b---------c--|
@@ -67,26 +68,85 @@ export function idleTimeOf(config: number | IdleTimeoutConfig): number {
   );
 }
 
-/** When the last value came, in the `asyncScheduler`'s time: what a value sets, and the idle timer reads. */
+/** When the last value came, in the `asyncScheduler`'s time: what a value sets, and the idle clock reads. */
 export interface IdleWatch {
   last: number;
 }
 
+/** One watched subscriber: it fails once `each` ms passed since `last`. */
+interface Watch extends IdleWatch {
+  readonly each: number;
+  readonly subscriber: Subscriber<unknown>;
+}
+
 /**
- * Starts the idle timer of {@link idleTimeout} on `subscriber` (torn down with it): one timer per silence, which fails
- * the subscriber with `IdleTimeoutError` once `each` ms passed since `watch.last`. The caller sets `last` on every
- * value.
+ * The idle timers of every subscriber watched at once, as ONE action on the `asyncScheduler` (so `TestScheduler.run`
+ * controls it, and fake timers of `Date` and `setInterval` too), due when the earliest of them could have gone silent.
+ * When it runs, it fails the subscribers whose silence lasted their `each` ms and is scheduled again for the earliest
+ * of the rest. A subscriber joins and leaves with a set operation: a timer per stream cost a small stream about a
+ * fifth of its time (`npm run bench`, final-only 4 KB), scheduling and clearing it while rxjs's and Node's timer code
+ * was still warming up. When the last subscriber leaves, the action is cancelled a microtask later, unless another
+ * joined meanwhile (the next stream of a loop): nothing stays scheduled once nothing is watched.
+ */
+const clock: {
+  readonly watches: Set<Watch>;
+  action: Subscription | undefined;
+  /** When `action` runs, in the scheduler's time (`Infinity`: none scheduled). */
+  due: number;
+  cancelQueued: boolean;
+} = { watches: new Set(), action: undefined, due: Infinity, cancelQueued: false };
+
+function armClock(due: number): void {
+  if (clock.action !== undefined && clock.due <= due) return;
+  clock.action?.unsubscribe();
+  clock.due = due;
+  clock.action = asyncScheduler.schedule(sweepClock, Math.max(0, due - asyncScheduler.now()));
+}
+
+function sweepClock(): void {
+  clock.action = undefined;
+  clock.due = Infinity;
+  const now = asyncScheduler.now();
+  let next = Infinity;
+  let idle: Watch[] | undefined;
+  for (const watch of clock.watches) {
+    const due = watch.last + watch.each;
+    if (due <= now) (idle ??= []).push(watch);
+    else if (due < next) next = due;
+  }
+  if (next !== Infinity) armClock(next);
+  if (idle === undefined) return;
+  for (const watch of idle) {
+    clock.watches.delete(watch);
+    watch.subscriber.error(new IdleTimeoutError(watch.each));
+  }
+}
+
+function leaveClock(watch: Watch): void {
+  clock.watches.delete(watch);
+  if (clock.watches.size > 0 || clock.cancelQueued) return;
+  clock.cancelQueued = true;
+  queueMicrotask(() => {
+    clock.cancelQueued = false;
+    if (clock.watches.size > 0 || clock.action === undefined) return;
+    clock.action.unsubscribe();
+    clock.action = undefined;
+    clock.due = Infinity;
+  });
+}
+
+/**
+ * Watches `subscriber` for {@link idleTimeout} (until it is torn down): it fails with `IdleTimeoutError` once `each`
+ * ms passed since `watch.last`, which the caller sets on every value. All watched subscribers share one scheduled
+ * action (see `clock`).
  *
  * @internal
  */
 export function watchIdle(subscriber: Subscriber<unknown>, each: number): IdleWatch {
-  const watch: IdleWatch = { last: asyncScheduler.now() };
-  subscriber.add(
-    asyncScheduler.schedule(function () {
-      const silence = asyncScheduler.now() - watch.last;
-      if (silence >= each) subscriber.error(new IdleTimeoutError(each));
-      else this.schedule(undefined, each - silence);
-    }, each),
-  );
+  const now = asyncScheduler.now();
+  const watch: Watch = { last: now, each, subscriber };
+  clock.watches.add(watch);
+  armClock(now + each);
+  subscriber.add(() => leaveClock(watch));
   return watch;
 }

@@ -18,16 +18,23 @@ interface Counts {
   parses: number;
 }
 
-/** Reads `bytes` as a web stream in 16 KiB chunks through `responseEvents`, counting what it set up. */
-async function countOneStream(bytes: Uint8Array): Promise<{ counts: Counts; events: number }> {
-  const counts: Counts = { subscribes: 0, timersSet: 0, timersCleared: 0, maps: 0, decoders: 0, parses: 0 };
-  const body = new ReadableStream<Uint8Array>({
+/** `bytes` as a web stream in 16 KiB chunks. */
+function bodyOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
     start(controller) {
       for (let offset = 0; offset < bytes.length; offset += 16 * 1024)
         controller.enqueue(bytes.subarray(offset, offset + 16 * 1024));
       controller.close();
     },
   });
+}
+
+/**
+ * Reads `bytes` as a web stream in 16 KiB chunks through `responseEvents`, `streams` times in a row (each subscribed
+ * when the one before completed, as a loop of requests does), counting what they set up.
+ */
+async function countOneStream(bytes: Uint8Array, streams = 1): Promise<{ counts: Counts; events: number }> {
+  const counts: Counts = { subscribes: 0, timersSet: 0, timersCleared: 0, maps: 0, decoders: 0, parses: 0 };
   const subscribe = Observable.prototype.subscribe;
   const {
     setInterval: realSetInterval,
@@ -66,10 +73,15 @@ async function countOneStream(bytes: Uint8Array): Promise<{ counts: Counts; even
   };
   try {
     // Subscribed directly (no toArray, no lastValueFrom): every subscription counted is one the library made.
-    const events = await new Promise<number>((resolve, reject) => {
-      let seen = 0;
-      responseEvents(body).subscribe({ next: () => seen++, error: reject, complete: () => resolve(seen) });
-    });
+    let events = 0;
+    for (let stream = 0; stream < streams; stream++) {
+      events = await new Promise<number>((resolve, reject) => {
+        let seen = 0;
+        responseEvents(bodyOf(bytes)).subscribe({ next: () => seen++, error: reject, complete: () => resolve(seen) });
+      });
+    }
+    // The idle clock lets go of its timer a microtask after the last stream left it.
+    await new Promise((resolve) => setImmediate(resolve));
     return { counts, events };
   } finally {
     Observable.prototype.subscribe = subscribe;
@@ -117,6 +129,11 @@ describe('the fixed cost of one stream (counted)', () => {
       decoders,
     });
     expect(fixed(large.counts)).toEqual(fixed(small.counts));
+  });
+
+  it('a loop of streams shares one idle timer: set once, cleared once the last one left', async () => {
+    const { counts } = await countOneStream(generateStream('final-only', 4_000), 20);
+    expect(counts).toMatchObject({ subscribes: 40, timersSet: 1, timersCleared: 1, decoders: 20 });
   });
 
   it.each(shapes)(
