@@ -54,6 +54,22 @@ describe('idleTimeout', () => {
     expect(errors[0]).toMatchObject({ code: 'idle_timeout', retryable: true, idleMs: 3, name: 'IdleTimeoutError' });
   });
 
+  it('watches several streams at once, each failing after its own silence (one clock for all)', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      // The slow one is watched first (its silence ends last); then one whose silence ends sooner, and one subscribed
+      // later whose silence ends first of all: each fails on its own frame.
+      const slow = cold('--a--------b|');
+      const quick = cold('-a-----b|');
+      const late = cold('-----a|');
+      expectObservable(slow.pipe(idleTimeout(8))).toBe('--a-------#', undefined, new IdleTimeoutError(8));
+      expectObservable(quick.pipe(idleTimeout(3))).toBe('-a--#', undefined, new IdleTimeoutError(3));
+      expectObservable(late.pipe(idleTimeout(1)), '--^').toBe('---#', undefined, new IdleTimeoutError(1));
+      expectSubscriptions(slow.subscriptions).toBe('^---------!');
+      expectSubscriptions(quick.subscriptions).toBe('^---!');
+      expectSubscriptions(late.subscriptions).toBe('--^!');
+    });
+  });
+
   it('is disabled by Infinity', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('--------------------a|');
