@@ -179,6 +179,7 @@ class EventReader implements SseSink {
 
   push(chunk: SseChunk): void {
     this.decoder.push(chunk);
+    this.wire.endOfChunk();
   }
 
   /** The chunks ended: a last event may still come; then the stream ends (without `completed`, a closed stream). */

@@ -88,28 +88,26 @@ interface Watch extends IdleWatch {
  * was still warming up. When the last subscriber leaves, the action is cancelled a microtask later, unless another
  * joined meanwhile (the next stream of a loop): nothing stays scheduled once nothing is watched.
  */
-const clock: {
-  readonly watches: Set<Watch>;
-  action: Subscription | undefined;
-  /** When `action` runs, in the scheduler's time (`Infinity`: none scheduled). */
-  due: number;
-  cancelQueued: boolean;
-} = { watches: new Set(), action: undefined, due: Infinity, cancelQueued: false };
+const watches = new Set<Watch>();
+/** The clock's action, when one is scheduled, and when it runs in the scheduler's time (`Infinity`: none). */
+let clockAction: Subscription | undefined;
+let clockDue = Infinity;
+let cancelQueued = false;
 
 function armClock(due: number): void {
-  if (clock.action !== undefined && clock.due <= due) return;
-  clock.action?.unsubscribe();
-  clock.due = due;
-  clock.action = asyncScheduler.schedule(sweepClock, Math.max(0, due - asyncScheduler.now()));
+  if (clockAction !== undefined && clockDue <= due) return;
+  clockAction?.unsubscribe();
+  clockDue = due;
+  clockAction = asyncScheduler.schedule(sweepClock, Math.max(0, due - asyncScheduler.now()));
 }
 
 function sweepClock(): void {
-  clock.action = undefined;
-  clock.due = Infinity;
+  clockAction = undefined;
+  clockDue = Infinity;
   const now = asyncScheduler.now();
   let next = Infinity;
   let idle: Watch[] | undefined;
-  for (const watch of clock.watches) {
+  for (const watch of watches) {
     const due = watch.last + watch.each;
     if (due <= now) (idle ??= []).push(watch);
     else if (due < next) next = due;
@@ -117,35 +115,35 @@ function sweepClock(): void {
   if (next !== Infinity) armClock(next);
   if (idle === undefined) return;
   for (const watch of idle) {
-    clock.watches.delete(watch);
+    watches.delete(watch);
     watch.subscriber.error(new IdleTimeoutError(watch.each));
   }
 }
 
 function leaveClock(watch: Watch): void {
-  clock.watches.delete(watch);
-  if (clock.watches.size > 0 || clock.cancelQueued) return;
-  clock.cancelQueued = true;
+  watches.delete(watch);
+  if (watches.size > 0 || cancelQueued) return;
+  cancelQueued = true;
   queueMicrotask(() => {
-    clock.cancelQueued = false;
-    if (clock.watches.size > 0 || clock.action === undefined) return;
-    clock.action.unsubscribe();
-    clock.action = undefined;
-    clock.due = Infinity;
+    cancelQueued = false;
+    if (watches.size > 0 || clockAction === undefined) return;
+    clockAction.unsubscribe();
+    clockAction = undefined;
+    clockDue = Infinity;
   });
 }
 
 /**
  * Watches `subscriber` for {@link idleTimeout} (until it is torn down): it fails with `IdleTimeoutError` once `each`
  * ms passed since `watch.last`, which the caller sets on every value. All watched subscribers share one scheduled
- * action (see `clock`).
+ * action (see `watches`).
  *
  * @internal
  */
 export function watchIdle(subscriber: Subscriber<unknown>, each: number): IdleWatch {
   const now = asyncScheduler.now();
   const watch: Watch = { last: now, each, subscriber };
-  clock.watches.add(watch);
+  watches.add(watch);
   armClock(now + each);
   subscriber.add(() => leaveClock(watch));
   return watch;

@@ -32,6 +32,8 @@ export interface SequenceAnomaly extends SequenceGap {
  */
 const REPLAY_WINDOW = 256;
 const SLOT_MASK = REPLAY_WINDOW - 1;
+/** The most events whose digests wait for the end of their chunk (a chunk of a source given whole can hold many). */
+const MAX_WAITING = 256;
 
 /**
  * The events of the replay window: the number remembered last with its events' data whole (several when a number
@@ -40,17 +42,21 @@ const SLOT_MASK = REPLAY_WINDOW - 1;
  * data of 256 events kept the whole text of a small stream alive while it ran, long enough to survive young-generation
  * collections: with 1,000 streams at once, a third of the peak memory per stream (`bench/many.ts`).
  *
- * Every event passes here, so the common case (each number higher than the last) costs one digest and a few stores:
- * the digests are small integers in an array filled as numbers come (no fixed-size array to allocate and fill per
- * stream, no boxed numbers), and what only a repeated number needs (its further digests and data) is created with the
- * first repeat. (Digesting events in batches of 32, off the parsing path, measured faster, but the events waiting held
- * their data, and with it the text of their chunks: `spec/perf/liveStream.spec.ts`.)
+ * Every event passes here, and in the common case (each number higher than the last) none is ever compared. So
+ * `responseEvents` defers the digests of a chunk's events to the end of the chunk ({@link RecentEvents.settle}), or
+ * to the first repeated number, whichever comes first: they are computed in a loop apart from the parsing, which
+ * measured about half their cost per event; and the events waiting hold only the data of the chunk being read, alive
+ * anyway (holding events beyond their chunk kept a live stream's text alive: `spec/perf/liveStream.spec.ts`). The
+ * digests are small integers in an array filled as numbers come (no fixed-size array to allocate and fill per stream,
+ * no boxed numbers); what only a repeated number needs (its further digests and data) is created with the first repeat.
  */
 class RecentEvents {
   /** By `sequence & SLOT_MASK`: the digest of the first event seen under the number (which the digest includes). */
   private readonly digests: number[] = [];
   /** By slot, the digests of further events under a number that repeated: created with the first repeat. */
   private repeats: Map<number, number[]> | undefined;
+  /** The events whose digests wait for {@link settle}, three entries each: number, data, parsed event. */
+  private readonly waiting: unknown[] = [];
   /** The number remembered last (`NaN`: none yet), the data of its first event, and of the events that repeated it. */
   private latest = NaN;
   private latestData = '';
@@ -66,16 +72,21 @@ class RecentEvents {
    *   those of its slot instead of replacing them.
    */
   remember(sequence: number, data: string, event: RawWireEvent, repeated: boolean): void {
-    const slot = sequence & SLOT_MASK;
-    const digest = digestOf(sequence, data, event);
-    if (!repeated || this.digests[slot] === undefined) {
-      this.digests[slot] = digest;
-      this.repeats?.delete(slot);
+    if (!repeated) {
+      const waiting = this.waiting;
+      waiting.push(sequence, data, event);
+      if (waiting.length >= MAX_WAITING * 3) this.settle();
     } else {
-      const repeats = (this.repeats ??= new Map());
-      const more = repeats.get(slot);
-      if (more === undefined) repeats.set(slot, [digest]);
-      else more.push(digest);
+      this.settle();
+      const slot = sequence & SLOT_MASK;
+      const digest = digestOf(sequence, data, event);
+      if (this.digests[slot] === undefined) this.digests[slot] = digest;
+      else {
+        const repeats = (this.repeats ??= new Map());
+        const more = repeats.get(slot);
+        if (more === undefined) repeats.set(slot, [digest]);
+        else more.push(digest);
+      }
     }
     if (sequence === this.latest) (this.latestRepeats ??= []).push(data);
     else {
@@ -93,11 +104,27 @@ class RecentEvents {
       if (data === this.latestData || this.latestRepeats?.includes(data) === true) return true;
       if (this.latestWhole) return false;
     }
+    this.settle();
     const slot = sequence & SLOT_MASK;
     const first = this.digests[slot];
     if (first === undefined) return false;
     const digest = digestOf(sequence, data, event);
     return digest === first || this.repeats?.get(slot)?.includes(digest) === true;
+  }
+
+  /** Digests the events waiting, each the first of its slot (a number higher than the last replaces an older one). */
+  settle(): void {
+    const waiting = this.waiting;
+    const length = waiting.length;
+    if (length === 0) return;
+    const repeats = this.repeats;
+    for (let i = 0; i < length; i += 3) {
+      const sequence = waiting[i] as number;
+      const slot = sequence & SLOT_MASK;
+      this.digests[slot] = digestOf(sequence, waiting[i + 1] as string, waiting[i + 2] as RawWireEvent);
+      repeats?.delete(slot);
+    }
+    waiting.length = 0;
   }
 }
 
@@ -249,6 +276,7 @@ export function readWireEvents(
         next: (message) => {
           if (message.type !== 'event') return;
           const event = reader.read(message, message.json);
+          reader.endOfChunk();
           if (event !== undefined) subscriber.next(event);
         },
       });
@@ -343,6 +371,14 @@ export class WireEventReader {
       if (error instanceof MalformedEventError && this.config.skipMalformed) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * The chunk the messages came from was read: the digests of its events are computed now (see `RecentEvents`). A
+   * reader that is not told of chunks digests each event after its message.
+   */
+  endOfChunk(): void {
+    this.recent.settle();
   }
 
   /** Records a sequence number; false for a replay (dropped). Gaps, repeats and replays are reported. */

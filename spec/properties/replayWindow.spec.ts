@@ -8,7 +8,13 @@
  */
 import fc from 'fast-check';
 import { from } from 'rxjs';
-import { type SequenceAnomaly, type SseMessage, toWireEvents } from '../../lib';
+import {
+  type NormalizedEvent,
+  type SequenceAnomaly,
+  type SseMessage,
+  normalizedEventsOf,
+  toWireEvents,
+} from '../../lib';
 import { configureFastCheck } from '../proof';
 
 configureFastCheck();
@@ -119,4 +125,40 @@ describe('the replay window (property)', () => {
       { numRuns: 300 },
     );
   });
+
+  it('drops exactly the replays when the stream comes in chunks (digests deferred to the end of each chunk)', () => {
+    const encoder = new TextEncoder();
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 400 }),
+        fc.array(step, { maxLength: 60 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (length, steps, cuts) => {
+          const sent = streamOf(length, steps);
+          const bytes = encoder.encode(sent.map(({ data }) => `data: ${data}\n\n`).join(''));
+          const points = [...new Set(cuts.map((cut) => cut % bytes.length))].sort((a, b) => a - b);
+          const chunks = [0, ...points].map((start, i) => bytes.subarray(start, [...points, bytes.length][i]));
+          const kinds: SequenceAnomaly['kind'][] = [];
+          const delivered: string[] = [];
+          normalizedEventsOf(from(chunks), {
+            idleTimeoutMs: Infinity,
+            onSequenceAnomaly: (anomaly) => kinds.push(anomaly.kind),
+          }).subscribe((event) => delivered.push(keyOf(event)));
+          const expected = model(sent);
+          expect(delivered).toEqual(
+            expected.delivered.map((data) => {
+              const wire = JSON.parse(data) as { sequence_number: number; item_id: string; delta: string };
+              return `${wire.sequence_number} ${wire.item_id} ${wire.delta}`;
+            }),
+          );
+          expect(kinds).toEqual(expected.kinds);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });
+
+function keyOf(event: NormalizedEvent): string {
+  return event.type === 'outputTextDelta' ? `${event.sequenceNumber} ${event.itemId} ${event.delta}` : event.type;
+}
