@@ -92,13 +92,12 @@ const watches = new Set<Watch>();
 /** The clock's action, when one is scheduled, and when it runs in the scheduler's time (`Infinity`: none). */
 let clockAction: Subscription | undefined;
 let clockDue = Infinity;
-let cancelQueued = false;
 
 function armClock(due: number): void {
   if (clockAction !== undefined && clockDue <= due) return;
   clockAction?.unsubscribe();
   clockDue = due;
-  clockAction = asyncScheduler.schedule(sweepClock, Math.max(0, due - asyncScheduler.now()));
+  clockAction = asyncScheduler.schedule(sweepClock, due - asyncScheduler.now()); // due is always ahead of now
 }
 
 function sweepClock(): void {
@@ -106,31 +105,28 @@ function sweepClock(): void {
   clockDue = Infinity;
   const now = asyncScheduler.now();
   let next = Infinity;
-  let idle: Watch[] | undefined;
   for (const watch of watches) {
     const due = watch.last + watch.each;
-    if (due <= now) (idle ??= []).push(watch);
-    else if (due < next) next = due;
+    if (due > now) next = Math.min(next, due);
+    else {
+      watches.delete(watch);
+      watch.subscriber.error(new IdleTimeoutError(watch.each));
+    }
   }
   if (next !== Infinity) armClock(next);
-  if (idle === undefined) return;
-  for (const watch of idle) {
-    watches.delete(watch);
-    watch.subscriber.error(new IdleTimeoutError(watch.each));
-  }
 }
 
 function leaveClock(watch: Watch): void {
   watches.delete(watch);
-  if (watches.size > 0 || cancelQueued) return;
-  cancelQueued = true;
-  queueMicrotask(() => {
-    cancelQueued = false;
-    if (watches.size > 0 || clockAction === undefined) return;
-    clockAction.unsubscribe();
-    clockAction = undefined;
-    clockDue = Infinity;
-  });
+  if (watches.size === 0) queueMicrotask(cancelIdleClock);
+}
+
+/** Cancels the clock's action when no subscriber joined since the last one left. */
+function cancelIdleClock(): void {
+  if (watches.size > 0 || clockAction === undefined) return;
+  clockAction.unsubscribe();
+  clockAction = undefined;
+  clockDue = Infinity;
 }
 
 /**

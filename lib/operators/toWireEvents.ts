@@ -54,7 +54,7 @@ class RecentEvents {
   /** By `sequence & SLOT_MASK`: the digest of the first event seen under the number (which the digest includes). */
   private readonly digests: number[] = [];
   /** By slot, the digests of further events under a number that repeated: created with the first repeat. */
-  private repeats: Map<number, number[]> | undefined;
+  private repeats: (number[] | undefined)[] | undefined;
   /** The events whose digests wait for {@link settle}, three entries each: number, data, parsed event. */
   private readonly waiting: unknown[] = [];
   /** The number remembered last (`NaN`: none yet), the data of its first event, and of the events that repeated it. */
@@ -81,12 +81,7 @@ class RecentEvents {
       const slot = sequence & SLOT_MASK;
       const digest = digestOf(sequence, data, event);
       if (this.digests[slot] === undefined) this.digests[slot] = digest;
-      else {
-        const repeats = (this.repeats ??= new Map());
-        const more = repeats.get(slot);
-        if (more === undefined) repeats.set(slot, [digest]);
-        else more.push(digest);
-      }
+      else ((this.repeats ??= [])[slot] ??= []).push(digest);
     }
     if (sequence === this.latest) (this.latestRepeats ??= []).push(data);
     else {
@@ -109,7 +104,7 @@ class RecentEvents {
     const first = this.digests[slot];
     if (first === undefined) return false;
     const digest = digestOf(sequence, data, event);
-    return digest === first || this.repeats?.get(slot)?.includes(digest) === true;
+    return digest === first || this.repeats?.[slot]?.includes(digest) === true;
   }
 
   /** Digests the events waiting, each the first of its slot (a number higher than the last replaces an older one). */
@@ -122,7 +117,7 @@ class RecentEvents {
       const sequence = waiting[i] as number;
       const slot = sequence & SLOT_MASK;
       this.digests[slot] = digestOf(sequence, waiting[i + 1] as string, waiting[i + 2] as RawWireEvent);
-      repeats?.delete(slot);
+      if (repeats !== undefined) repeats[slot] = undefined;
     }
     waiting.length = 0;
   }
@@ -139,22 +134,14 @@ function mixId(hash: number, id: string): number {
 }
 
 /**
- * Mixes a delta's text into a digest: whole up to 256 characters (every delta a model streams), else its length, its
- * first and last 64 characters and 64 along the rest.
+ * Mixes a delta's text into a digest: whole up to 256 characters (every delta a model streams), else its length and
+ * 256 characters evenly along it.
  */
 function mixText(hash: number, text: string): number {
   const length = text.length;
+  const step = length <= 256 ? 1 : length >>> 8;
   hash = Math.imul(hash ^ length, FNV_PRIME);
-  if (length <= 256) {
-    for (let i = 0; i < length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
-    return hash;
-  }
-  const step = length >>> 6;
-  for (let i = 0; i < 64; i++) {
-    hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
-    hash = Math.imul(hash ^ text.charCodeAt(length - 1 - i), FNV_PRIME);
-    hash = Math.imul(hash ^ text.charCodeAt(i * step), FNV_PRIME);
-  }
+  for (let i = 0; i < length; i += step) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
   return hash;
 }
 
@@ -181,11 +168,8 @@ function digestOf(sequence: number, data: string, event: RawWireEvent): number {
   const itemId = event.item_id;
   if (typeof itemId === 'string') hash = mixId(hash, itemId);
   else {
-    const item = event.item;
-    if (typeof item === 'object' && item !== null) {
-      const id = (item as { readonly id?: unknown }).id;
-      if (typeof id === 'string') hash = mixId(hash, id);
-    }
+    const id = (event.item as { readonly id?: unknown } | null | undefined)?.id;
+    if (typeof id === 'string') hash = mixId(hash, id);
   }
   const part = event.content_index;
   const index = (part === undefined ? event.summary_index : part) as number;

@@ -53,6 +53,17 @@ const BOM = 0xfeff;
 const CR = 0x0d;
 const LF = 0x0a;
 const CR_OR_CRLF = /\r\n?/g;
+/**
+ * Decodes a chunk that ends on a whole UTF-8 sequence at once, without stream mode: for ASCII, Node's one-shot decode
+ * is 4–6 times faster than its stream mode (which a small answer paid about 3 µs for). Stateless, so shared by every
+ * stream; BOMs are left in (the decoder of a stream strips one, at its start).
+ */
+const WHOLE_CHUNK_DECODER = utf8Decoder();
+
+/** A UTF-8 decoder that leaves BOMs in (see `SseDecoder.firstText`). */
+function utf8Decoder(): TextDecoder {
+  return new TextDecoder('utf-8', { ignoreBOM: true });
+}
 /** The most characters handed to the parser at once (see `feed`). */
 const FEED_SLICE = 64 * 1024;
 
@@ -141,10 +152,14 @@ export interface SseSink {
  * @internal
  */
 export class SseDecoder {
-  private readonly decoder = new TextDecoder('utf-8'); // strips one leading BOM itself, in stream mode
+  /**
+   * The stream-mode decoder, for a chunk that may end inside a UTF-8 sequence and for all chunks once one held
+   * anything but ASCII (where stream mode is the faster); created when first needed.
+   */
+  private decoder: TextDecoder | undefined;
   private readonly parser: EventSourceParser;
   private atStart = true;
-  private bomChecked = false; // text sources: their first character was looked at
+  private bomChecked = false; // the first character of the text was looked at (a BOM there is stripped)
   private pendingCR = false; // the text fed last ended with CR: a LF starting the next one completes that CRLF
   private emitted = false;
   private flushing = false;
@@ -190,23 +205,37 @@ export class SseDecoder {
     });
   }
 
-  /** Feeds one chunk of the source. */
+  /**
+   * Feeds one chunk of the source. A chunk of bytes that ends on a whole UTF-8 sequence (its last byte ASCII, as SSE's
+   * line ends are) while the stream decoder holds nothing is decoded at once, as long as the stream has been ASCII:
+   * the same text as stream mode gives, for a decoder holds bytes only across an unfinished sequence.
+   */
   push(chunk: SseChunk): void {
     if (this.sink.closed) return;
-    if (typeof chunk !== 'string') {
-      this.feed(this.decoder.decode(chunk, { stream: true }));
-    } else if (!this.bomChecked && chunk.length > 0) {
-      // Text sources were decoded elsewhere: strip their one leading BOM here, and never a second one.
+    let text: string;
+    if (typeof chunk === 'string') text = chunk;
+    // `undefined >= 0x80` (an empty chunk) is false.
+    else if (this.decoder === undefined && !(chunk[chunk.length - 1]! >= 0x80)) {
+      text = WHOLE_CHUNK_DECODER.decode(chunk);
+      // Not ASCII: stream mode from the next chunk on.
+      if (text.length !== chunk.length) this.decoder = utf8Decoder();
+    } else text = (this.decoder ??= utf8Decoder()).decode(chunk, { stream: true });
+    this.firstText(text);
+  }
+
+  /** Strips one BOM at the start of the text, then feeds it. */
+  private firstText(text: string): void {
+    if (!this.bomChecked && text.length > 0) {
       this.bomChecked = true;
-      this.feed(chunk.charCodeAt(0) === BOM ? chunk.slice(1) : chunk);
+      this.feed(text.charCodeAt(0) === BOM ? text.slice(1) : text);
     } else {
-      this.feed(chunk);
+      this.feed(text);
     }
   }
 
   /** The source ended: ends a last line and dispatches a last event whose blank line never came. */
   end(): void {
-    this.feed(this.decoder.decode());
+    if (this.decoder !== undefined) this.firstText(this.decoder.decode());
     this.flushing = true;
     if (!this.atStart) this.feed('\n\n');
   }
