@@ -54,9 +54,10 @@ const CR = 0x0d;
 const LF = 0x0a;
 const CR_OR_CRLF = /\r\n?/g;
 /**
- * Decodes a chunk that ends on a whole UTF-8 sequence at once, without stream mode: for ASCII, Node's one-shot decode
- * is 4–6 times faster than its stream mode (which a small answer paid about 3 µs for). Stateless, so shared by every
- * stream; BOMs are left in (the decoder of a stream strips one, at its start).
+ * Decodes a stream's first chunk at once when it ends on a whole UTF-8 sequence: a small answer comes in one chunk,
+ * and Node decodes ASCII at once 4–6 times faster than in stream mode (which a small answer paid about 3 µs for).
+ * Later chunks stay in stream mode: switching modes within a long stream measured slower (a 200 KB answer in 64-byte
+ * chunks, 5%). Stateless, so shared by every stream; BOMs are left in (see `SseDecoder.firstText`).
  */
 const WHOLE_CHUNK_DECODER = utf8Decoder();
 
@@ -152,10 +153,7 @@ export interface SseSink {
  * @internal
  */
 export class SseDecoder {
-  /**
-   * The stream-mode decoder, for a chunk that may end inside a UTF-8 sequence and for all chunks once one held
-   * anything but ASCII (where stream mode is the faster); created when first needed.
-   */
+  /** The stream-mode decoder, for every chunk of bytes after the first (or the first, if it ends inside a character). */
   private decoder: TextDecoder | undefined;
   private readonly parser: EventSourceParser;
   private atStart = true;
@@ -206,19 +204,17 @@ export class SseDecoder {
   }
 
   /**
-   * Feeds one chunk of the source. A chunk of bytes that ends on a whole UTF-8 sequence (its last byte ASCII, as SSE's
-   * line ends are) while the stream decoder holds nothing is decoded at once, as long as the stream has been ASCII:
-   * the same text as stream mode gives, for a decoder holds bytes only across an unfinished sequence.
+   * Feeds one chunk of the source. The first chunk of bytes, when it ends on a whole UTF-8 sequence (its last byte
+   * ASCII, as SSE's line ends are), is decoded at once: the same text as stream mode gives, for a decoder holds bytes
+   * only across an unfinished sequence. Every later chunk is decoded in stream mode, by a decoder of the stream's own.
    */
   push(chunk: SseChunk): void {
     if (this.sink.closed) return;
     let text: string;
     if (typeof chunk === 'string') text = chunk;
-    // `undefined >= 0x80` (an empty chunk) is false.
-    else if (this.decoder === undefined && !(chunk[chunk.length - 1]! >= 0x80)) {
+    // Nothing decoded yet (`undefined >= 0x80`, an empty chunk, is false).
+    else if (this.decoder === undefined && this.atStart && !(chunk[chunk.length - 1]! >= 0x80)) {
       text = WHOLE_CHUNK_DECODER.decode(chunk);
-      // Not ASCII: stream mode from the next chunk on.
-      if (text.length !== chunk.length) this.decoder = utf8Decoder();
     } else text = (this.decoder ??= utf8Decoder()).decode(chunk, { stream: true });
     this.firstText(text);
   }

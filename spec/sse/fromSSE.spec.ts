@@ -55,10 +55,10 @@ describe('fromSSE', () => {
     }
   });
 
-  it('gives the same text whether a chunk is decoded at once (it ends on ASCII) or in stream mode, at any two cuts', async () => {
-    // ASCII chunks are decoded at once by a decoder every stream shares; a chunk that ends inside a character, and
-    // every chunk after one that held more than ASCII, in the stream's own stream-mode decoder. Each pair of cuts
-    // mixes the two, with a BOM at the start or without, and a BOM inside the data (kept: only a leading one goes).
+  it('gives the same text whether the first chunk is decoded at once (it ends on ASCII) or in stream mode, at any two cuts', async () => {
+    // A first chunk that ends on ASCII is decoded at once by a decoder every stream shares; a first chunk that ends
+    // inside a character, and every chunk after the first, by the stream's own stream-mode decoder. The cuts mix the
+    // two, with a BOM at the start or without, and a BOM inside the data (kept: only a leading one goes).
     for (const text of ['data: ab\n\ndata: 🌍é\n\ndata: z\uFEFF\n\n', '\uFEFFdata: a\n\ndata: é🌍\n\ndata: b\n\n']) {
       const bytes = enc(text);
       const whole = text
