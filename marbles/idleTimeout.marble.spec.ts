@@ -1,4 +1,4 @@
-import { map, take } from 'rxjs';
+import { NEVER, map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { IdleTimeoutError, idleTimeout } from 'responses-rx';
 import { createTestScheduler } from 'responses-rx/testing';
@@ -54,7 +54,7 @@ describe('idleTimeout', () => {
     expect(errors[0]).toMatchObject({ code: 'idle_timeout', retryable: true, idleMs: 3, name: 'IdleTimeoutError' });
   });
 
-  it('watches several streams at once, each failing after its own silence (one clock for all)', () => {
+  it('watches several streams at once, each failing after its own silence', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       // The slow one is watched first (its silence ends last); then one whose silence ends sooner, and one subscribed
       // later whose silence ends first of all: each fails on its own frame.
@@ -67,6 +67,22 @@ describe('idleTimeout', () => {
       expectSubscriptions(slow.subscriptions).toBe('^---------!');
       expectSubscriptions(quick.subscriptions).toBe('^---!');
       expectSubscriptions(late.subscriptions).toBe('--^!');
+    });
+  });
+
+  it('times out in a run after an earlier run threw with a stream still watched', () => {
+    expect(() =>
+      createTestScheduler().run(() => {
+        NEVER.pipe(idleTimeout(5)).subscribe({ error: () => undefined });
+        throw new Error('the test failed here');
+      }),
+    ).toThrow('the test failed here');
+    scheduler.run(({ cold, expectObservable }) => {
+      expectObservable(cold('-a------').pipe(idleTimeout(12))).toBe(
+        '-a-----------#',
+        undefined,
+        new IdleTimeoutError(12),
+      );
     });
   });
 
