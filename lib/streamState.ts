@@ -318,6 +318,15 @@ export class StreamTracker implements StreamState {
   private deliveredItems: DeliveredItem[] | undefined;
   private reasoningDone = false;
   private firstResponseId: string | undefined;
+  /** The part the last delta appended to ({@link partOf}). */
+  private lastPart:
+    | {
+        readonly entry: ItemEntry<Evidence>;
+        readonly field: PartField;
+        readonly index: number;
+        readonly part: MutablePart;
+      }
+    | undefined;
   /** Events observed and items marked delivered so far: what {@link matchOutput} pairs against. */
   private observed = 0;
   private lastMatch:
@@ -363,26 +372,20 @@ export class StreamTracker implements StreamState {
       case 'outputTextDelta': {
         this.kinds.text = true;
         const entry = this.ledger.part('message', event.itemId, event.outputIndex);
-        if (!entry.done)
-          appendDelta(part(this.evidenceOf(entry, 'message').parts('content'), event.contentIndex ?? 0), event.delta);
+        if (!entry.done) appendDelta(this.partOf(entry, 'message', 'content', event.contentIndex ?? 0), event.delta);
         return true;
       }
       case 'reasoningSummaryDelta': {
         this.kinds.reasoning = true;
         const entry = this.ledger.part('reasoning', event.itemId, event.outputIndex);
-        if (!entry.done)
-          appendDelta(part(this.evidenceOf(entry, 'reasoning').parts('summary'), event.summaryIndex), event.delta);
+        if (!entry.done) appendDelta(this.partOf(entry, 'reasoning', 'summary', event.summaryIndex), event.delta);
         return true;
       }
       case 'reasoningContentDelta': {
         this.kinds.reasoning = true;
         const entry = this.ledger.part('reasoning', event.itemId, event.outputIndex);
-        if (!entry.done) {
-          appendDelta(
-            part(this.evidenceOf(entry, 'reasoning').parts('reasoningContent'), event.contentIndex),
-            event.delta,
-          );
-        }
+        if (!entry.done)
+          appendDelta(this.partOf(entry, 'reasoning', 'reasoningContent', event.contentIndex), event.delta);
         return true;
       }
       case 'toolCallInputDelta': {
@@ -402,8 +405,7 @@ export class StreamTracker implements StreamState {
       case 'refusalDelta': {
         this.kinds.text = true;
         const entry = this.ledger.part('message', event.itemId, event.outputIndex);
-        if (!entry.done)
-          appendDelta(part(this.evidenceOf(entry, 'message').parts('refusals'), event.contentIndex), event.delta);
+        if (!entry.done) appendDelta(this.partOf(entry, 'message', 'refusals', event.contentIndex), event.delta);
         return true;
       }
       case 'outputTextAnnotationAdded': {
@@ -602,6 +604,24 @@ export class StreamTracker implements StreamState {
     const entry = this.ledger.part(kind, event.itemId, event.outputIndex);
     if (entry.done) return;
     finalize(part(this.evidenceOf(entry, kind).parts(field), event.index), event.text, onlyIfOpen);
+  }
+
+  /**
+   * The part of an item a delta appends to. The part the last delta found is kept: the next delta of the same item
+   * and part (most deltas) appends there without looking it up again. A part, once created, stays the item's until
+   * the item is done (and a done item takes no delta).
+   */
+  private partOf(
+    entry: ItemEntry<Evidence>,
+    kind: 'message' | 'reasoning',
+    field: PartField,
+    index: number,
+  ): MutablePart {
+    const last = this.lastPart;
+    if (last !== undefined && last.entry === entry && last.field === field && last.index === index) return last.part;
+    const found = part(this.evidenceOf(entry, kind).parts(field), index);
+    this.lastPart = { entry, field, index, part: found };
+    return found;
   }
 
   /** The evidence of an item, created on first sight; its kind fills in once known. */
