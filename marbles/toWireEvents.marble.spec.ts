@@ -238,6 +238,20 @@ describe('toWireEvents', () => {
     expect(delivered).toEqual([...first, ...second]);
   });
 
+  it('never drops a new long delta under a restarted number: texts that differ in their last character', () => {
+    const args = (text: string, n: number) =>
+      msg(seq({ type: 'response.function_call_arguments.delta', item_id: 'fc_1', output_index: 0, delta: text }, n));
+    const first = `${'x'.repeat(1000)}A`;
+    const again = `${'x'.repeat(1000)}B`;
+    const delivered: string[] = [];
+    from([args(first, 1), args('y', 2), args(again, 1)])
+      .pipe(toWireEvents())
+      .subscribe((e) => {
+        if (e.type === 'response.function_call_arguments.delta') delivered.push(e.delta);
+      });
+    expect(delivered).toEqual([first, 'y', again]);
+  });
+
   it('never drops a new item under a restarted number: items whose ids differ in one character', () => {
     // Each upstream round numbered from 0, at output_index 0, its item id one counter apart: every event is new.
     const round = (k: number) => {

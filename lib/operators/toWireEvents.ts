@@ -134,14 +134,22 @@ function mixId(hash: number, id: string): number {
 }
 
 /**
- * Mixes a delta's text into a digest: whole up to 256 characters (every delta a model streams), else its length and
- * 256 characters evenly along it.
+ * Mixes a delta's text into a digest: whole up to 256 characters (every delta a model streams), else its length, its
+ * first and last 64 characters and 64 along the rest.
  */
 function mixText(hash: number, text: string): number {
   const length = text.length;
-  const step = length <= 256 ? 1 : length >>> 8;
   hash = Math.imul(hash ^ length, FNV_PRIME);
-  for (let i = 0; i < length; i += step) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+  if (length <= 256) {
+    for (let i = 0; i < length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+    return hash;
+  }
+  const step = length >>> 6;
+  for (let i = 0; i < 64; i++) {
+    hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+    hash = Math.imul(hash ^ text.charCodeAt(length - 1 - i), FNV_PRIME);
+    hash = Math.imul(hash ^ text.charCodeAt(i * step), FNV_PRIME);
+  }
   return hash;
 }
 
@@ -358,8 +366,8 @@ export class WireEventReader {
   }
 
   /**
-   * The chunk the messages came from was read: the digests of its events are computed now (see `RecentEvents`). A
-   * reader that is not told of chunks digests each event after its message.
+   * The chunk the messages came from was read: the digests of its events are computed now (see `RecentEvents`).
+   * Otherwise they wait for the first repeated number, or until 256 events wait.
    */
   endOfChunk(): void {
     this.recent.settle();
