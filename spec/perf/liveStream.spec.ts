@@ -131,7 +131,7 @@ describe('what a live stream retains (heap bytes after a full collection)', () =
     // yet). Measured here: 29 KB more than the floor per live stream with the whole-event replay window and seven
     // subscribers; now 6.5–7.5 KB when this file runs alone (two subscribers, an idle timer, the tracker and its
     // ledger, the streamed text), but 11–11.5 KB in a full run from a fresh clone, in a Jest worker that ran other
-    // specs first (not understood; the floor's measurement does not move). The bound catches the whole-event window.
+    // specs first (not understood). The bound still catches the whole-event window.
     const chunks = piecesOf(generateStream('streamed', 16_000), 1024);
     const floor = await retainedPerLiveStream(chunks, 1, 800, readWithFloor);
     const ours = await retainedPerLiveStream(chunks, 1, 800, readWithResponsesRx);
