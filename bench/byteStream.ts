@@ -5,8 +5,16 @@
  * @module
  */
 
-/** The bytes as a web stream of `size`-byte chunks, one chunk per pull. */
-export function byteStream(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
+/**
+ * The bytes as a web stream of `size`-byte chunks, one chunk per pull.
+ *
+ * @param onPull called after each chunk with the bytes delivered so far (the per-cell child samples its RSS there).
+ */
+export function byteStream(
+  bytes: Uint8Array,
+  size: number,
+  onPull?: (delivered: number) => void,
+): ReadableStream<Uint8Array> {
   let offset = 0;
   return new ReadableStream<Uint8Array>(
     {
@@ -18,6 +26,7 @@ export function byteStream(bytes: Uint8Array, size: number): ReadableStream<Uint
         const end = Math.min(offset + size, bytes.length);
         controller.enqueue(bytes.subarray(offset, end));
         offset = end;
+        onPull?.(offset);
       },
     },
     { highWaterMark: 0 },

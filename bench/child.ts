@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { byteStream } from './byteStream';
 import { COMPETITORS, type CompetitorName } from './competitors';
 
 /** What one child reports. */
@@ -35,27 +36,13 @@ const MIN_TIME_MS = 200;
 const MAX_REPS = 5000;
 
 /** The bytes as a web stream of `size`-byte chunks, sampling the RSS every 256 KiB delivered. */
-function byteStream(bytes: Uint8Array, size: number, sample: () => void): ReadableStream<Uint8Array> {
-  let offset = 0;
+function sampledStream(bytes: Uint8Array, size: number, sample: () => void): ReadableStream<Uint8Array> {
   let nextSample = SAMPLE_EVERY;
-  return new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        if (offset >= bytes.length) {
-          controller.close();
-          return;
-        }
-        const end = Math.min(offset + size, bytes.length);
-        controller.enqueue(bytes.subarray(offset, end));
-        offset = end;
-        if (offset >= nextSample) {
-          nextSample += SAMPLE_EVERY;
-          sample();
-        }
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  return byteStream(bytes, size, (delivered) => {
+    if (delivered < nextSample) return;
+    nextSample += SAMPLE_EVERY;
+    sample();
+  });
 }
 
 async function main(): Promise<void> {
@@ -74,17 +61,17 @@ async function main(): Promise<void> {
   };
   const startRss = process.memoryUsage.rss();
   let start = performance.now();
-  await consume(byteStream(warmup, chunkSize, sample));
+  await consume(sampledStream(warmup, chunkSize, sample));
   const firstMs = performance.now() - start;
   for (let passes = 1; passes < WARMUP_MAX && performance.now() - start < WARMUP_MS; passes++) {
-    await consume(byteStream(warmup, chunkSize, sample));
+    await consume(sampledStream(warmup, chunkSize, sample));
   }
   let events = 0;
   let reps = 0;
   start = performance.now();
   let elapsed = 0;
   while (reps < MAX_REPS && elapsed < MIN_TIME_MS) {
-    events = await consume(byteStream(bytes, chunkSize, sample));
+    events = await consume(sampledStream(bytes, chunkSize, sample));
     reps++;
     elapsed = performance.now() - start;
   }
