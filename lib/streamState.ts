@@ -502,7 +502,8 @@ export class StreamTracker implements StreamState {
     // A policy may ask twice at `completed` (recoverMissing does): the same output, with no event since, pairs the same.
     const last = this.lastMatch;
     if (last !== undefined && last.output === output && last.observed === this.observed) return last.matches;
-    const contents = output.map((item) => itemFingerprint(item) ?? null);
+    const contents: (string | null)[] = [];
+    for (const item of output) contents.push(itemFingerprint(item) ?? null);
     const matches = this.pairOutput(output, contents);
     this.lastMatch = { output, observed: this.observed, matches, contents };
     return matches;
@@ -512,21 +513,26 @@ export class StreamTracker implements StreamState {
     // Created when needed: a single item repeats nothing, and most outputs claim no open item.
     let claimed: Set<ItemEntry<Evidence>> | undefined;
     const seen = output.length > 1 ? new ItemLedger() : undefined;
-    const matches = output.map((item, outputIndex): OutputItemMatch => {
+    // Arrays built by push, not by `map`: the array an optimized `map` returns can have another map (hidden class) than
+    // the builtin's, and each reader of it compiled before then was deoptimized once it met one (`--trace-deopt`).
+    const matches: OutputItemMatch[] = [];
+    for (let outputIndex = 0; outputIndex < output.length; outputIndex++) {
+      const item = output[outputIndex]!;
       const content = contents[outputIndex] ?? null;
       if (seen !== undefined && !seen.done(item, outputIndex, { recovered: true, content }).first) {
-        return { item, outputIndex, delivered: false, repeat: true, evidence: undefined };
+        matches.push({ item, outputIndex, delivered: false, repeat: true, evidence: undefined });
+        continue;
       }
       const entry = this.ledger.find(item, outputIndex, { recovered: true, claimed, content });
       if (entry !== undefined && !entry.done) (claimed ??= new Set()).add(entry);
-      return {
+      matches.push({
         item,
         outputIndex,
         delivered: entry?.done === true,
         repeat: false,
         evidence: entry === undefined || entry.done ? undefined : entry.value,
-      };
-    });
+      });
+    }
     const missing: ItemEvidence[] = [];
     for (const entry of this.ledger.entries) {
       if (!entry.done && entry.value !== undefined && !claimed?.has(entry)) missing.push(entry.value);

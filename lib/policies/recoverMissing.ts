@@ -22,7 +22,9 @@ import { type RecoveryCandidate, byOutputIndex } from './fallbackPolicy';
  * @returns the candidates, in output order.
  */
 export function recoverMissing(state: StreamState, response: WireResponse): readonly RecoveryCandidate[] {
-  return [...undeliveredOutputItems(state, response), ...rebuildFromEvidence(state, response)].sort(byOutputIndex);
+  const candidates = undeliveredOutputItems(state, response);
+  for (const candidate of rebuildFromEvidence(state, response)) candidates.push(candidate);
+  return candidates.length > 1 ? candidates.sort(byOutputIndex) : candidates;
 }
 
 /**
@@ -32,10 +34,12 @@ export function recoverMissing(state: StreamState, response: WireResponse): read
  * @param response the completed response.
  */
 export function undeliveredOutputItems(state: StreamState, response: WireResponse): RecoveryCandidate[] {
-  return state
-    .matchOutput(response.output ?? [])
-    .output.filter((match) => !match.delivered && !match.repeat)
-    .map(({ item, outputIndex }) => ({ item, outputIndex }));
+  // Built by push, not by filter and map (see `StreamTracker.pairOutput`).
+  const candidates: RecoveryCandidate[] = [];
+  for (const match of state.matchOutput(response.output ?? []).output) {
+    if (!match.delivered && !match.repeat) candidates.push({ item: match.item, outputIndex: match.outputIndex });
+  }
+  return candidates;
 }
 
 /**
