@@ -238,6 +238,66 @@ describe('toWireEvents', () => {
     expect(delivered).toEqual([...first, ...second]);
   });
 
+  describe('never drops a new delta under an older repeated number that differs from the earlier one only in', () => {
+    // OpenAI's field order, and its `obfuscation` padding: delta text plus padding is a fixed size (16, or 32), so two
+    // sends of one text have data of one length that differ only in the padding's random characters.
+    const ID = 'msg_01830d662ab3856501693c32183a488190a612c410a0a39823';
+    const delta = (n: number, text: string, obfuscation: string, logprobs = '[]'): SseMessage => ({
+      type: 'event',
+      data:
+        `{"type":"response.output_text.delta","sequence_number":${n},"item_id":"${ID}","output_index":0,` +
+        `"content_index":0,"delta":${JSON.stringify(text)},"logprobs":${logprobs},"obfuscation":"${obfuscation}"}`,
+    });
+    /** A gateway that numbers each round from 0: the second round repeats the first one's numbers. */
+    const read = (messages: SseMessage[]) => {
+      const texts: string[] = [];
+      const kinds: SequenceAnomaly['kind'][] = [];
+      from(messages)
+        .pipe(toWireEvents({ onSequenceAnomaly: (a) => kinds.push(a.kind) }))
+        .subscribe((e) => {
+          if (e.type === 'response.output_text.delta') texts.push(e.delta);
+        });
+      return { texts, kinds };
+    };
+
+    it('its padding (13 random characters, the common case)', () => {
+      const first = [delta(0, 'The', 'o6siFnnjPfOpq'), delta(1, ' end', 'b'.repeat(12)), delta(2, '.', 'c'.repeat(15))];
+      const second = [delta(0, 'The', 'XVAoDXXbkEabc'), delta(1, ' sum', 'd'.repeat(12))];
+      expect(read([...first, ...second])).toEqual({
+        texts: ['The', ' end', '.', 'The', ' sum'],
+        kinds: ['repeat', 'repeat'],
+      });
+    });
+
+    it('its padding (29 characters that differ all along)', () => {
+      const first = [delta(0, 'The', 'A'.repeat(29)), delta(1, ' end', 'b'.repeat(12)), delta(2, '.', 'c'.repeat(15))];
+      const second = [delta(0, 'The', 'Z'.repeat(29)), delta(1, ' sum', 'd'.repeat(12))];
+      expect(read([...first, ...second]).texts).toEqual(['The', ' end', '.', 'The', ' sum']);
+    });
+
+    it('its logprobs', () => {
+      const lp = (v: string) => `[{"token":"The","logprob":${v},"bytes":[84,104,101],"top_logprobs":[]}]`;
+      const first = [delta(0, 'The', 'o6siFnnjPfOpq', lp('-0.0123')), delta(1, ' end', 'b'.repeat(12))];
+      const second = [delta(0, 'The', 'o6siFnnjPfOpq', lp('-0.9871')), delta(1, ' sum', 'd'.repeat(12))];
+      expect(read([...first, ...second]).texts).toEqual(['The', ' end', 'The', ' sum']);
+    });
+
+    it('as under the latest number, where the data is compared whole', () => {
+      const latest = read([
+        delta(0, 'x', 'q'.repeat(15)),
+        delta(1, 'The', 'o6siFnnjPfOpq'),
+        delta(1, 'The', 'XVAoDXXbkEabc'),
+      ]);
+      expect(latest).toEqual({ texts: ['x', 'The', 'The'], kinds: ['repeat'] });
+      const replayed = read([
+        delta(0, 'The', 'o6siFnnjPfOpq'),
+        delta(1, ' end', 'b'.repeat(12)),
+        delta(0, 'The', 'o6siFnnjPfOpq'),
+      ]);
+      expect(replayed).toEqual({ texts: ['The', ' end'], kinds: ['replay'] });
+    });
+  });
+
   it('never drops a new long delta under a restarted number: texts that differ in their last character', () => {
     const args = (text: string, n: number) =>
       msg(seq({ type: 'response.function_call_arguments.delta', item_id: 'fc_1', output_index: 0, delta: text }, n));

@@ -156,23 +156,31 @@ function mixText(hash: number, text: string): number {
 /**
  * A 32-bit digest of an event, O(1) per event: its number; its data's length; the parsed fields that make an event its
  * own — the `delta` text (whole up to 256 characters), the item's id (`item_id`, else `item.id`: length and last 8
- * characters), `output_index` and `content_index` (else `summary_index`); and, for an event without a `delta`, eight
- * characters sampled along its data. A gateway that numbers each item from 0 sends new deltas under old numbers with
- * data of the same length that differ only in the text; sampled characters alone took those for replays and dropped
- * them. A delta's own fields are what tell it from another delta (the rest of its data is the type, which the length
- * reflects, and padding such as `obfuscation`, which no two sends of one delta need share), so its data is not
- * sampled: most events are deltas, and sampling was about 40% of the digest's cost. Two events get one digest only
- * when all of these agree (or by a 32-bit collision), which a new event under a repeated number does not do: it is
- * another item, index or text. The type is not read: it is in the data's length (and samples), and events of two
- * types under one number with all of the above equal are not the case this guards. About 30 ns per event (20 for a
- * delta), a twentieth of its `JSON.parse`; digesting the whole data would cost about a fifth.
+ * characters), `output_index` and `content_index` (else `summary_index`), and a delta's `obfuscation` padding (length
+ * and last 8 characters: OpenAI pads each delta with random characters, so two sends of one text differ there and
+ * only there); and eight characters sampled along the data, for every event but a plain delta (one of at most 256
+ * characters without `logprobs`, whose data holds nothing else that differs: its type is in the length). A gateway
+ * that numbers each item from 0 sends new deltas under old numbers with data of the same length that differ only in
+ * the text, or only in the padding; sampled characters alone took those for replays and dropped them. Most events are
+ * plain deltas, and the samples were about 40% of their digest's cost. Two events get one digest only when all of
+ * these agree (or by a 32-bit collision), which a new event under a repeated number does not do: it is another item,
+ * index, text or padding. The type is not read: it is in the data's length (and samples), and events of two types
+ * under one number with all of the above equal are not the case this guards. About 30 ns per event, a twentieth of
+ * its `JSON.parse`; digesting the whole data would cost about a fifth.
  */
 function digestOf(sequence: number, data: string, event: RawWireEvent): number {
   const length = data.length;
   let hash = Math.imul(Math.imul(sequence, 0x9e3779b1) ^ length, FNV_PRIME);
   const delta = event.delta;
-  if (typeof delta === 'string') hash = mixText(hash, delta);
-  else {
+  let sample = true;
+  if (typeof delta === 'string') {
+    hash = mixText(hash, delta);
+    const obfuscation = event.obfuscation;
+    if (typeof obfuscation === 'string') hash = mixId(hash, obfuscation);
+    const logprobs = event.logprobs;
+    sample = delta.length > 256 || (Array.isArray(logprobs) && logprobs.length > 0);
+  }
+  if (sample) {
     const step = length >= 16 ? length >>> 3 : 1;
     for (let k = 0, i = length - 1; k < 8 && i >= 0; k++, i -= step) {
       hash = Math.imul(hash ^ data.charCodeAt(i), FNV_PRIME);
@@ -222,8 +230,9 @@ export interface ToWireEventsOptions {
  * Parses SSE messages into validated Responses API wire events. Comments and `[DONE]` produce nothing; events of
  * an unknown type produce nothing, or an {@link UnknownWireEvent} with `unknownEvent: 'emit'`. An event that repeats
  * an earlier event (the same `sequence_number` and the same data: compared whole under the number remembered last,
- * by a digest of its data and of the fields that make it its own — type, item, indexes, delta text — under the 256
- * numbers before, and presumed for any older number) is a replay and is dropped; a new event under a number at or below the last one seen is delivered, and a jump ahead too: each is
+ * by a digest of the fields that make it its own — length, item, indexes, delta text and padding, and characters
+ * sampled along the data of any event but a plain delta — under the 256 numbers before, and presumed for any older
+ * number) is a replay and is dropped; a new event under a number at or below the last one seen is delivered, and a jump ahead too: each is
  * reported to `onSequenceAnomaly`. Streams without sequence numbers pass as they are. A JSON error object
  * without a `type` is a `ResponseFailedError`, and so is a Chat Completions chunk carrying an `error` once Responses
  * events came (a bridge relaying its upstream's failure). A last event cut short by the

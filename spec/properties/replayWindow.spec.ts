@@ -3,8 +3,9 @@
  * replay when it repeats an event delivered under that number (same data), or when the number is more than 256 behind
  * the last (presumed); every other event is delivered. The model below keeps every event whole; the operator keeps
  * the latest number's data and digests of the 256 before, so the property walks streams long enough to cross the
- * window, with replays and new events under old numbers at any distance, and a number repeated again after a new
- * event made it the latest (its first event then known by its digest only).
+ * window, with replays and new events under old numbers at any distance (among them an event sent again with other
+ * padding: its data differs, so it is new), and a number repeated again after a new event made it the latest (its
+ * first event then known by its digest only).
  */
 import fc from 'fast-check';
 import { from } from 'rxjs';
@@ -26,7 +27,8 @@ interface Sent {
   readonly data: string;
 }
 
-const delta = (sequence: number, text: string, itemId: string): Sent => ({
+/** A delta as OpenAI sends it, with its random `obfuscation` padding (here unique per event, of one length). */
+const delta = (sequence: number, text: string, itemId: string, obfuscation: string): Sent => ({
   sequence,
   data: JSON.stringify({
     type: 'response.output_text.delta',
@@ -35,16 +37,19 @@ const delta = (sequence: number, text: string, itemId: string): Sent => ({
     content_index: 0,
     delta: text,
     sequence_number: sequence,
+    obfuscation,
   }),
 });
 
 /**
  * What happens after the first `length` numbers: `replay` sends again the event at `back` numbers behind the last;
  * `fresh` sends a new event (another text, or another item with an id one character apart) under that number;
- * `next` goes on with the next number.
+ * `repad` sends an event under that number again with other padding of the same length (the same text, item and
+ * indexes: a new event, as its data differs); `next` goes on with the next number.
  */
 const step = fc.oneof(
   fc.record({ kind: fc.constant('replay' as const), back: fc.nat({ max: 300 }) }),
+  fc.record({ kind: fc.constant('repad' as const), back: fc.nat({ max: WINDOW - 1 }) }),
   fc.record({
     kind: fc.constant('fresh' as const),
     back: fc.nat({ max: WINDOW - 1 }),
@@ -63,21 +68,31 @@ function streamOf(length: number, steps: readonly Step[]): Sent[] {
     made++;
     return sameLength ? `t${String(made).padStart(6, '0')}` : `t${made}`.repeat(1 + (made % 3));
   };
+  let padded = 0;
+  const padding = () => `p${String(++padded).padStart(11, '0')}`;
   const sent: Sent[] = [];
   let last = -1;
   const next = (count: number) => {
-    for (let i = 0; i < count; i++) sent.push(delta(++last, text(true), 'msg_1'));
+    for (let i = 0; i < count; i++) sent.push(delta(++last, text(true), 'msg_1', padding()));
+  };
+  const earlierAt = (back: number): Sent | undefined => {
+    const sequence = Math.max(0, last - back);
+    const earlier = sent.filter((e) => e.sequence === sequence);
+    return earlier[Math.floor(earlier.length / 2)];
   };
   next(length);
   for (const s of steps) {
     if (s.kind === 'next') next(s.count);
     else if (s.kind === 'replay') {
-      const sequence = Math.max(0, last - s.back);
-      const earlier = sent.filter((e) => e.sequence === sequence);
-      const replayed = earlier[Math.floor(earlier.length / 2)];
+      const replayed = earlierAt(s.back);
       if (replayed !== undefined) sent.push(replayed);
+    } else if (s.kind === 'repad') {
+      const earlier = earlierAt(s.back);
+      if (earlier === undefined) continue;
+      const wire = JSON.parse(earlier.data) as { sequence_number: number; item_id: string; delta: string };
+      sent.push(delta(earlier.sequence, wire.delta, wire.item_id, padding()));
     } else {
-      sent.push(delta(Math.max(0, last - s.back), text(s.sameLength), s.otherItem ? 'msg_2' : 'msg_1'));
+      sent.push(delta(Math.max(0, last - s.back), text(s.sameLength), s.otherItem ? 'msg_2' : 'msg_1', padding()));
     }
   }
   return sent;
