@@ -8,9 +8,10 @@
  *    optimizing compiler is still at work here: it compiles on a thread of its own, most of the code a stream runs is
  *    marked hot during the warm-up and compiled after it (`node --trace-opt`), and the time per stream falls by about a
  *    tenth over this window (a 200 KB stream). Its length depends on how much code there is to compile.
- * 3. if the cell's stream is short (more than one pass in step 2), repeats it untimed for 100 ms more, then times it
- *    again for 200 ms (at most 5000 streams): the mean per stream there is `ms`, the steady state. A big stream (one
- *    pass fills step 2) settles within its own pass: its `ms` is that pass.
+ * 3. if the cell's stream is short (more than one pass in step 2), repeats it untimed for 100 ms more (at most 5000
+ *    streams), then times it again for 200 ms (at most 5000 streams): the mean per stream there is `ms`, the steady
+ *    state. A big stream (one pass of 200 ms or more fills step 2) is timed on that one pass, as before, to stay
+ *    within the parent's per-process limit: its `ms` is `warmingMs`, and includes what the compiler does meanwhile.
  * Prints one JSON line ({@link ChildResult}).
  *
  * @module

@@ -215,7 +215,8 @@ function report(cells: readonly Cell[], results: Map<string, Outcome[]>, options
       'cell\'s stream is then repeated for 200 ms (at most 5000 times): the mean is "warming", as the optimizing ' +
       'compiler is still at work then (most code is compiled after the warm-up, on a thread of its own). A stream that ' +
       'passed more than once there is repeated untimed for 100 ms more, then for 200 ms again: that mean is the time ' +
-      'per stream, the steady state; a bigger stream settles within its one pass, which is its time. "first stream" ' +
+      'per stream, the steady state. A stream of 200 ms or more is timed on its one pass, still warming (as ' +
+      'before this split). "first stream" ' +
       "is the cold first pass of the warm-up. × is the ratio to the floor's median in the same cell.",
     '',
   );
