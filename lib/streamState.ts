@@ -516,12 +516,11 @@ export class StreamTracker implements StreamState {
     // Arrays built by push, not by `map`: the array an optimized `map` returns can have another map (hidden class) than
     // the builtin's, and each reader of it compiled before then was deoptimized once it met one (`--trace-deopt`).
     const matches: OutputItemMatch[] = [];
-    for (let outputIndex = 0; outputIndex < output.length; outputIndex++) {
-      const item = output[outputIndex]!;
+    output.forEach((item, outputIndex) => {
       const content = contents[outputIndex] ?? null;
       if (seen !== undefined && !seen.done(item, outputIndex, { recovered: true, content }).first) {
         matches.push({ item, outputIndex, delivered: false, repeat: true, evidence: undefined });
-        continue;
+        return;
       }
       const entry = this.ledger.find(item, outputIndex, { recovered: true, claimed, content });
       if (entry !== undefined && !entry.done) (claimed ??= new Set()).add(entry);
@@ -532,7 +531,7 @@ export class StreamTracker implements StreamState {
         repeat: false,
         evidence: entry === undefined || entry.done ? undefined : entry.value,
       });
-    }
+    });
     const missing: ItemEvidence[] = [];
     for (const entry of this.ledger.entries) {
       if (!entry.done && entry.value !== undefined && !claimed?.has(entry)) missing.push(entry.value);

@@ -177,8 +177,8 @@ function digestOf(sequence: number, data: string, event: RawWireEvent): number {
     hash = mixText(hash, delta);
     const obfuscation = event.obfuscation;
     if (typeof obfuscation === 'string') hash = mixId(hash, obfuscation);
-    const logprobs = event.logprobs;
-    sample = delta.length > 256 || (Array.isArray(logprobs) && logprobs.length > 0);
+    const logprobs = event.logprobs as readonly unknown[] | null | undefined;
+    sample = delta.length > 256 || (logprobs != null && logprobs.length !== 0);
   }
   if (sample) {
     const step = length >= 16 ? length >>> 3 : 1;

@@ -23,7 +23,7 @@ import { type RecoveryCandidate, byOutputIndex } from './fallbackPolicy';
  */
 export function recoverMissing(state: StreamState, response: WireResponse): readonly RecoveryCandidate[] {
   const candidates = undeliveredOutputItems(state, response);
-  for (const candidate of rebuildFromEvidence(state, response)) candidates.push(candidate);
+  candidates.push(...rebuildFromEvidence(state, response));
   return candidates.length > 1 ? candidates.sort(byOutputIndex) : candidates;
 }
 
