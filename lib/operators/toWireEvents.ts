@@ -125,11 +125,14 @@ class RecentEvents {
 
 const FNV_PRIME = 0x01000193;
 
-/** Mixes an id into a digest: its length and its last 8 characters (where generated ids and counters differ). */
-function mixId(hash: number, id: string): number {
-  const length = id.length;
+/**
+ * Mixes a short string that differs at its end into a digest: its length and its last 8 characters (where generated
+ * ids, counters and random padding differ).
+ */
+function mixTail(hash: number, text: string): number {
+  const length = text.length;
   hash = Math.imul(hash ^ length, FNV_PRIME);
-  for (let i = length - 1, k = 0; k < 8 && i >= 0; k++, i--) hash = Math.imul(hash ^ id.charCodeAt(i), FNV_PRIME);
+  for (let i = length - 1, k = 0; k < 8 && i >= 0; k++, i--) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
   return hash;
 }
 
@@ -176,7 +179,7 @@ function digestOf(sequence: number, data: string, event: RawWireEvent): number {
   if (typeof delta === 'string') {
     hash = mixText(hash, delta);
     const obfuscation = event.obfuscation;
-    if (typeof obfuscation === 'string') hash = mixId(hash, obfuscation);
+    if (typeof obfuscation === 'string') hash = mixTail(hash, obfuscation);
     const logprobs = event.logprobs as readonly unknown[] | null | undefined;
     sample = delta.length > 256 || (logprobs != null && logprobs.length !== 0);
   }
@@ -187,10 +190,10 @@ function digestOf(sequence: number, data: string, event: RawWireEvent): number {
     }
   }
   const itemId = event.item_id;
-  if (typeof itemId === 'string') hash = mixId(hash, itemId);
+  if (typeof itemId === 'string') hash = mixTail(hash, itemId);
   else {
     const id = (event.item as { readonly id?: unknown } | null | undefined)?.id;
-    if (typeof id === 'string') hash = mixId(hash, id);
+    if (typeof id === 'string') hash = mixTail(hash, id);
   }
   const part = event.content_index;
   const index = (part === undefined ? event.summary_index : part) as number;

@@ -24,7 +24,7 @@ import { type RecoveryCandidate, byOutputIndex } from './fallbackPolicy';
 export function recoverMissing(state: StreamState, response: WireResponse): readonly RecoveryCandidate[] {
   const candidates = undeliveredOutputItems(state, response);
   candidates.push(...rebuildFromEvidence(state, response));
-  return candidates.length > 1 ? candidates.sort(byOutputIndex) : candidates;
+  return candidates.sort(byOutputIndex);
 }
 
 /**
