@@ -347,6 +347,27 @@ describe('toWireEvents', () => {
     );
   });
 
+  it('never drops a new delta of another item under a restarted number: two items interleaved', () => {
+    // Two calls streamed side by side, each numbered from 0 and at output_index 0, with the same deltas: only the item
+    // id tells them apart, and it changes from one event to the next (the digest reuses an id's mix only while the id
+    // stays the same). Then a reconnect replays two of them.
+    const args = (itemId: string, text: string, n: number) =>
+      msg(seq({ type: 'response.function_call_arguments.delta', item_id: itemId, output_index: 0, delta: text }, n));
+    const kinds: SequenceAnomaly['kind'][] = [];
+    const delivered: string[] = [];
+    from([
+      ...[args('fc_a', '{"', 0), args('fc_a', 'x', 1), args('fc_a', 'y', 2)],
+      ...[args('fc_b', '{"', 0), args('fc_a', 'z', 3), args('fc_b', 'x', 1)],
+      ...[args('fc_a', 'x', 1), args('fc_b', 'x', 1)],
+    ])
+      .pipe(toWireEvents({ onSequenceAnomaly: (a) => kinds.push(a.kind) }))
+      .subscribe((e) => {
+        if (e.type === 'response.function_call_arguments.delta') delivered.push(`${e.item_id} ${e.delta}`);
+      });
+    expect(delivered).toEqual(['fc_a {"', 'fc_a x', 'fc_a y', 'fc_b {"', 'fc_a z', 'fc_b x']);
+    expect(kinds).toEqual(['repeat', 'repeat', 'replay', 'replay']);
+  });
+
   it('counts unknown events in the sequence, so skipping them is no gap', () => {
     const gaps: SequenceGap[] = [];
     const s = {
