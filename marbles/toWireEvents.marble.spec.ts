@@ -269,6 +269,18 @@ describe('toWireEvents', () => {
       });
     });
 
+    it('its padding, in one of its last four characters (the ones the digest reads)', () => {
+      for (const [a, b] of [
+        ['aaaaaaaaaaaaX', 'aaaaaaaaaaaaY'],
+        ['aaaaaaaaaXaaa', 'aaaaaaaaaYaaa'],
+        ['Xa', 'Ya'],
+      ] as const) {
+        const first = [delta(0, 'The', a), delta(1, ' end', 'b'.repeat(12)), delta(2, '.', 'c'.repeat(15))];
+        const second = [delta(0, 'The', b)];
+        expect(read([...first, ...second]).texts).toEqual(['The', ' end', '.', 'The']);
+      }
+    });
+
     it('its padding (29 characters that differ all along)', () => {
       const first = [delta(0, 'The', 'A'.repeat(29)), delta(1, ' end', 'b'.repeat(12)), delta(2, '.', 'c'.repeat(15))];
       const second = [delta(0, 'The', 'Z'.repeat(29)), delta(1, ' sum', 'd'.repeat(12))];

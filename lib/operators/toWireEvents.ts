@@ -144,7 +144,7 @@ class RecentEvents {
    * A 32-bit digest of an event, O(1) per event: its number; its data's length; the parsed fields that make an event
    * its own — the `delta` text (whole up to 256 characters), the item's id (`item_id`, else `item.id`: length and last
    * 8 characters), `output_index` and `content_index` (else `summary_index`), and a delta's `obfuscation` padding
-   * (length and last 8 characters: OpenAI pads each delta with random characters, so two sends of one text differ there
+   * (length and last 4 characters: OpenAI pads each delta with random characters, so two sends of one text differ there
    * and only there); and eight characters sampled along the data, for every event but a plain delta (one of at most 256
    * characters without `logprobs`, whose data holds nothing else that differs: its type is in the length). A gateway
    * that numbers each item from 0 sends new deltas under old numbers with data of the same length that differ only in
@@ -164,7 +164,7 @@ class RecentEvents {
     if (typeof delta === 'string') {
       hash = mixText(hash, delta);
       const obfuscation = event.obfuscation;
-      if (typeof obfuscation === 'string') hash = mixTail(hash, obfuscation);
+      if (typeof obfuscation === 'string') hash = mixPadding(hash, obfuscation);
       const logprobs = event.logprobs as readonly unknown[] | null | undefined;
       sample = delta.length > 256 || (logprobs != null && logprobs.length !== 0);
     }
@@ -195,13 +195,26 @@ const FNV_PRIME = 0x01000193;
 
 /**
  * Mixes a short string that differs at its end into a digest: its length and its last 8 characters (where generated
- * ids, counters and random padding differ).
+ * ids and counters differ).
  */
 function mixTail(hash: number, text: string): number {
   const length = text.length;
   hash = Math.imul(hash ^ length, FNV_PRIME);
   for (let i = length - 1, k = 0; k < 8 && i >= 0; k++, i--) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
   return hash;
+}
+
+/**
+ * Mixes a delta's `obfuscation` padding into a digest: its length and its last 4 characters, two to a multiplication
+ * (random letters and digits: two paddings of one length agree there once in 14 million). Eight characters in a loop,
+ * as {@link mixTail} mixes, were about 1.5% of the time of a 200 KB stream in 16 KiB chunks.
+ */
+function mixPadding(hash: number, text: string): number {
+  const length = text.length;
+  if (length < 4) return mixTail(hash, text);
+  hash = Math.imul(hash ^ length, FNV_PRIME);
+  hash = Math.imul(hash ^ (text.charCodeAt(length - 1) | (text.charCodeAt(length - 2) << 16)), FNV_PRIME);
+  return Math.imul(hash ^ (text.charCodeAt(length - 3) | (text.charCodeAt(length - 4) << 16)), FNV_PRIME);
 }
 
 /**
