@@ -157,58 +157,52 @@ function readEvents<E extends NormalizedEvent | ResponseEvent>(
 
 /** The per-stream state of {@link readEvents}: each SSE message of the decoder goes through the stages at once. */
 class EventReader implements SseSink {
-  readonly #subscriber: Subscriber<ResponseEvent | NormalizedEvent>;
-  readonly #dropCutShort: boolean;
-  readonly #fallback: FallbackPolicy | undefined;
-  readonly #decoder: SseDecoder;
-  readonly #wire: WireEventReader;
-  readonly #tracker: StreamTracker | undefined;
+  private readonly decoder: SseDecoder;
+  private readonly wire: WireEventReader;
+  private readonly tracker: StreamTracker | undefined;
 
   constructor(
-    subscriber: Subscriber<ResponseEvent | NormalizedEvent>,
+    private readonly subscriber: Subscriber<ResponseEvent | NormalizedEvent>,
     maxEventSize: number,
     wire: WireEventsConfig,
-    dropCutShort: boolean,
-    fallback: FallbackPolicy | undefined,
+    private readonly dropCutShort: boolean,
+    private readonly fallback: FallbackPolicy | undefined,
   ) {
-    this.#subscriber = subscriber;
-    this.#dropCutShort = dropCutShort;
-    this.#fallback = fallback;
-    this.#decoder = new SseDecoder(this, maxEventSize);
-    this.#wire = new WireEventReader(wire);
-    this.#tracker = fallback === undefined ? undefined : new StreamTracker();
+    this.decoder = new SseDecoder(this, maxEventSize);
+    this.wire = new WireEventReader(wire);
+    this.tracker = fallback === undefined ? undefined : new StreamTracker();
   }
 
   get closed(): boolean {
-    return this.#subscriber.closed;
+    return this.subscriber.closed;
   }
 
   push(chunk: SseChunk): void {
-    this.#decoder.push(chunk);
-    this.#wire.endOfChunk();
+    this.decoder.push(chunk);
+    this.wire.endOfChunk();
   }
 
   /** The chunks ended: a last event may still come; then the stream ends (without `completed`, a closed stream). */
   end(): void {
-    this.#decoder.end();
-    if (this.#tracker === undefined) this.#subscriber.complete();
-    else this.#subscriber.error(new StreamClosedError());
+    this.decoder.end();
+    if (this.tracker === undefined) this.subscriber.complete();
+    else this.subscriber.error(new StreamClosedError());
   }
 
   next(message: SseMessage): void {
-    if (message.type !== 'event' || this.#subscriber.closed) return;
-    if (this.#dropCutShort && !isWhole(message)) return;
-    const wire = this.#wire.read(message);
+    if (message.type !== 'event' || this.subscriber.closed) return;
+    if (this.dropCutShort && !isWhole(message)) return;
+    const wire = this.wire.read(message);
     if (wire === undefined) return;
     const event = normalizeWireEvent(wire);
     if (event === undefined) return;
-    const tracker = this.#tracker;
-    if (tracker === undefined) this.#subscriber.next(event);
-    else deliverOne(this.#subscriber, this.#fallback as FallbackPolicy, tracker, event);
+    const tracker = this.tracker;
+    if (tracker === undefined) this.subscriber.next(event);
+    else deliverOne(this.subscriber, this.fallback as FallbackPolicy, tracker, event);
   }
 
   error(error: unknown): void {
-    this.#subscriber.error(error);
+    this.subscriber.error(error);
   }
 }
 

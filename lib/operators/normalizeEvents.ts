@@ -264,25 +264,6 @@ function normalizeKind(
       return { type: 'audioDelta', delta: wire.delta, sequenceNumber };
     case 'response.audio.transcript.delta':
       return { type: 'audioTranscriptDelta', delta: wire.delta, sequenceNumber };
-    case 'response.web_search_call.in_progress':
-    case 'response.web_search_call.searching':
-    case 'response.web_search_call.completed':
-    case 'response.file_search_call.in_progress':
-    case 'response.file_search_call.searching':
-    case 'response.file_search_call.completed':
-    case 'response.code_interpreter_call.in_progress':
-    case 'response.code_interpreter_call.interpreting':
-    case 'response.code_interpreter_call.completed':
-    case 'response.image_generation_call.in_progress':
-    case 'response.image_generation_call.generating':
-    case 'response.image_generation_call.completed':
-    case 'response.mcp_call.in_progress':
-    case 'response.mcp_call.completed':
-    case 'response.mcp_call.failed':
-    case 'response.mcp_list_tools.in_progress':
-    case 'response.mcp_list_tools.completed':
-    case 'response.mcp_list_tools.failed':
-      return toolProgress(sequenceNumber, wire.type, wire.item_id, wire.output_index);
     case 'response.queued':
       return { type: 'queued', responseId: wire.response?.id ?? undefined, sequenceNumber };
     case 'response.cancelled':
@@ -369,6 +350,15 @@ function normalizeKind(
       });
     case 'unknown':
       return { type: 'unknownEvent', wireType: wire.wireType, event: wire.event, sequenceNumber };
+    default:
+      // The hosted tools' progress (`response.web_search_call.searching`, …, 18 types): every other type has its case
+      // above, and `satisfies` fails to compile if a type without one is not a progress event.
+      return toolProgress(
+        sequenceNumber,
+        wire.type satisfies `response.${ToolProgressItemType}.${ToolProgressStatus}`,
+        wire.item_id,
+        wire.output_index,
+      );
   }
 }
 

@@ -34,13 +34,19 @@ const REPLAY_WINDOW = 256;
 const SLOT_MASK = REPLAY_WINDOW - 1;
 /** The most events whose digests wait for the end of their chunk (a chunk of a source given whole can hold many). */
 const MAX_WAITING = 256;
+/**
+ * The most waiting events whose list is kept for the next chunk (a 16 KiB chunk of deltas holds about 60): the list of
+ * a bigger chunk is given back, so that a live stream does not keep up to 6 KB of empty slots.
+ */
+const KEPT_WAITING = 64;
 
 /**
  * The events of the replay window: the number remembered last with its events' data whole (several when a number
  * repeats), compared exactly, as a filter that re-splits deltas repeats the latest number in pieces that may differ in
- * a few characters; the {@link REPLAY_WINDOW} numbers before with a digest of their data (`#digestOf`). Holding the
- * data of 256 events kept the whole text of a small stream alive while it ran, long enough to survive young-generation
- * collections: with 1,000 streams at once, a third of the peak memory per stream (`bench/many.ts`).
+ * a few characters; the {@link REPLAY_WINDOW} numbers before with a digest of their data
+ * ({@link digestOf}). Holding the data of 256 events kept the whole text of a small stream alive while it
+ * ran, long enough to survive young-generation collections: with 1,000 streams at once, a third of the peak memory per
+ * stream (`bench/many.ts`).
  *
  * Every event passes here, and in the common case (each number higher than the last) none is ever compared. So
  * `responseEvents` defers the digests of a chunk's events to the end of the chunk ({@link RecentEvents.settle}), or to
@@ -52,29 +58,26 @@ const MAX_WAITING = 256;
  */
 class RecentEvents {
   /** By `sequence & SLOT_MASK`: the digest of the first event seen under the number (which the digest includes). */
-  readonly #digests: number[] = [];
+  private readonly digests: number[] = [];
   /** By slot, the digests of further events under a number that repeated: created with the first repeat. */
-  #repeats: (number[] | undefined)[] | undefined;
+  private repeats: (number[] | undefined)[] | undefined;
   /**
    * The events whose digests wait for {@link settle}, three entries each: number, data, parsed event; the first
-   * `#waitingLength` entries are in use. The array is kept from chunk to chunk and its entries cleared: truncating it
-   * (`length = 0`) gave its store back, and each chunk grew a new one push by push: about 2% of the time of a 200 KB
-   * stream in 16 KiB chunks.
+   * `waitingLength` entries are in use. The array is kept from chunk to chunk (up to {@link KEPT_WAITING} events) and
+   * its entries cleared: truncating it (`length = 0`) after every chunk gave its store back, and each chunk grew a new
+   * one push by push: about 2% of the time of a 200 KB stream in 16 KiB chunks.
    */
-  readonly #waiting: unknown[] = [];
-  #waitingLength = 0;
+  private readonly waiting: unknown[] = [];
+  private waitingLength = 0;
   /** The number remembered last (`NaN`: none yet), the data of its first event, and of the events that repeated it. */
-  #latest = NaN;
-  #latestData = '';
-  #latestRepeats: string[] | undefined;
+  private latest = NaN;
+  private latestData = '';
+  private latestRepeats: string[] | undefined;
   /**
    * The latest number's data holds every event under it: false when a repeat made an older number the latest, whose
    * earlier events have only their digests.
    */
-  #latestWhole = true;
-  /** The item id digested last and its {@link mixTail}: the deltas of an item come in a row, under one id. */
-  #itemId = '';
-  #itemIdMix = 0;
+  private latestWhole = true;
 
   /**
    * @param repeated the number is at or below the highest one seen (a repeat, or a late event): its digest joins
@@ -82,42 +85,42 @@ class RecentEvents {
    */
   remember(sequence: number, data: string, event: RawWireEvent, repeated: boolean): void {
     if (!repeated) {
-      const waiting = this.#waiting;
-      const length = this.#waitingLength;
+      const waiting = this.waiting;
+      const length = this.waitingLength;
       waiting[length] = sequence;
       waiting[length + 1] = data;
       waiting[length + 2] = event;
-      this.#waitingLength = length + 3;
+      this.waitingLength = length + 3;
       if (length + 3 >= MAX_WAITING * 3) this.settle();
     } else {
       this.settle();
       const slot = sequence & SLOT_MASK;
-      const digest = this.#digestOf(sequence, data, event);
-      if (this.#digests[slot] === undefined) this.#digests[slot] = digest;
-      else ((this.#repeats ??= [])[slot] ??= []).push(digest);
+      const digest = digestOf(sequence, data, event);
+      if (this.digests[slot] === undefined) this.digests[slot] = digest;
+      else ((this.repeats ??= [])[slot] ??= []).push(digest);
     }
-    if (sequence === this.#latest) (this.#latestRepeats ??= []).push(data);
+    if (sequence === this.latest) (this.latestRepeats ??= []).push(data);
     else {
-      this.#latest = sequence;
-      this.#latestData = data;
-      this.#latestRepeats = undefined;
-      this.#latestWhole = !repeated;
+      this.latest = sequence;
+      this.latestData = data;
+      this.latestRepeats = undefined;
+      this.latestWhole = !repeated;
     }
   }
 
   /** True when `data` under `sequence` repeats an event seen (`last` is the highest number seen). */
   isReplay(sequence: number, data: string, event: RawWireEvent, last: number): boolean {
     if (sequence <= last - REPLAY_WINDOW) return true; // too old to compare: a reconnect replaying from the start
-    if (sequence === this.#latest) {
-      if (data === this.#latestData || this.#latestRepeats?.includes(data) === true) return true;
-      if (this.#latestWhole) return false;
+    if (sequence === this.latest) {
+      if (data === this.latestData || this.latestRepeats?.includes(data) === true) return true;
+      if (this.latestWhole) return false;
     }
     this.settle();
     const slot = sequence & SLOT_MASK;
-    const first = this.#digests[slot];
+    const first = this.digests[slot];
     if (first === undefined) return false;
-    const digest = this.#digestOf(sequence, data, event);
-    return digest === first || this.#repeats?.[slot]?.includes(digest) === true;
+    const digest = digestOf(sequence, data, event);
+    return digest === first || this.repeats?.[slot]?.includes(digest) === true;
   }
 
   /**
@@ -125,69 +128,20 @@ class RecentEvents {
    * lets go of their data.
    */
   settle(): void {
-    const length = this.#waitingLength;
+    const length = this.waitingLength;
     if (length === 0) return;
-    const waiting = this.#waiting;
-    const repeats = this.#repeats;
+    const waiting = this.waiting;
+    const repeats = this.repeats;
     for (let i = 0; i < length; i += 3) {
       const sequence = waiting[i] as number;
       const slot = sequence & SLOT_MASK;
-      this.#digests[slot] = this.#digestOf(sequence, waiting[i + 1] as string, waiting[i + 2] as RawWireEvent);
+      this.digests[slot] = digestOf(sequence, waiting[i + 1] as string, waiting[i + 2] as RawWireEvent);
       waiting[i + 1] = undefined;
       waiting[i + 2] = undefined;
       if (repeats !== undefined) repeats[slot] = undefined;
     }
-    this.#waitingLength = 0;
-  }
-
-  /**
-   * A 32-bit digest of an event, O(1) per event: its number; its data's length; the parsed fields that make an event
-   * its own — the `delta` text (whole up to 256 characters), the item's id (`item_id`, else `item.id`: length and last
-   * 8 characters), `output_index` and `content_index` (else `summary_index`), and a delta's `obfuscation` padding
-   * (length and last 4 characters: OpenAI pads each delta with random characters, so two sends of one text differ there
-   * and only there); and eight characters sampled along the data, for every event but a plain delta (one of at most 256
-   * characters without `logprobs`, whose data holds nothing else that differs: its type is in the length). A gateway
-   * that numbers each item from 0 sends new deltas under old numbers with data of the same length that differ only in
-   * the text, or only in the padding; sampled characters alone took those for replays and dropped them. Most events are
-   * plain deltas, and the samples were about 40% of their digest's cost. Two events get one digest only when all of
-   * these agree (or by a 32-bit collision), which a new event under a repeated number does not do: it is another item,
-   * index, text or padding. The type is not read: it is in the data's length (and samples), and events of two types
-   * under one number with all of the above equal are not the case this guards. An `item_id` equal to the one digested
-   * before reuses its mix: a string comparison instead of eight characters mixed, about 1% of the time of a 200 KB
-   * stream. About 40 ns per event, a twentieth of its `JSON.parse`; digesting the whole data would cost about a fifth.
-   */
-  #digestOf(sequence: number, data: string, event: RawWireEvent): number {
-    const length = data.length;
-    let hash = Math.imul(Math.imul(sequence, 0x9e3779b1) ^ length, FNV_PRIME);
-    const delta = event.delta;
-    let sample = true;
-    if (typeof delta === 'string') {
-      hash = mixText(hash, delta);
-      const obfuscation = event.obfuscation;
-      if (typeof obfuscation === 'string') hash = mixPadding(hash, obfuscation);
-      const logprobs = event.logprobs as readonly unknown[] | null | undefined;
-      sample = delta.length > 256 || (logprobs != null && logprobs.length !== 0);
-    }
-    if (sample) {
-      const step = length >= 16 ? length >>> 3 : 1;
-      for (let k = 0, i = length - 1; k < 8 && i >= 0; k++, i -= step) {
-        hash = Math.imul(hash ^ data.charCodeAt(i), FNV_PRIME);
-      }
-    }
-    const itemId = event.item_id;
-    if (typeof itemId === 'string') {
-      if (itemId !== this.#itemId) {
-        this.#itemId = itemId;
-        this.#itemIdMix = mixTail(0, itemId);
-      }
-      hash = Math.imul(hash ^ this.#itemIdMix, FNV_PRIME);
-    } else {
-      const id = (event.item as { readonly id?: unknown } | null | undefined)?.id;
-      if (typeof id === 'string') hash = mixTail(hash, id);
-    }
-    const part = event.content_index;
-    const index = (part === undefined ? event.summary_index : part) as number;
-    return Math.imul(hash ^ ((event.output_index as number) | 0) ^ ((index | 0) << 16), FNV_PRIME);
+    this.waitingLength = 0;
+    if (length > KEPT_WAITING * 3) waiting.length = 0;
   }
 }
 
@@ -237,6 +191,48 @@ function mixText(hash: number, text: string): number {
   return hash;
 }
 
+/**
+ * A 32-bit digest of an event, O(1) per event: its number; its data's length; the parsed fields that make an event
+ * its own — the `delta` text (whole up to 256 characters), the item's id (`item_id`, else `item.id`: length and last
+ * 8 characters), `output_index` and `content_index` (else `summary_index`), and a delta's `obfuscation` padding
+ * (length and last 4 characters: OpenAI pads each delta with random characters, so two sends of one text differ there
+ * and only there); and eight characters sampled along the data, for every event but a plain delta (one of at most 256
+ * characters without `logprobs`, whose data holds nothing else that differs: its type is in the length). A gateway
+ * that numbers each item from 0 sends new deltas under old numbers with data of the same length that differ only in
+ * the text, or only in the padding; sampled characters alone took those for replays and dropped them. Most events are
+ * plain deltas, and the samples were about 40% of their digest's cost. Two events get one digest only when all of
+ * these agree (or by a 32-bit collision), which a new event under a repeated number does not do: it is another item,
+ * index, text or padding. The type is not read: it is in the data's length (and samples), and events of two types
+ * under one number with all of the above equal are not the case this guards. About 40 ns per event, a twentieth of its `JSON.parse`; digesting the whole data would cost about a fifth.
+ */
+function digestOf(sequence: number, data: string, event: RawWireEvent): number {
+  const length = data.length;
+  let hash = Math.imul(Math.imul(sequence, 0x9e3779b1) ^ length, FNV_PRIME);
+  const delta = event.delta;
+  let sample = true;
+  if (typeof delta === 'string') {
+    hash = mixText(hash, delta);
+    const obfuscation = event.obfuscation;
+    if (typeof obfuscation === 'string') hash = mixPadding(hash, obfuscation);
+    const logprobs = event.logprobs as readonly unknown[] | null | undefined;
+    sample = delta.length > 256 || (logprobs != null && logprobs.length !== 0);
+  }
+  if (sample) {
+    const step = length >= 16 ? length >>> 3 : 1;
+    for (let k = 0, i = length - 1; k < 8 && i >= 0; k++, i -= step) {
+      hash = Math.imul(hash ^ data.charCodeAt(i), FNV_PRIME);
+    }
+  }
+  const itemId = event.item_id;
+  if (typeof itemId === 'string') hash = mixTail(hash, itemId);
+  else {
+    const id = (event.item as { readonly id?: unknown } | null | undefined)?.id;
+    if (typeof id === 'string') hash = mixTail(hash, id);
+  }
+  const part = event.content_index;
+  const index = (part === undefined ? event.summary_index : part) as number;
+  return Math.imul(hash ^ ((event.output_index as number) | 0) ^ ((index | 0) << 16), FNV_PRIME);
+}
 /** Options of {@link toWireEvents}. */
 export interface ToWireEventsOptions {
   /**
@@ -380,14 +376,11 @@ export function wireEventsConfig(options: ToWireEventsOptions): WireEventsConfig
  * @internal
  */
 export class WireEventReader {
-  #lastSequence: number | undefined;
-  #midStream = false;
-  readonly #recent = new RecentEvents();
-  readonly #config: WireEventsConfig;
+  private lastSequence: number | undefined;
+  private midStream = false;
+  private readonly recent = new RecentEvents();
 
-  constructor(config: WireEventsConfig) {
-    this.#config = config;
-  }
+  constructor(private readonly config: WireEventsConfig) {}
 
   /**
    * One SSE event to its wire event.
@@ -402,14 +395,14 @@ export class WireEventReader {
     try {
       const raw =
         json === undefined
-          ? parseRawWireEvent(message.data, this.#midStream)
-          : checkRawWireEvent(json, message.data, this.#midStream);
+          ? parseRawWireEvent(message.data, this.midStream)
+          : checkRawWireEvent(json, message.data, this.midStream);
       if (raw === undefined) return undefined;
-      this.#midStream = true;
+      this.midStream = true;
       const sequence = raw.sequence_number;
       if (typeof sequence === 'number' && !this.isNew(sequence, message.data, raw)) return undefined;
       const event = validateWireEvent(raw, message.data);
-      if (event !== undefined || !this.#config.emitUnknown) return event;
+      if (event !== undefined || !this.config.emitUnknown) return event;
       return {
         type: 'unknown',
         wireType: raw.type,
@@ -417,7 +410,7 @@ export class WireEventReader {
         ...(typeof sequence === 'number' ? { sequence_number: sequence } : {}),
       };
     } catch (error) {
-      if (error instanceof MalformedEventError && this.#config.skipMalformed) return undefined;
+      if (error instanceof MalformedEventError && this.config.skipMalformed) return undefined;
       throw error;
     }
   }
@@ -427,29 +420,29 @@ export class WireEventReader {
    * Otherwise they wait for the first repeated number, or until 256 events wait.
    */
   endOfChunk(): void {
-    this.#recent.settle();
+    this.recent.settle();
   }
 
   /** Records a sequence number; false for a replay (dropped). Gaps, repeats and replays are reported. */
   private isNew(sequence: number, data: string, event: RawWireEvent): boolean {
-    const last = this.#lastSequence;
+    const last = this.lastSequence;
     if (last !== undefined && sequence <= last) {
-      if (this.#recent.isReplay(sequence, data, event, last)) {
+      if (this.recent.isReplay(sequence, data, event, last)) {
         this.report('replay', last + 1, sequence);
         return false;
       }
       this.report('repeat', last + 1, sequence);
-      this.#recent.remember(sequence, data, event, true);
+      this.recent.remember(sequence, data, event, true);
     } else {
       if (last !== undefined && sequence > last + 1) this.report('gap', last + 1, sequence);
-      this.#lastSequence = sequence;
-      this.#recent.remember(sequence, data, event, false);
+      this.lastSequence = sequence;
+      this.recent.remember(sequence, data, event, false);
     }
     return true;
   }
 
   private report(kind: SequenceAnomaly['kind'], expected: number, received: number): void {
-    this.#config.onSequenceAnomaly?.({ kind, expected, received });
-    if (kind === 'gap') this.#config.onSequenceGap?.({ expected, received });
+    this.config.onSequenceAnomaly?.({ kind, expected, received });
+    if (kind === 'gap') this.config.onSequenceGap?.({ expected, received });
   }
 }

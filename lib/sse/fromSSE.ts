@@ -154,18 +154,19 @@ export interface SseSink {
  */
 export class SseDecoder {
   /** The stream-mode decoder, for every chunk of bytes after the first (or the first, if it ends inside a character). */
-  #decoder: TextDecoder | undefined;
-  readonly #parser: EventSourceParser;
-  #atStart = true;
-  #bomChecked = false; // the first character of the text was looked at (a BOM there is stripped)
-  #pendingCR = false; // the text fed last ended with CR: a LF starting the next one completes that CRLF
-  #emitted = false;
-  #flushing = false;
-  #firstChar: string | undefined; // the body's first non-blank character: only a first line can reveal a page
-  readonly #sink: SseSink;
+  private decoder: TextDecoder | undefined;
+  private readonly parser: EventSourceParser;
+  private atStart = true;
+  private bomChecked = false; // the first character of the text was looked at (a BOM there is stripped)
+  private pendingCR = false; // the text fed last ended with CR: a LF starting the next one completes that CRLF
+  private emitted = false;
+  private flushing = false;
+  private firstChar: string | undefined; // the body's first non-blank character: only a first line can reveal a page
 
-  constructor(sink: SseSink, maxEventSize: number) {
-    this.#sink = sink;
+  constructor(
+    private readonly sink: SseSink,
+    maxEventSize: number,
+  ) {
     // The limit is checked on what completes (a length comparison per event, comment or unknown line), so one chunk
     // and many give the same result. The parser's own check sees only what a chunk leaves unfinished (a line plus
     // the data of its event), so it is a memory backstop set high enough (a value past the limit behind a field
@@ -173,7 +174,7 @@ export class SseDecoder {
     const tooLarge = (): void => {
       if (!sink.closed) sink.error(new EventTooLargeError(maxEventSize));
     };
-    this.#parser = createParser({
+    this.parser = createParser({
       onEvent: (event) => {
         if (
           event.data.length > maxEventSize ||
@@ -181,19 +182,19 @@ export class SseDecoder {
           (event.id !== undefined && event.id.length > maxEventSize)
         )
           return tooLarge();
-        this.#emitted = true;
+        this.emitted = true;
         const message: SseEventMessage = { type: 'event', data: event.data, event: event.event, id: event.id };
-        sink.next(this.#flushing ? { ...message, unterminated: true } : message);
+        sink.next(this.flushing ? { ...message, unterminated: true } : message);
       },
       onComment: (comment) => {
         if (comment.length > maxEventSize) return tooLarge();
-        this.#emitted = true;
+        this.emitted = true;
         sink.next({ type: 'comment', comment });
       },
       onError: (error) => {
         if (error.type === 'max-buffer-size-exceeded') return tooLarge();
         if (error.line !== undefined && error.line.length > maxEventSize) return tooLarge();
-        if (error.type === 'unknown-field' && !this.#emitted && (this.#firstChar === '<' || this.#firstChar === '{')) {
+        if (error.type === 'unknown-field' && !this.emitted && (this.firstChar === '<' || this.firstChar === '{')) {
           const detected = notAnEventStream(error.line);
           if (detected !== undefined) sink.error(new ProtocolMismatchError({ detected, raw: error.line ?? '' }));
         }
@@ -208,20 +209,20 @@ export class SseDecoder {
    * only across an unfinished sequence. Every later chunk is decoded in stream mode, by a decoder of the stream's own.
    */
   push(chunk: SseChunk): void {
-    if (this.#sink.closed) return;
+    if (this.sink.closed) return;
     let text: string;
     if (typeof chunk === 'string') text = chunk;
     // Nothing decoded yet (`undefined >= 0x80`, an empty chunk, is false).
-    else if (this.#decoder === undefined && this.#atStart && !(chunk[chunk.length - 1]! >= 0x80)) {
+    else if (this.decoder === undefined && this.atStart && !(chunk[chunk.length - 1]! >= 0x80)) {
       text = WHOLE_CHUNK_DECODER.decode(chunk);
-    } else text = (this.#decoder ??= utf8Decoder()).decode(chunk, { stream: true });
+    } else text = (this.decoder ??= utf8Decoder()).decode(chunk, { stream: true });
     this.feedText(text);
   }
 
   /** Feeds decoded text, first stripping one BOM from the start of the stream's text. */
   private feedText(text: string): void {
-    if (!this.#bomChecked && text.length > 0) {
-      this.#bomChecked = true;
+    if (!this.bomChecked && text.length > 0) {
+      this.bomChecked = true;
       if (text.charCodeAt(0) === BOM) text = text.slice(1);
     }
     this.feed(text);
@@ -229,32 +230,32 @@ export class SseDecoder {
 
   /** The source ended: ends a last line and dispatches a last event whose blank line never came. */
   end(): void {
-    if (this.#decoder !== undefined) this.feedText(this.#decoder.decode());
-    this.#flushing = true;
-    if (!this.#atStart) this.feed('\n\n');
+    if (this.decoder !== undefined) this.feedText(this.decoder.decode());
+    this.flushing = true;
+    if (!this.atStart) this.feed('\n\n');
   }
 
   private feed(input: string): void {
     // Fed in slices, so the parser's memory backstop also runs inside a whole source given at once (a string, a
     // Buffer): a line without end stops being joined after a bounded amount instead of parsed whole.
     if (input.length <= FEED_SLICE) return this.feedSlice(input);
-    for (let start = 0; start < input.length && !this.#sink.closed; start += FEED_SLICE)
+    for (let start = 0; start < input.length && !this.sink.closed; start += FEED_SLICE)
       this.feedSlice(input.slice(start, start + FEED_SLICE));
   }
 
   private feedSlice(input: string): void {
-    if (input.length === 0 || this.#sink.closed) return;
+    if (input.length === 0 || this.sink.closed) return;
     let text = input;
-    if (this.#pendingCR) {
-      this.#pendingCR = false;
+    if (this.pendingCR) {
+      this.pendingCR = false;
       if (text.charCodeAt(0) === LF) text = text.slice(1);
       if (text.length === 0) return;
     }
-    this.#atStart = false;
-    if (this.#firstChar === undefined) this.#firstChar = /\S/.exec(text)?.[0];
-    this.#pendingCR = text.charCodeAt(text.length - 1) === CR;
+    this.atStart = false;
+    if (this.firstChar === undefined) this.firstChar = /\S/.exec(text)?.[0];
+    this.pendingCR = text.charCodeAt(text.length - 1) === CR;
     // The parser sees LF endings only: its CR path rescans the rest of the chunk for each line (quadratic), and a
     // CR ending a chunk no longer waits for the next byte.
-    this.#parser.feed(text.indexOf('\r') === -1 ? text : text.replace(CR_OR_CRLF, '\n'));
+    this.parser.feed(text.indexOf('\r') === -1 ? text : text.replace(CR_OR_CRLF, '\n'));
   }
 }

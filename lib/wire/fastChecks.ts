@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { TOOL_PROGRESS_TYPES } from './schemas';
 
 type Fields = { readonly [key: string]: unknown };
 
@@ -278,29 +279,7 @@ const FAST_CHECKS: ReadonlyMap<string, Check> = new Map<string, Check>([
       return true;
     },
   ],
-  ...sameCheck(
-    [
-      'response.code_interpreter_call.in_progress',
-      'response.code_interpreter_call.interpreting',
-      'response.code_interpreter_call.completed',
-      'response.file_search_call.in_progress',
-      'response.file_search_call.searching',
-      'response.file_search_call.completed',
-      'response.web_search_call.in_progress',
-      'response.web_search_call.searching',
-      'response.web_search_call.completed',
-      'response.image_generation_call.in_progress',
-      'response.image_generation_call.generating',
-      'response.image_generation_call.completed',
-      'response.mcp_call.in_progress',
-      'response.mcp_call.completed',
-      'response.mcp_call.failed',
-      'response.mcp_list_tools.in_progress',
-      'response.mcp_list_tools.completed',
-      'response.mcp_list_tools.failed',
-    ],
-    (event) => hasPartRef(event),
-  ),
+  ...sameCheck(TOOL_PROGRESS_TYPES, (event) => hasPartRef(event)),
   [
     'response.image_generation_call.partial_image',
     (event) => {

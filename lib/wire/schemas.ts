@@ -93,6 +93,33 @@ function builtOnFirstRead<T extends Record<string, () => unknown>>(
 const lifecycle = once(() => z.looseObject({ response: z.nullish(wireResponseSchema) }));
 /** `*.in_progress`, `*.searching`, `*.completed`, … of a hosted tool: the item they are about, nothing else. */
 const toolProgress = once(() => z.looseObject(partRef));
+
+/**
+ * The hosted tools' progress events (`response.web_search_call.searching`, …), which all carry nothing but the item
+ * they are about: one list for their schemas, their fast check and `normalizeEvents`.
+ *
+ * @internal
+ */
+export const TOOL_PROGRESS_TYPES = [
+  'response.code_interpreter_call.in_progress',
+  'response.code_interpreter_call.interpreting',
+  'response.code_interpreter_call.completed',
+  'response.file_search_call.in_progress',
+  'response.file_search_call.searching',
+  'response.file_search_call.completed',
+  'response.web_search_call.in_progress',
+  'response.web_search_call.searching',
+  'response.web_search_call.completed',
+  'response.image_generation_call.in_progress',
+  'response.image_generation_call.generating',
+  'response.image_generation_call.completed',
+  'response.mcp_call.in_progress',
+  'response.mcp_call.completed',
+  'response.mcp_call.failed',
+  'response.mcp_list_tools.in_progress',
+  'response.mcp_list_tools.completed',
+  'response.mcp_list_tools.failed',
+] as const;
 /** `response.audio.done`, `response.audio.transcript.done`: nothing but their type. */
 const bare = once(() => z.looseObject({}));
 
@@ -159,18 +186,10 @@ export const wireEventSchemas = builtOnFirstRead({
     z.looseObject({ input: z.string(), ...partRef, call_id: optionalString }),
   'response.code_interpreter_call_code.delta': () => z.looseObject(textDelta),
   'response.code_interpreter_call_code.done': () => z.looseObject({ code: z.string(), ...partRef }),
-  'response.code_interpreter_call.in_progress': toolProgress,
-  'response.code_interpreter_call.interpreting': toolProgress,
-  'response.code_interpreter_call.completed': toolProgress,
-  'response.file_search_call.in_progress': toolProgress,
-  'response.file_search_call.searching': toolProgress,
-  'response.file_search_call.completed': toolProgress,
-  'response.web_search_call.in_progress': toolProgress,
-  'response.web_search_call.searching': toolProgress,
-  'response.web_search_call.completed': toolProgress,
-  'response.image_generation_call.in_progress': toolProgress,
-  'response.image_generation_call.generating': toolProgress,
-  'response.image_generation_call.completed': toolProgress,
+  ...(Object.fromEntries(TOOL_PROGRESS_TYPES.map((type) => [type, toolProgress])) as Record<
+    (typeof TOOL_PROGRESS_TYPES)[number],
+    typeof toolProgress
+  >),
   'response.image_generation_call.partial_image': () =>
     z.looseObject({
       partial_image_b64: z.string(),
@@ -179,12 +198,6 @@ export const wireEventSchemas = builtOnFirstRead({
     }),
   'response.mcp_call_arguments.delta': () => z.looseObject(textDelta),
   'response.mcp_call_arguments.done': () => z.looseObject({ arguments: z.string(), ...partRef }),
-  'response.mcp_call.in_progress': toolProgress,
-  'response.mcp_call.completed': toolProgress,
-  'response.mcp_call.failed': toolProgress,
-  'response.mcp_list_tools.in_progress': toolProgress,
-  'response.mcp_list_tools.completed': toolProgress,
-  'response.mcp_list_tools.failed': toolProgress,
   'response.shell_call_command.added': () =>
     z.looseObject({ command: z.string(), ...partRef, command_index: optionalIndex }),
   'response.shell_call_command.delta': () => z.looseObject({ ...textDelta, command_index: optionalIndex }),
