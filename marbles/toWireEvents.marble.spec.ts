@@ -361,8 +361,8 @@ describe('toWireEvents', () => {
 
   it('never drops a new delta of another item under a restarted number: two items interleaved', () => {
     // Two calls streamed side by side, each numbered from 0 and at output_index 0, with the same deltas: only the item
-    // id tells them apart, and it changes from one event to the next (the digest reuses an id's mix only while the id
-    // stays the same). Then a reconnect replays two of them.
+    // id tells them apart, and it changes from one event to the next (a digest that cached an id's mix would have to
+    // notice). Then a reconnect replays two of them.
     const args = (itemId: string, text: string, n: number) =>
       msg(seq({ type: 'response.function_call_arguments.delta', item_id: itemId, output_index: 0, delta: text }, n));
     const kinds: SequenceAnomaly['kind'][] = [];
