@@ -43,18 +43,17 @@ const KEPT_WAITING = 64;
 /**
  * The events of the replay window: the number remembered last with its events' data whole (several when a number
  * repeats), compared exactly, as a filter that re-splits deltas repeats the latest number in pieces that may differ in
- * a few characters; the {@link REPLAY_WINDOW} numbers before with a digest of their data
- * ({@link digestOf}). Holding the data of 256 events kept the whole text of a small stream alive while it
- * ran, long enough to survive young-generation collections: with 1,000 streams at once, a third of the peak memory per
- * stream (`bench/many.ts`).
+ * a few characters; the {@link REPLAY_WINDOW} numbers before with a digest of their data ({@link digestOf}). Holding the
+ * data of 256 events kept the whole text of a small stream alive while it ran, long enough to survive young-generation
+ * collections: with 1,000 streams at once, a third of the peak memory per stream (`bench/many.ts`).
  *
  * Every event passes here, and in the common case (each number higher than the last) none is ever compared. So
- * `responseEvents` defers the digests of a chunk's events to the end of the chunk ({@link RecentEvents.settle}), or to
- * the first repeated number, whichever comes first: they are computed in a loop apart from the parsing, which measured
- * about half their cost per event; and the events waiting hold only the data of the chunk being read, alive anyway
- * (holding events beyond their chunk kept a live stream's text alive: `spec/perf/liveStream.spec.ts`). The digests are
- * small integers in an array filled as numbers come (no fixed-size array to allocate and fill per stream, no boxed
- * numbers); what only a repeated number needs (its further digests and data) is created with the first repeat.
+ * `responseEvents` defers the digests of a chunk's events to the end of the chunk ({@link RecentEvents.settle}), or
+ * to the first repeated number, whichever comes first: they are computed in a loop apart from the parsing, which
+ * measured about half their cost per event; and the events waiting hold only the data of the chunk being read, alive
+ * anyway (holding events beyond their chunk kept a live stream's text alive: `spec/perf/liveStream.spec.ts`). The
+ * digests are small integers in an array filled as numbers come (no fixed-size array to allocate and fill per stream,
+ * no boxed numbers); what only a repeated number needs (its further digests and data) is created with the first repeat.
  */
 class RecentEvents {
   /** By `sequence & SLOT_MASK`: the digest of the first event seen under the number (which the digest includes). */
@@ -192,18 +191,19 @@ function mixText(hash: number, text: string): number {
 }
 
 /**
- * A 32-bit digest of an event, O(1) per event: its number; its data's length; the parsed fields that make an event
- * its own — the `delta` text (whole up to 256 characters), the item's id (`item_id`, else `item.id`: length and last
- * 8 characters), `output_index` and `content_index` (else `summary_index`), and a delta's `obfuscation` padding
- * (length and last 4 characters: OpenAI pads each delta with random characters, so two sends of one text differ there
- * and only there); and eight characters sampled along the data, for every event but a plain delta (one of at most 256
+ * A 32-bit digest of an event, O(1) per event: its number; its data's length; the parsed fields that make an event its
+ * own — the `delta` text (whole up to 256 characters), the item's id (`item_id`, else `item.id`: length and last 8
+ * characters), `output_index` and `content_index` (else `summary_index`), and a delta's `obfuscation` padding (length
+ * and last 4 characters: OpenAI pads each delta with random characters, so two sends of one text differ there and
+ * only there); and eight characters sampled along the data, for every event but a plain delta (one of at most 256
  * characters without `logprobs`, whose data holds nothing else that differs: its type is in the length). A gateway
  * that numbers each item from 0 sends new deltas under old numbers with data of the same length that differ only in
  * the text, or only in the padding; sampled characters alone took those for replays and dropped them. Most events are
  * plain deltas, and the samples were about 40% of their digest's cost. Two events get one digest only when all of
  * these agree (or by a 32-bit collision), which a new event under a repeated number does not do: it is another item,
  * index, text or padding. The type is not read: it is in the data's length (and samples), and events of two types
- * under one number with all of the above equal are not the case this guards. About 40 ns per event, a twentieth of its `JSON.parse`; digesting the whole data would cost about a fifth.
+ * under one number with all of the above equal are not the case this guards. About 40 ns per event, a twentieth of
+ * its `JSON.parse`; digesting the whole data would cost about a fifth.
  */
 function digestOf(sequence: number, data: string, event: RawWireEvent): number {
   const length = data.length;
@@ -233,6 +233,7 @@ function digestOf(sequence: number, data: string, event: RawWireEvent): number {
   const index = (part === undefined ? event.summary_index : part) as number;
   return Math.imul(hash ^ ((event.output_index as number) | 0) ^ ((index | 0) << 16), FNV_PRIME);
 }
+
 /** Options of {@link toWireEvents}. */
 export interface ToWireEventsOptions {
   /**
