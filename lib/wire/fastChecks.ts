@@ -279,7 +279,7 @@ const FAST_CHECKS: ReadonlyMap<string, Check> = new Map<string, Check>([
       return true;
     },
   ],
-  ...sameCheck(TOOL_PROGRESS_TYPES, (event) => hasPartRef(event)),
+  ...sameCheck(TOOL_PROGRESS_TYPES, hasPartRef),
   [
     'response.image_generation_call.partial_image',
     (event) => {

@@ -11,6 +11,7 @@ import { responseEvents } from 'responses-rx';
 import { wire } from 'responses-rx/testing';
 import { COMPETITORS } from '../../bench/competitors';
 import { generateStream } from '../../bench/generate';
+import { concatBytes } from '../proof';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -133,11 +134,9 @@ describe('what a live stream retains (heap bytes after a full collection)', () =
     const deltas = Array.from({ length: 64 }, (_, n) =>
       sse({ ...wire.textDelta('x'), obfuscation: `${n}${padding}`, sequence_number: n + 1 }),
     );
-    const oneChunk = new Uint8Array(deltas.reduce((length, bytes) => length + bytes.length, 0));
-    deltas.reduce((offset, bytes) => (oneChunk.set(bytes, offset), offset + bytes.length), 0);
     const chunks = [
       sse({ ...wire.created(), sequence_number: 0 }),
-      oneChunk,
+      concatBytes(deltas),
       sse({ ...wire.completed([]), sequence_number: 65 }),
     ];
     const retained = await retainedPerLiveStream(chunks, 1, 3, readWithResponsesRx);
@@ -151,15 +150,10 @@ describe('what a live stream retains (heap bytes after a full collection)', () =
     // stream whose latest event came in the big chunk kept about 28 KB more, about that chunk's text, with or without
     // the list given back.)
     const deltas = Array.from({ length: 250 }, (_, n) => sse({ ...wire.textDelta('x'), sequence_number: n + 1 }));
-    const join = (parts: readonly Uint8Array[]): Uint8Array => {
-      const joined = new Uint8Array(parts.reduce((length, bytes) => length + bytes.length, 0));
-      parts.reduce((offset, bytes) => (joined.set(bytes, offset), offset + bytes.length), 0);
-      return joined;
-    };
     const created = sse({ ...wire.created(), sequence_number: 0 });
     const last = deltas[249] as Uint8Array;
     const completed = sse({ ...wire.completed([]), sequence_number: 251 });
-    const small = Array.from({ length: 10 }, (_, k) => join(deltas.slice(k * 25, Math.min(k * 25 + 25, 249))));
+    const small = Array.from({ length: 10 }, (_, k) => concatBytes(deltas.slice(k * 25, Math.min(k * 25 + 25, 249))));
     const inSmallChunks = await retainedPerLiveStream(
       [created, ...small, last, completed],
       1,
@@ -167,7 +161,7 @@ describe('what a live stream retains (heap bytes after a full collection)', () =
       readWithResponsesRx,
     );
     const inOneChunk = await retainedPerLiveStream(
-      [created, join(deltas.slice(0, 249)), last, completed],
+      [created, concatBytes(deltas.slice(0, 249)), last, completed],
       1,
       200,
       readWithResponsesRx,
